@@ -1,0 +1,206 @@
+"""A multilayer perceptron in NumPy: parameters, the forward pass and the backward pass.
+
+Notation follows the seed notebook and the app's pages. Layer ``l`` (1..L) has weights
+``Wl`` of shape (units_l, units_{l-1}) (row j of W1 is unit j's 28x28 picture) and bias
+``bl`` of shape (units_l,). A batch ``X`` is row-major, (m, features), and
+
+    Zl = A{l-1} @ Wl.T + bl        A0 = X
+    Al = g(Zl)                     for hidden layers (g: relu, sigmoid, ...)
+    AL = softmax(ZL)               for the output layer
+
+Backward, for each layer from the last to the first:
+
+    dZL = (AL - Y) / m             (softmax + cross-entropy, fused)
+    dWl = dZl.T @ A{l-1}           dbl = sum of dZl over the batch
+    dA{l-1} = dZl @ Wl             dZ{l-1} = dA{l-1} * g'(Z{l-1})
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .activations import get_activation, softmax
+from .losses import get_loss
+
+Array = np.ndarray
+
+INITS = ("he", "xavier", "uniform", "seed")
+
+
+class ArchitectureError(ValueError):
+    """Layer sizes or settings that cannot make a network."""
+
+
+def init_params(layer_sizes, init="he", scale=1.0, seed=0, dtype=np.float32) -> dict[str, Array]:
+    """Return ``{"W1": (n1, n0), "b1": (n1,), ...}`` drawn with the named scheme, times ``scale``.
+
+    - ``"seed"``: standard normal weights and biases, what the notebook's ``np.random.randn`` does;
+    - ``"uniform"``: uniform in [-0.5, 0.5] for weights and biases, what the notebook says it does;
+    - ``"he"``: normal with variance 2 / fan_in, biases 0 (made for ReLU);
+    - ``"xavier"``: normal with variance 2 / (fan_in + fan_out), biases 0 (made for tanh, sigmoid).
+    """
+    if init not in INITS:
+        raise ArchitectureError(f"unknown initialisation {init!r}: choose one of {', '.join(INITS)}")
+    rng = np.random.default_rng(seed)
+    params = {}
+    for l, (fan_in, fan_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:]), start=1):
+        if init == "seed":
+            W = rng.standard_normal((fan_out, fan_in))
+            b = rng.standard_normal(fan_out)
+        elif init == "uniform":
+            W = rng.random((fan_out, fan_in)) - 0.5
+            b = rng.random(fan_out) - 0.5
+        else:
+            variance = 2 / fan_in if init == "he" else 2 / (fan_in + fan_out)
+            W = rng.standard_normal((fan_out, fan_in)) * np.sqrt(variance)
+            b = np.zeros(fan_out)
+        params[f"W{l}"] = (W * scale).astype(dtype)
+        params[f"b{l}"] = (b * scale).astype(dtype)
+    return params
+
+
+class MLP:
+    """A fully connected network ending in softmax. ``params`` holds W1, b1, W2, b2, ..."""
+
+    def __init__(
+        self,
+        layer_sizes,
+        activation: str = "relu",
+        init: str = "he",
+        seed: int = 0,
+        dtype=np.float32,
+        init_scale: float = 1.0,
+        leaky_slope: float = 0.01,
+    ):
+        layer_sizes = [int(n) for n in layer_sizes]
+        if len(layer_sizes) < 2 or min(layer_sizes) < 1:
+            raise ArchitectureError(
+                f"layer sizes {layer_sizes} need an input and an output layer, each of at least 1 unit"
+            )
+        if layer_sizes[-1] < 2:
+            raise ArchitectureError("the output layer needs at least 2 units (one per class)")
+        self.layer_sizes = layer_sizes
+        self.activation = activation
+        self.leaky_slope = float(leaky_slope)
+        self.g, self.g_prime = get_activation(activation, slope=self.leaky_slope)
+        self.init = init
+        self.init_scale = float(init_scale)
+        self.seed = int(seed)
+        self.dtype = np.dtype(dtype)
+        self.params = init_params(layer_sizes, init, self.init_scale, self.seed, self.dtype)
+        self.metadata: dict = {}
+
+    @property
+    def n_layers(self) -> int:
+        """L: the number of weight layers (hidden layers + 1)."""
+        return len(self.layer_sizes) - 1
+
+    @property
+    def n_params(self) -> int:
+        return sum(p.size for p in self.params.values())
+
+    def config(self) -> dict:
+        """The settings that rebuild this network's shape (not its weights), JSON-ready."""
+        return {
+            "layer_sizes": self.layer_sizes,
+            "activation": self.activation,
+            "init": self.init,
+            "seed": self.seed,
+            "dtype": self.dtype.name,
+            "init_scale": self.init_scale,
+            "leaky_slope": self.leaky_slope,
+        }
+
+    def copy(self, dtype=None) -> MLP:
+        """An independent copy, optionally cast to another dtype (float64 for gradient checks)."""
+        config = self.config()
+        if dtype is not None:
+            config["dtype"] = np.dtype(dtype).name
+        clone = MLP(**config)
+        clone.params = {k: v.astype(clone.dtype, copy=True) for k, v in self.params.items()}
+        return clone
+
+    # -- forward -----------------------------------------------------------------------
+
+    def forward(self, X: Array) -> dict[str, Array]:
+        """Cache of the forward pass: ``A0`` (= X), then ``Z1, A1, ..., ZL, AL`` each (m, units)."""
+        X = np.asarray(X, dtype=self.dtype)
+        if X.ndim == 1:
+            X = X[None, :]
+        if X.shape[1] != self.layer_sizes[0]:
+            raise ArchitectureError(f"this network takes {self.layer_sizes[0]} inputs per sample, got {X.shape[1]}")
+        cache = {"A0": X}
+        A = X
+        L = self.n_layers
+        for l in range(1, L + 1):
+            Z = A @ self.params[f"W{l}"].T
+            Z += self.params[f"b{l}"]
+            A = softmax(Z) if l == L else self.g(Z)
+            cache[f"Z{l}"] = Z
+            cache[f"A{l}"] = A
+        return cache
+
+    def predict_proba(self, X: Array) -> Array:
+        """Class probabilities, shape (m, classes); rows sum to 1."""
+        return self.forward(X)[f"A{self.n_layers}"]
+
+    def predict(self, X: Array) -> Array:
+        """Predicted class per row, shape (m,)."""
+        return self.predict_proba(X).argmax(axis=1)
+
+    # -- loss and backward ---------------------------------------------------------------
+
+    def l2_penalty(self, l2: float) -> float:
+        """``l2 / 2 * sum of squared weights`` (biases are not penalised)."""
+        if not l2:
+            return 0.0
+        return 0.5 * l2 * sum(float(np.vdot(W, W)) for k, W in self.params.items() if k[0] == "W")
+
+    def loss(self, cache: dict[str, Array], y: Array, loss: str = "cross_entropy", l2: float = 0.0) -> float:
+        """Mean loss over the batch in ``cache`` plus the L2 penalty."""
+        loss_fn, _ = get_loss(loss)
+        L = self.n_layers
+        return loss_fn(cache[f"Z{L}"], cache[f"A{L}"], y) + self.l2_penalty(l2)
+
+    def backward(
+        self,
+        cache: dict[str, Array],
+        y: Array,
+        loss: str = "cross_entropy",
+        l2: float = 0.0,
+        input_grad: bool = False,
+    ) -> dict[str, Array]:
+        """Every gradient of the backward pass, named after what it is the gradient of.
+
+        ``dZl`` (m, units_l) for every layer, ``dAl`` (m, units_l) for the hidden layers
+        (and ``dA0``, the gradient with respect to the input pixels, if ``input_grad``),
+        ``dWl`` shaped like ``Wl`` and ``dbl`` like ``bl``.
+        """
+        _, dZ_fn = get_loss(loss)
+        L = self.n_layers
+        y = np.asarray(y)
+        grads = {}
+        dZ = dZ_fn(cache[f"Z{L}"], cache[f"A{L}"], y)
+        for l in range(L, 0, -1):
+            W = self.params[f"W{l}"]
+            grads[f"dZ{l}"] = dZ
+            dW = dZ.T @ cache[f"A{l - 1}"]
+            if l2:
+                dW += W.dtype.type(l2) * W
+            grads[f"dW{l}"] = dW
+            grads[f"db{l}"] = dZ.sum(axis=0)
+            if l > 1 or input_grad:
+                dA = dZ @ W
+                grads[f"dA{l - 1}"] = dA
+                if l > 1:
+                    dZ = dA * self.g_prime(cache[f"Z{l - 1}"])
+        return grads
+
+    def loss_and_grads(
+        self, X: Array, y: Array, loss: str = "cross_entropy", l2: float = 0.0
+    ) -> tuple[float, dict[str, Array]]:
+        """``(loss, grads)`` with ``grads`` keyed and shaped like ``params`` (W1, b1, ...)."""
+        cache = self.forward(X)
+        value = self.loss(cache, y, loss, l2)
+        backward = self.backward(cache, y, loss, l2)
+        return value, {k: backward["d" + k] for k in self.params}

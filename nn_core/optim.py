@@ -1,0 +1,95 @@
+"""Optimizers: small classes with ``update(params, grads, lr)`` that change ``params`` in place.
+
+The learning rate is an argument of every update, not part of the state, so the learner can
+move it between steps. Weight decay (L2) is in the gradient (see ``MLP.backward``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+Array = np.ndarray
+
+
+class SGD:
+    """Plain gradient descent, or with momentum > 0 the heavy-ball form PyTorch uses:
+    ``v = momentum * v + grad``, ``param -= lr * v``."""
+
+    name = "sgd"
+
+    def __init__(self, momentum: float = 0.0):
+        self.momentum = float(momentum)
+        self.velocity: dict[str, Array] = {}
+
+    def update(self, params: dict[str, Array], grads: dict[str, Array], lr: float) -> None:
+        for k, p in params.items():
+            g = grads[k]
+            if self.momentum:
+                v = self.velocity.get(k)
+                if v is None:
+                    v = self.velocity[k] = g.copy()
+                else:
+                    v *= p.dtype.type(self.momentum)
+                    v += g
+                g = v
+            p -= p.dtype.type(lr) * g
+
+    def reset(self) -> None:
+        """Forget the velocity (after restoring parameters, say)."""
+        self.velocity.clear()
+
+
+class Momentum(SGD):
+    """SGD with momentum (0.9 unless told otherwise)."""
+
+    name = "momentum"
+
+    def __init__(self, momentum: float = 0.9):
+        super().__init__(momentum)
+
+
+class Adam:
+    """Adam (Kingma & Ba, 2015) with bias-corrected first and second moments."""
+
+    name = "adam"
+
+    def __init__(self, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.m: dict[str, Array] = {}
+        self.v: dict[str, Array] = {}
+        self.t = 0
+
+    def update(self, params: dict[str, Array], grads: dict[str, Array], lr: float) -> None:
+        self.t += 1
+        b1, b2 = self.beta1, self.beta2
+        step = lr * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        for k, p in params.items():
+            g = grads[k]
+            if k not in self.m:
+                self.m[k] = np.zeros_like(p)
+                self.v[k] = np.zeros_like(p)
+            m, v = self.m[k], self.v[k]
+            m *= p.dtype.type(b1)
+            m += p.dtype.type(1 - b1) * g
+            v *= p.dtype.type(b2)
+            v += p.dtype.type(1 - b2) * (g * g)
+            p -= p.dtype.type(step) * m / (np.sqrt(v) + p.dtype.type(self.eps))
+
+    def reset(self) -> None:
+        self.m.clear()
+        self.v.clear()
+        self.t = 0
+
+
+OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
+
+
+def make_optimizer(name: str, momentum: float = 0.0):
+    """The optimizer called ``name``; ``momentum`` applies to "sgd" and "momentum"."""
+    if name == "adam":
+        return Adam()
+    if name == "sgd":
+        return SGD(momentum)
+    if name == "momentum":
+        return Momentum(momentum or 0.9)
+    raise ValueError(f"unknown optimizer {name!r}: choose one of {', '.join(OPTIMIZERS)}")

@@ -1,0 +1,392 @@
+"""The trainer: mini-batch steps, evaluation, history and the divergence guard.
+
+``Trainer.step(n)`` runs n updates and returns the latest metrics (like scikit-learn's
+``partial_fit`` and ConvNetJS's ``Trainer.train()``), so an app can call it once per click
+or once per animation tick. Learning rate, momentum, batch size and L2 can change between
+any two steps; nothing is reset.
+
+History (``trainer.history``), bounded by ``Trace``'s thinning (at most 4,000 rows each):
+- ``steps``: per update, the training loss of its batch and the learning rate;
+- ``diagnostics``: every ``diag_every`` steps and at the end of every ``step(n)`` call,
+  per layer the gradient norm ||dW|| and the update-to-weight ratio ||delta W|| / ||W||;
+- ``evals``: every ``eval_every`` steps and at the end of every epoch, the loss and
+  accuracy on a fixed sample of up to 2,000 training rows and on the validation split, the
+  validation accuracy of each class, and each hidden layer's dead-unit fraction.
+
+Run ``python -m nn_core.train --help`` for the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from .data import Dataset, load_dataset
+from .history import Trace
+from .metrics import accuracy, confusion_matrix, per_class_accuracy, precision_recall
+from .network import MLP
+from .optim import make_optimizer
+
+Array = np.ndarray
+
+TRAIN_EVAL_ROWS = 2000
+EXPLODE_FACTOR = 10.0
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """Why training stopped: at which step, with which learning rate, and what the loss did."""
+
+    step: int
+    lr: float
+    loss: float
+    reference_loss: float
+    message: str
+
+
+def dead_unit_fraction(Z: Array, g_prime) -> float:
+    """Fraction of units (columns of Z) whose activation passes no gradient for any row.
+
+    A unit counts as dead when ``g'(Z)`` is below 1e-3 of its largest value on every row:
+    exactly zero for a ReLU unit that is negative on every input, and a saturated unit for
+    sigmoid or tanh.
+    """
+    slope = g_prime(Z)
+    peak = max(float(slope.max(initial=0.0)), 1e-12)
+    return float((slope < 1e-3 * peak).all(axis=0).mean())
+
+
+def blas_threads_for(batch_size: int) -> int:
+    """BLAS threads that were fastest for one step at this batch size on a 2-core machine."""
+    return 1 if batch_size < 256 else 2
+
+
+class Trainer:
+    """Trains ``model`` on ``dataset`` with mini-batches; see the module docstring for history."""
+
+    def __init__(
+        self,
+        model: MLP,
+        dataset: Dataset,
+        lr: float = 0.1,
+        batch_size: int = 64,
+        optimizer: str = "sgd",
+        momentum: float = 0.0,
+        l2: float = 0.0,
+        seed: int = 0,
+        loss: str = "cross_entropy",
+        eval_every: int | None = 50,
+        diag_every: int = 10,
+        blas_threads: int | None = None,
+    ):
+        if model.layer_sizes[0] != dataset.n_features or model.layer_sizes[-1] != dataset.n_classes:
+            raise ValueError(
+                f"a {model.layer_sizes[0]}-input, {model.layer_sizes[-1]}-output network does not fit "
+                f"{dataset.name} ({dataset.n_features} pixels, {dataset.n_classes} classes)"
+            )
+        self.model = model
+        self.dataset = dataset
+        self.loss_name = loss
+        self.seed = int(seed)
+        self.eval_every = eval_every
+        self.diag_every = diag_every
+        self.blas_threads = blas_threads
+        self.lr = lr
+        self.batch_size = batch_size
+        self.momentum = momentum
+        self.l2 = l2
+        self.optimizer_name = optimizer
+        self.history = {"steps": Trace(), "diagnostics": Trace(), "evals": Trace()}
+        self.initial_params = {k: v.copy() for k, v in model.params.items()}
+        self._previous = {k: v.copy() for k, v in model.params.items()}
+        self._rng = np.random.default_rng(self.seed)
+        rows = min(TRAIN_EVAL_ROWS, len(dataset.y_train))
+        self._train_eval_rows = np.sort(
+            np.random.default_rng(self.seed).choice(len(dataset.y_train), rows, replace=False)
+        )
+        self._order = self._rng.permutation(len(dataset.y_train))
+        self._position = 0
+        self.steps = 0
+        self.samples_seen = 0
+        self.epochs_done = 0
+        self.last_loss = float("nan")
+        self.reference_loss: float | None = None
+        self.diverged: Divergence | None = None
+        self.samples_per_second = float("nan")
+
+    # -- settings that may change between steps -----------------------------------------------
+
+    @property
+    def lr(self) -> float:
+        return self._lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        value = float(value)
+        if not math.isfinite(value) or value <= 0:
+            raise ValueError(f"the learning rate must be a positive number, not {value}")
+        self._lr = value
+
+    @property
+    def batch_size(self) -> int:
+        return self._batch_size
+
+    @batch_size.setter
+    def batch_size(self, value: int) -> None:
+        if int(value) != value or value < 1:
+            raise ValueError(f"the batch size must be a whole number of at least 1, not {value}")
+        self._batch_size = int(value)
+
+    @property
+    def momentum(self) -> float:
+        return self._momentum
+
+    @momentum.setter
+    def momentum(self, value: float) -> None:
+        value = float(value)
+        if not 0 <= value < 1:
+            raise ValueError(f"momentum must be at least 0 and below 1, not {value}")
+        self._momentum = value
+        if hasattr(self, "optimizer") and hasattr(self.optimizer, "momentum"):
+            self.optimizer.momentum = value
+
+    @property
+    def l2(self) -> float:
+        return self._l2
+
+    @l2.setter
+    def l2(self, value: float) -> None:
+        value = float(value)
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"L2 must be 0 or a positive number, not {value}")
+        self._l2 = value
+
+    @property
+    def optimizer_name(self) -> str:
+        return self._optimizer_name
+
+    @optimizer_name.setter
+    def optimizer_name(self, name: str) -> None:
+        """Switching optimizer starts its state (velocity, moments) afresh; the weights stay."""
+        self.optimizer = make_optimizer(name, self.momentum)
+        self._optimizer_name = name
+
+    @property
+    def epochs_elapsed(self) -> float:
+        """Epochs done, fractional: samples seen / training rows."""
+        return self.samples_seen / len(self.dataset.y_train)
+
+    # -- training --------------------------------------------------------------------------
+
+    def _next_batch(self) -> Array:
+        if self._position >= len(self._order):
+            self._order = self._rng.permutation(len(self._order))
+            self._position = 0
+        rows = self._order[self._position : self._position + self.batch_size]
+        self._position += len(rows)
+        if self._position >= len(self._order):
+            self.epochs_done += 1
+        return rows
+
+    def _diverged_at(self, loss: float) -> Divergence | None:
+        step = self.steps + 1
+        if not math.isfinite(loss):
+            what = f"loss became {'NaN' if math.isnan(loss) else 'infinite'}"
+        elif self.reference_loss is not None and loss > EXPLODE_FACTOR * self.reference_loss:
+            what = f"loss jumped to {loss:.3g}, over {EXPLODE_FACTOR:g}x its start ({self.reference_loss:.3g})"
+        else:
+            return None
+        message = (
+            f"learning rate {self.lr:g} is too high: {what} at step {step}. "
+            f"The weights from before step {step - 1 if step > 1 else step} were restored."
+        )
+        return Divergence(step, self.lr, loss, self.reference_loss or float("nan"), message)
+
+    def _restore_previous(self) -> None:
+        for k, p in self.model.params.items():
+            np.copyto(p, self._previous[k])
+        self.optimizer.reset()
+
+    def step(self, n: int = 1) -> dict:
+        """Run ``n`` mini-batch updates (fewer if training diverges); return ``metrics()``."""
+        if self.diverged is not None:
+            return self.metrics()
+        X_all, y_all = self.dataset.X_train, self.dataset.y_train
+        params = self.model.params
+        started, samples_before = time.perf_counter(), self.samples_seen
+        threads = self.blas_threads or blas_threads_for(self.batch_size)
+        with threadpool_limits(limits=threads, user_api="blas"):
+            for i in range(n):
+                rows = self._next_batch()
+                loss, grads = self.model.loss_and_grads(X_all[rows], y_all[rows], self.loss_name, self.l2)
+                self.diverged = self._diverged_at(loss)
+                if self.diverged is not None:
+                    self._restore_previous()
+                    break
+                if self.reference_loss is None:
+                    self.reference_loss = loss
+                for k, p in params.items():
+                    np.copyto(self._previous[k], p)
+                self.optimizer.update(params, grads, self.lr)
+                self.steps += 1
+                self.samples_seen += len(rows)
+                self.last_loss = loss
+                self.history["steps"].append(step=self.steps, loss=loss, lr=self.lr)
+                if self.steps % self.diag_every == 0 or i == n - 1:
+                    self._record_diagnostics(grads)
+                if self.eval_every and self.steps % self.eval_every == 0:
+                    self.record_evaluation()
+        elapsed = time.perf_counter() - started
+        if self.samples_seen > samples_before and elapsed > 0:
+            self.samples_per_second = (self.samples_seen - samples_before) / elapsed
+        return self.metrics()
+
+    def epoch(self) -> dict:
+        """Train to the end of the current pass over the training rows, then evaluate."""
+        if self._position >= len(self._order):
+            self._position, self._order = 0, self._rng.permutation(len(self._order))
+        remaining = len(self._order) - self._position
+        self.step(math.ceil(remaining / self.batch_size))
+        if self.diverged is None and (not self.eval_every or self.steps % self.eval_every):
+            self.record_evaluation()
+        return self.metrics()
+
+    def recover(self, lr_divisor: float = 10.0) -> None:
+        """After a divergence: divide the learning rate and allow training again."""
+        if self.diverged is not None:
+            self.lr = self.diverged.lr / lr_divisor
+        self.diverged = None
+        self.reference_loss = None
+
+    def _record_diagnostics(self, grads: dict[str, Array]) -> None:
+        norms, ratios = [], []
+        for l in range(1, self.model.n_layers + 1):
+            W, dW, W_before = self.model.params[f"W{l}"], grads[f"W{l}"], self._previous[f"W{l}"]
+            norms.append(float(np.linalg.norm(dW)))
+            ratios.append(float(np.linalg.norm(W - W_before) / max(float(np.linalg.norm(W_before)), 1e-12)))
+        self.history["diagnostics"].append(step=self.steps, grad_norm=np.array(norms), update_ratio=np.array(ratios))
+
+    # -- evaluation ---------------------------------------------------------------------------
+
+    def _loss_and_predictions(self, X: Array, y: Array) -> tuple[float, Array, dict]:
+        cache = self.model.forward(X)
+        return self.model.loss(cache, y, self.loss_name), cache[f"A{self.model.n_layers}"].argmax(axis=1), cache
+
+    def evaluate(self, split: str = "val") -> dict:
+        """Loss (without the L2 term), accuracy, per-class accuracy, precision, recall, confusion matrix."""
+        X, y = self.dataset.split(split)
+        k = self.dataset.n_classes
+        loss, predicted, _ = self._loss_and_predictions(X, y)
+        precision, recall = precision_recall(y, predicted, k)
+        return {
+            "split": split,
+            "loss": loss,
+            "accuracy": accuracy(y, predicted),
+            "per_class_accuracy": per_class_accuracy(y, predicted, k),
+            "precision": precision,
+            "recall": recall,
+            "confusion": confusion_matrix(y, predicted, k),
+            "predictions": predicted,
+        }
+
+    def record_evaluation(self) -> dict:
+        """Evaluate on the training sample and the validation split; append to ``history["evals"]``."""
+        rows = self._train_eval_rows
+        train_loss, train_pred, _ = self._loss_and_predictions(self.dataset.X_train[rows], self.dataset.y_train[rows])
+        X_val, y_val = self.dataset.split("val")
+        val_loss, val_pred, cache = self._loss_and_predictions(X_val, y_val)
+        dead = [dead_unit_fraction(cache[f"Z{l}"], self.model.g_prime) for l in range(1, self.model.n_layers)]
+        row = {
+            "step": self.steps,
+            "epoch": self.epochs_elapsed,
+            "train_loss": train_loss,
+            "train_accuracy": accuracy(self.dataset.y_train[rows], train_pred),
+            "val_loss": val_loss,
+            "val_accuracy": accuracy(y_val, val_pred),
+            "val_per_class_accuracy": per_class_accuracy(y_val, val_pred, self.dataset.n_classes),
+            "dead_fraction": np.array(dead),
+        }
+        evals = self.history["evals"]
+        if evals.last("step") != self.steps:
+            evals.append(**row)
+        return row
+
+    def metrics(self) -> dict:
+        """The latest numbers: step, epoch, samples seen, loss, learning rate, validation accuracy."""
+        return {
+            "step": self.steps,
+            "epoch": self.epochs_elapsed,
+            "samples_seen": self.samples_seen,
+            "loss": self.last_loss,
+            "lr": self.lr,
+            "val_accuracy": self.history["evals"].last("val_accuracy", float("nan")),
+            "samples_per_second": self.samples_per_second,
+            "diverged": self.diverged.message if self.diverged else None,
+        }
+
+
+# -- command line ----------------------------------------------------------------------------
+
+
+def _parse_hidden(text: str) -> list[int]:
+    try:
+        sizes = [int(part) for part in text.replace(" ", "").split(",") if part]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"hidden sizes are whole numbers separated by commas, not {text!r}") from None
+    if any(s < 1 for s in sizes):
+        raise argparse.ArgumentTypeError("every hidden layer needs at least 1 unit")
+    return sizes
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m nn_core.train", description="Train an MLP on digits with nn_core.")
+    parser.add_argument("--dataset", default="mnist-5k", help="a bundled dataset: mnist-5k (default) or digits-8x8")
+    parser.add_argument("--hidden", type=_parse_hidden, default=[128], help="hidden layer sizes, e.g. 128 or 256,64")
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--lr", type=float, default=0.1)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--optimizer", default="sgd", choices=["sgd", "momentum", "adam"])
+    parser.add_argument("--momentum", type=float, default=0.0)
+    parser.add_argument("--l2", type=float, default=0.0)
+    parser.add_argument("--activation", default="relu")
+    parser.add_argument("--init", default="he")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--save", help="write the trained model to this .npz file")
+    args = parser.parse_args(argv)
+
+    try:
+        dataset = load_dataset(args.dataset)
+        model = MLP([dataset.n_features, *args.hidden, dataset.n_classes], args.activation, args.init, args.seed)
+        trainer = Trainer(model, dataset, args.lr, args.batch_size, args.optimizer, args.momentum, args.l2, args.seed)
+    except ValueError as error:
+        parser.error(str(error))
+    print(f"{dataset.description}: {dataset.sizes()}; network {model.layer_sizes}, {model.n_params:,} parameters")
+    for _ in range(args.epochs):
+        started = time.perf_counter()
+        trainer.epoch()
+        if trainer.diverged:
+            print(trainer.diverged.message)
+            return 1
+        evals = trainer.history["evals"]
+        print(
+            f"epoch {trainer.epochs_done:3d}  loss {evals.last('train_loss'):.4f}  "
+            f"train acc {evals.last('train_accuracy'):.4f}  val loss {evals.last('val_loss'):.4f}  "
+            f"val acc {evals.last('val_accuracy'):.4f}  ({time.perf_counter() - started:.2f} s)"
+        )
+    test = trainer.evaluate("test")
+    print(f"test accuracy {test['accuracy']:.4f}  test loss {test['loss']:.4f}")
+    if args.save:
+        from .io import save_model
+
+        save_model(model, args.save, {"dataset": dataset.name, "step": trainer.steps})
+        print(f"saved to {args.save}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

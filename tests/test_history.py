@@ -1,0 +1,26 @@
+import numpy as np
+
+from nn_core.history import Trace
+
+
+def test_trace_stays_bounded_and_spans_the_whole_run():
+    trace = Trace(cap=100)
+    for step in range(1, 100_001):
+        trace.append(step=step, value=np.array([step, -step]))
+    steps = trace.column("step")
+    assert 50 <= len(trace) < 100
+    assert steps[0] == 1 and steps[-1] > 100_000 - trace.stride
+    assert np.all(np.diff(steps) == trace.stride)
+    assert trace.column("value").shape == (len(trace), 2)
+
+
+def test_short_runs_keep_every_row():
+    trace = Trace()
+    for step in range(10):
+        trace.append(step=step)
+    assert list(trace.column("step")) == list(range(10)) and trace.last("step") == 9
+
+
+def test_empty_trace_columns_are_empty():
+    trace = Trace()
+    assert trace.column("loss").size == 0 and trace.last("loss", 3.0) == 3.0

@@ -1,0 +1,60 @@
+import numpy as np
+import pytest
+
+from nn_core.seed import BUG_NAMES, SeedBugs, gradient_descent, one_hot, run_on_dataset, softmax
+
+
+def test_the_notebook_as_written_stays_at_chance(mnist):
+    run = run_on_dataset(mnist, SeedBugs(), iterations=200)
+    assert run.final_accuracy < 0.15
+    assert run.b1_shape == (10, len(mnist.y_train))  # b1 grew into one bias per sample
+    assert run.softmax_column_sum[-1] == pytest.approx(1 / len(mnist.y_train))
+
+
+def test_the_corrected_algorithm_learns_like_the_notebook_reports(mnist):
+    run = run_on_dataset(mnist, SeedBugs.fixed(), iterations=501, init="uniform")
+    assert run.final_accuracy >= 0.85  # measured: 0.872 on the bundled training split
+    assert run.b1_shape == (10, 1)
+    assert run.softmax_column_sum[-1] == pytest.approx(1.0)
+    assert run.accuracy[0] < 0.3
+
+
+def test_the_whole_matrix_softmax_alone_is_enough_to_break_training(mnist):
+    only_softmax = SeedBugs(**{name: name == "softmax_whole_matrix" for name in BUG_NAMES})
+    all_but_softmax = SeedBugs(**{name: name != "softmax_whole_matrix" for name in BUG_NAMES})
+    assert run_on_dataset(mnist, only_softmax, iterations=150, init="uniform").final_accuracy < 0.15
+    assert run_on_dataset(mnist, all_but_softmax, iterations=150, init="uniform").final_accuracy > 0.6
+
+
+def test_softmax_as_written_normalises_over_the_whole_matrix():
+    Z = np.random.default_rng(0).normal(size=(10, 4))
+    np.testing.assert_allclose(softmax(Z, SeedBugs()).sum(), 1.0)
+    np.testing.assert_allclose(softmax(Z, SeedBugs.fixed()).sum(axis=0), 1.0)
+
+
+def test_one_hot_is_the_notebooks_column_layout():
+    np.testing.assert_array_equal(one_hot(np.array([1, 0])), [[0, 1], [1, 0]])
+
+
+def test_the_corrected_seed_gradient_matches_nn_core():
+    """The fixed seed backprop equals nn_core's gradients for the same 784-10-10 network."""
+    from nn_core import MLP
+    from nn_core.seed import backward_prop, forward_prop, init_params
+
+    rng = np.random.default_rng(0)
+    X, Y = rng.random((784, 6)), np.array([0, 1, 2, 3, 4, 9])
+    W1, b1, W2, b2 = init_params("uniform", seed=1)
+    fixed = SeedBugs.fixed()
+    Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X, fixed)
+    dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y, m_global=6, bugs=fixed)
+    model = MLP([784, 10, 10], dtype=np.float64)
+    model.params = {"W1": W1, "b1": b1[:, 0], "W2": W2, "b2": b2[:, 0]}
+    _, grads = model.loss_and_grads(X.T, Y)
+    for mine, theirs in [(grads["W1"], dW1), (grads["b1"], db1[:, 0]), (grads["W2"], dW2), (grads["b2"], db2[:, 0])]:
+        np.testing.assert_allclose(mine, theirs, rtol=1e-10, atol=1e-14)
+
+
+def test_gradient_descent_records_every_tenth_iteration_and_the_last():
+    X, Y = np.random.default_rng(0).random((784, 30)), np.arange(30) % 10
+    run = gradient_descent(X, Y, iterations=25, bugs=SeedBugs.fixed(), record_every=10)
+    assert run.iterations == [0, 10, 20, 24]
