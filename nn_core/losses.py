@@ -26,8 +26,11 @@ def one_hot(y: Array, classes: int, dtype=np.float32) -> Array:
 
 
 def cross_entropy(Z: Array, y: Array) -> float:
-    """Mean of ``-log softmax(Z)[i, y_i]``, from the logits (never from clipped probabilities)."""
-    return float(-log_softmax(Z)[np.arange(len(y)), y].mean())
+    """Mean of ``-log softmax(Z)[i, y_i] = logsumexp(Z_i) - Z[i, y_i]``, from the logits
+    (never from clipped probabilities, which would turn a confident mistake into log 0)."""
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    log_sums = np.log(np.exp(shifted).sum(axis=1))
+    return float(log_sums.sum() - shifted[np.arange(len(y)), y].sum()) / len(y)
 
 
 def cross_entropy_dZ(A: Array, y: Array) -> Array:

@@ -19,12 +19,13 @@ Run ``python -m nn_core.train --help`` for the command line.
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import time
 from dataclasses import dataclass
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from .data import Dataset, load_dataset
 from .history import Trace
@@ -61,9 +62,16 @@ def dead_unit_fraction(Z: Array, g_prime) -> float:
     return float((slope < 1e-3 * peak).all(axis=0).mean())
 
 
+@functools.cache
+def _blas_controller() -> ThreadpoolController:
+    # Finding the BLAS libraries takes ~0.2 ms; a kept controller limits threads in microseconds.
+    return ThreadpoolController()
+
+
 def blas_threads_for(batch_size: int) -> int:
-    """BLAS threads that were fastest for one step at this batch size on a 2-core machine."""
-    return 1 if batch_size < 256 else 2
+    """BLAS threads for a step at this batch size: 2 from 64 rows up, where splitting a
+    matrix product between two cores pays for itself (benchmarks/bench_train.py, 2-core machine)."""
+    return 1 if batch_size < 64 else 2
 
 
 class Trainer:
@@ -104,6 +112,8 @@ class Trainer:
         self.history = {"steps": Trace(), "diagnostics": Trace(), "evals": Trace()}
         self.initial_params = {k: v.copy() for k, v in model.params.items()}
         self._previous = {k: v.copy() for k, v in model.params.items()}
+        self._grad_buffers = {f"d{k}": np.empty_like(v) for k, v in model.params.items() if k[0] == "W"}
+        self._batch_buffers: dict[int, Array] = {}
         self._rng = np.random.default_rng(self.seed)
         rows = min(TRAIN_EVAL_ROWS, len(dataset.y_train))
         self._train_eval_rows = np.sort(
@@ -193,6 +203,15 @@ class Trainer:
             self.epochs_done += 1
         return rows
 
+    def _gather(self, X: Array, rows: Array) -> Array:
+        """X[rows] written into a kept buffer (a fresh batch array costs page faults every step)."""
+        buffer = self._batch_buffers.get(len(rows))
+        if buffer is None:
+            if len(self._batch_buffers) > 4:
+                self._batch_buffers.clear()
+            buffer = self._batch_buffers[len(rows)] = np.empty((len(rows), X.shape[1]), X.dtype)
+        return np.take(X, rows, axis=0, out=buffer, mode="clip")
+
     def _diverged_at(self, loss: float) -> Divergence | None:
         step = self.steps + 1
         if not math.isfinite(loss):
@@ -220,10 +239,12 @@ class Trainer:
         params = self.model.params
         started, samples_before = time.perf_counter(), self.samples_seen
         threads = self.blas_threads or blas_threads_for(self.batch_size)
-        with threadpool_limits(limits=threads, user_api="blas"):
+        with _blas_controller().limit(limits=threads, user_api="blas"):
             for i in range(n):
                 rows = self._next_batch()
-                loss, grads = self.model.loss_and_grads(X_all[rows], y_all[rows], self.loss_name, self.l2)
+                loss, grads = self.model.loss_and_grads(
+                    self._gather(X_all, rows), y_all[rows], self.loss_name, self.l2, out=self._grad_buffers
+                )
                 self.diverged = self._diverged_at(loss)
                 if self.diverged is not None:
                     self._restore_previous()
