@@ -106,7 +106,12 @@ def time_sklearn(data: Dataset, batch: int) -> float | None:
     except ImportError:
         return None
     model = MLPClassifier(
-        hidden_layer_sizes=(HIDDEN,), solver="sgd", batch_size=batch, learning_rate_init=LR, momentum=0.0, random_state=0
+        hidden_layer_sizes=(HIDDEN,),
+        solver="sgd",
+        batch_size=batch,
+        learning_rate_init=LR,
+        momentum=0.0,
+        random_state=0,
     )
     with threadpool_limits(2, user_api="blas"):
         started = time.perf_counter()
@@ -132,7 +137,9 @@ def main() -> None:
     parser.add_argument("--batch-sizes", default="32,128,512")
     args = parser.parse_args()
     data = synthetic_dataset()
-    print(f"one epoch, {N:,} samples, 784-128-10 ReLU, SGD lr {LR}; best of {args.repeats}; seconds, ratio = nn_core / other")
+    print(
+        f"one epoch, {N:,} samples, 784-128-10 ReLU, SGD lr {LR}; best of {args.repeats}; seconds, ratio = nn_core / other"
+    )
     header = f"{'batch':>5} {'nn_core':>8} {'numpy':>8} {'torch':>8} {'sklearn':>8} {'/numpy':>7} {'/torch':>7} {'/sklearn':>8}"
     print(header)
     missing = set()
