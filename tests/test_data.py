@@ -43,4 +43,97 @@ def test_stratified_split_is_seeded():
     for part_a, part_b in zip(a, b):
         np.testing.assert_array_equal(part_a, part_b)
     assert [len(p) for p in a] == [42, 6, 12]
+    for part, share in zip(a, (14, 2, 4)):
+        assert (np.bincount(y[part]) == share).all()
     assert not np.array_equal(a[0], stratified_split(y, seed=2)[0])
+
+
+# -- Kaggle CSV and IDX round trips ---------------------------------------------------------
+
+from nn_core.data import load_idx_folder, load_kaggle_csv, read_kaggle_test_csv  # noqa: E402
+from nn_core.idx import read_idx, write_idx  # noqa: E402
+from nn_core.kaggle_csv import parse_kaggle_csv  # noqa: E402
+from tests.csv_maker import kaggle_csv, kaggle_rows  # noqa: E402
+
+
+def _rows_as_set(X, y):
+    return {(int(label), row.tobytes()) for row, label in zip(X, y)}
+
+
+def test_kaggle_csv_round_trip_is_exact(tmp_path):
+    pixels, labels = kaggle_rows(50, seed=3)
+    parsed_pixels, parsed_labels = parse_kaggle_csv(kaggle_csv(pixels, labels))
+    np.testing.assert_array_equal(parsed_pixels, pixels)
+    np.testing.assert_array_equal(parsed_labels, labels)
+    path = tmp_path / "train.csv"
+    path.write_bytes(kaggle_csv(pixels, labels))
+    dataset = load_kaggle_csv(path)
+    assert dataset.sizes() == {"train": 35, "val": 5, "test": 10} and dataset.name == "train.csv"
+    loaded = set().union(
+        *(
+            _rows_as_set((dataset.split(s)[0] * 255).round().astype(np.uint8), dataset.split(s)[1])
+            for s in ("train", "val", "test")
+        )
+    )
+    assert loaded == _rows_as_set(pixels, labels)
+
+
+def test_label_column_may_stand_anywhere_in_a_header():
+    pixels, labels = kaggle_rows()
+    moved = kaggle_csv(pixels, labels).decode().splitlines()
+    moved = [",".join(line.split(",")[1:4] + line.split(",")[:1] + line.split(",")[4:]) for line in moved]
+    parsed_pixels, parsed_labels = parse_kaggle_csv("\n".join(moved).encode())
+    np.testing.assert_array_equal(parsed_labels, labels)
+    np.testing.assert_array_equal(parsed_pixels, pixels)
+
+
+def test_kaggle_test_csv_gives_scaled_pixels():
+    pixels, _ = kaggle_rows(28)
+    X = read_kaggle_test_csv(kaggle_csv(pixels, None))
+    assert X.shape == (28, 784) and X.dtype == np.float32
+    np.testing.assert_allclose(X * 255, pixels, atol=1e-4)
+
+
+def test_idx_round_trip_is_exact(tmp_path):
+    images = np.random.default_rng(0).integers(0, 256, (40, 28, 28)).astype(np.uint8)
+    labels = (np.arange(40) % 10).astype(np.uint8)
+    for suffix in ("", ".gz"):
+        write_idx(tmp_path / f"train-images-idx3-ubyte{suffix}", images)
+        np.testing.assert_array_equal(read_idx(tmp_path / f"train-images-idx3-ubyte{suffix}"), images)
+    write_idx(tmp_path / "train-labels-idx1-ubyte", labels)
+    write_idx(tmp_path / "t10k-images-idx3-ubyte", images[:20])
+    write_idx(tmp_path / "t10k-labels-idx1-ubyte", labels[:20])
+    dataset = load_idx_folder(tmp_path)
+    np.testing.assert_array_equal(dataset.X_test, images[:20].reshape(20, -1) / np.float32(255))
+    np.testing.assert_array_equal(dataset.y_test, labels[:20])
+    assert dataset.sizes() == {"train": 36, "val": 4, "test": 20} and dataset.class_names[0] == "0"
+    train = _rows_as_set(
+        (np.concatenate([dataset.X_train, dataset.X_val]) * 255).round().astype(np.uint8),
+        np.concatenate([dataset.y_train, dataset.y_val]),
+    )
+    assert train == _rows_as_set(images.reshape(40, -1), labels)
+
+
+def test_a_file_is_cached_until_it_changes(tmp_path):
+    path = tmp_path / "train.csv"
+    path.write_bytes(kaggle_csv())
+    first = load_dataset(path)
+    assert load_dataset(str(path)) is first
+    pixels, labels = kaggle_rows(30, seed=1)
+    path.write_bytes(kaggle_csv(pixels, labels))
+    assert sum(load_dataset(path).sizes().values()) == 30
+
+
+FASHION = "/usr/share/datasets/fashion-mnist"
+
+
+def test_fashion_mnist_from_debians_package():
+    import os
+
+    if not os.path.isdir(FASHION):
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI installs Debian's dataset-fashion-mnist; it is missing")
+        pytest.skip("Debian's dataset-fashion-mnist package is not installed")
+    dataset = load_dataset("fashion-mnist")
+    assert dataset.class_names[9] == "Ankle boot" and dataset.image_shape == (28, 28)
+    assert dataset.sizes() == {"train": 54_000, "val": 6_000, "test": 10_000}

@@ -187,3 +187,20 @@ def test_command_line_prints_each_epoch_and_the_test_accuracy(capsys, tmp_path):
 def test_command_line_reports_divergence(capsys):
     assert main(["--dataset", "digits-8x8", "--hidden", "16", "--epochs", "3", "--lr", "1000"]) == 1
     assert "too high" in capsys.readouterr().out
+
+
+def test_command_line_trains_on_a_kaggle_csv(capsys, tmp_path):
+    from tests.csv_maker import kaggle_csv, kaggle_rows
+
+    path = tmp_path / "train.csv"
+    path.write_bytes(kaggle_csv(*kaggle_rows(100)))
+    assert main(["--data", str(path), "--hidden", "8", "--epochs", "1"]) == 0
+    assert "100 labelled digits from train.csv" in capsys.readouterr().out
+
+
+def test_command_line_reports_a_bad_file_without_a_traceback(capsys, tmp_path):
+    path = tmp_path / "train.csv"
+    path.write_bytes(b"")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--data", str(path)])
+    assert exit_info.value.code == 2 and "train.csv is empty" in capsys.readouterr().err
