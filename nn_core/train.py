@@ -235,6 +235,8 @@ class Trainer:
         """Run ``n`` mini-batch updates (fewer if training diverges); return ``metrics()``."""
         if self.diverged is not None:
             return self.metrics()
+        if self.eval_every and not len(self.history["evals"]):
+            self.record_evaluation()  # step 0: every learning curve starts from the untrained network
         X_all, y_all = self.dataset.X_train, self.dataset.y_train
         params = self.model.params
         started, samples_before = time.perf_counter(), self.samples_seen

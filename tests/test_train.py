@@ -140,9 +140,10 @@ def test_history_records_diagnostics_and_per_digit_accuracy(mnist):
     assert list(diagnostics.column("step")) == [5, 10, 15, 20, 23]
     assert diagnostics.column("grad_norm").shape == (5, 3)
     assert (diagnostics.column("update_ratio") > 0).all()
-    assert list(evals.column("step")) == [10, 20]
-    assert evals.column("val_per_class_accuracy").shape == (2, 10)
-    assert evals.column("dead_fraction").shape == (2, 2)
+    assert list(evals.column("step")) == [0, 10, 20]  # the untrained network, then every 10 steps
+    assert evals.column("val_per_class_accuracy").shape == (3, 10)
+    assert evals.column("dead_fraction").shape == (3, 2)
+    assert evals.column("val_accuracy")[0] < 0.3 < evals.column("val_accuracy")[-1]
 
 
 def test_update_ratio_of_plain_sgd_is_lr_times_grad_over_weight(mnist):

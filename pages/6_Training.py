@@ -1,0 +1,127 @@
+import streamlit as st
+
+from nn_core.hints import training_hints
+from ui import figures, page, state
+
+page.setup("Training", "🏋️")
+st.title("Training")
+st.markdown(
+    "Each **step** takes one batch of training digits, runs them forward, measures the loss, "
+    "backpropagates to get every weight's gradient, and moves each weight a little downhill: "
+    "$W \\leftarrow W - \\eta\\,\\partial L/\\partial W$. Watch the loss fall, the accuracy climb, "
+    "and the first layer's weights turn from noise into strokes."
+)
+trainer = state.trainer()
+playing = state.is_playing()
+
+controls = st.columns([1, 1, 1, 1.2, 1.3, 2.2], vertical_alignment="bottom")
+controls[0].button("Step", icon="👣", on_click=state.run_steps, args=(1,), help="One batch", width="stretch")
+controls[1].button("Step ×10", on_click=state.run_steps, args=(10,), help="Ten batches", width="stretch")
+controls[2].button(
+    "+1 epoch", on_click=state.run_epoch, help="To the end of this pass over the training digits", width="stretch"
+)
+controls[3].button(
+    "Pause" if playing else "Play",
+    icon="⏸️" if playing else "▶️",
+    on_click=state.toggle_playing,
+    type="primary",
+    key="play_pause",
+    width="stretch",
+    disabled=trainer.diverged is not None,
+)
+controls[4].button("New network", icon="🔄", on_click=state.new_network, key="page_new_network", width="stretch")
+controls[5].select_slider(
+    "Speed (batches per refresh)",
+    options=[1, 2, 5, 10, 20, 50],
+    key="_speed",
+    value=state.steps_per_tick(),
+    on_change=lambda: state.set_steps_per_tick(state.widget_value("_speed")),
+)
+
+if trainer.diverged is not None:
+    with st.container(border=True):
+        st.error(
+            f"**Training stopped: the loss blew up.** {trainer.diverged.message}\n\n"
+            "Why: with steps this large, each update jumps across the valley of the loss to a point higher "
+            "on the other side, and the next jump is larger still, until the numbers overflow."
+        )
+        st.button(
+            "Restore and divide the learning rate by 10",
+            icon="🩹",
+            on_click=state.recover_from_divergence,
+            type="primary",
+        )
+
+for i, hint in enumerate(training_hints(trainer)):
+    with st.container(border=True):
+        st.warning(f"**{hint.title}.** {hint.reason}", icon="💡")
+        if hint.fix:
+            st.button(hint.fix_label, key=f"hint_fix_{i}", on_click=state.apply_fix, args=(hint.fix,))
+
+
+@st.fragment(run_every=0.2 if playing else None)
+def live_view() -> None:
+    trainer = state.trainer()
+    if state.is_playing() and not state.play_tick(trainer, state.steps_per_tick()):
+        state.set_playing(False)
+        st.rerun()  # the whole page: show the divergence box
+    metrics = trainer.metrics()
+    status = st.columns(6)
+    status[0].metric("Epoch", f"{metrics['epoch']:.2f}")
+    status[1].metric("Step", f"{metrics['step']:,}")
+    status[2].metric("Samples seen", f"{metrics['samples_seen']:,}")
+    status[3].metric("Learning rate", f"{metrics['lr']:g}")
+    val = metrics["val_accuracy"]
+    status[4].metric("Validation accuracy", "–" if val != val else f"{val:.1%}")
+    speed = metrics["samples_per_second"]
+    status[5].metric("Samples / second", "–" if speed != speed else f"{speed:,.0f}")
+
+    steps, evals, diag = (trainer.history[k] for k in ("steps", "evals", "diagnostics"))
+    eval_steps = evals.column("step")
+    names = trainer.dataset.class_names
+    left, right = st.columns(2)
+    left.plotly_chart(
+        figures.loss_figure(steps.column("step"), steps.column("loss"), eval_steps, evals.column("val_loss")),
+        key="loss",
+    )
+    right.plotly_chart(
+        figures.accuracy_figure(eval_steps, evals.column("train_accuracy"), evals.column("val_accuracy")),
+        key="accuracy",
+    )
+    left, right = st.columns([2, 3])
+    per_class = evals.last("val_per_class_accuracy")
+    if per_class is not None:
+        left.plotly_chart(figures.per_class_bars(per_class, names), key="per_class_bars")
+        right.plotly_chart(
+            figures.per_class_curves(eval_steps, evals.column("val_per_class_accuracy"), names), key="per_class_curves"
+        )
+    else:
+        left.info(
+            "Per-digit accuracy appears after the first evaluation (every 50 steps, and at the end of each epoch)."
+        )
+
+    W1 = trainer.model.params["W1"][:256]
+    grid = figures.tile_grid(W1, trainer.dataset.image_shape, columns=16)
+    left, right = st.columns([3, 2])
+    with left:
+        if state.is_playing():  # an image is a small payload per tick; the heatmap has hover when paused
+            st.markdown("**First-layer weights**, one tile per hidden unit (red positive, blue negative)")
+            st.image(figures.diverging_rgb(grid, scale=2), width="stretch")
+        else:
+            st.plotly_chart(figures.tiles_figure(grid), key="tiles")
+    right.plotly_chart(figures.weight_histograms(trainer.model.params, trainer.initial_params), key="histograms")
+
+    diag_steps = diag.column("step")
+    cols = st.columns(3)
+    cols[0].plotly_chart(
+        figures.layer_lines_figure(diag_steps, diag.column("grad_norm"), "Gradient norm ‖dW‖ per layer", ""),
+        key="grad_norm",
+    )
+    cols[1].plotly_chart(
+        figures.layer_lines_figure(diag_steps, diag.column("update_ratio"), "Update / weight ‖ΔW‖ / ‖W‖", ""),
+        key="update_ratio",
+    )
+    cols[2].plotly_chart(figures.dead_units_figure(eval_steps, evals.column("dead_fraction")), key="dead_units")
+
+
+live_view()

@@ -1,0 +1,147 @@
+"""Every page in Streamlit's AppTest: it runs, and its controls change what they should."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.page import ALL_PAGES
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 60
+
+
+@pytest.fixture
+def app():
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+
+
+def on_page(at: AppTest, path: str) -> AppTest:
+    return at.switch_page(path).run() if path != "app.py" else at
+
+
+def button(at: AppTest, label: str):
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button {label!r} among {[b.label for b in at.button]}"
+    return matches[0]
+
+
+def trainer(at: AppTest):
+    return at.session_state["trainer"]
+
+
+def all_text(at: AppTest) -> str:
+    parts = [
+        e.value
+        for kind in ("markdown", "error", "warning", "info", "success", "caption", "title")
+        for e in getattr(at, kind)
+    ]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("path", [p for p, _, _ in ALL_PAGES])
+def test_every_page_runs_with_navigation_and_settings(app, path):
+    at = on_page(app, path)
+    assert not at.exception, at.exception
+    assert at.title[0].value
+    sidebar_labels = [link.proto.label for link in at.sidebar.get("page_link")]
+    assert sidebar_labels == [label for _, label, _ in ALL_PAGES]
+    assert at.select_slider(key="_lr").value == 0.1
+
+
+def test_a_setting_changed_on_one_page_is_kept_on_another(app):
+    app.select_slider(key="_lr").set_value(0.5).run()
+    app.select_slider(key="_batch_size").set_value(16).run()
+    at = on_page(app, "pages/6_Training.py")
+    assert at.select_slider(key="_lr").value == 0.5 and at.select_slider(key="_batch_size").value == 16
+    assert trainer(at).lr == 0.5 and trainer(at).batch_size == 16
+    at = on_page(at, "pages/1_Data.py")
+    assert at.select_slider(key="_lr").value == 0.5
+
+
+def test_step_advances_by_one_and_step_x10_by_ten(app):
+    at = on_page(app, "pages/6_Training.py")
+    button(at, "Step").click().run()
+    assert trainer(at).steps == 1
+    button(at, "Step ×10").click().run()
+    assert trainer(at).steps == 11
+    assert any(m.label == "Step" and m.value == "11" for m in at.metric)
+
+
+def test_one_epoch_covers_the_training_split(app):
+    at = on_page(app, "pages/6_Training.py")
+    button(at, "+1 epoch").click().run()
+    assert trainer(at).epochs_done == 1 and trainer(at).samples_seen == 3500
+    assert (
+        len(at.get("plotly_chart")) >= 8
+    )  # loss, accuracy, per-digit bars and curves, tiles, histograms, 3 diagnostics
+
+
+def test_the_learning_rate_slider_changes_the_trainer_and_keeps_its_steps(app):
+    at = on_page(app, "pages/6_Training.py")
+    button(at, "Step ×10").click().run()
+    W1 = trainer(at).model.params["W1"].copy()
+    at.select_slider(key="_lr").set_value(0.02).run()
+    assert trainer(at).lr == 0.02 and trainer(at).steps == 10
+    np.testing.assert_array_equal(trainer(at).model.params["W1"], W1)
+
+
+def test_an_absurd_learning_rate_ends_in_the_divergence_box_not_a_traceback(app):
+    at = on_page(app, "pages/6_Training.py")
+    at.select_slider(key="_lr").set_value(10.0).run()
+    button(at, "+1 epoch").click().run()
+    assert not at.exception
+    assert "Training stopped: the loss blew up" in all_text(at)
+    assert "learning rate 10 is too high" in all_text(at)
+    assert all(np.isfinite(p).all() for p in trainer(at).model.params.values())
+    button(at, "Restore and divide the learning rate by 10").click().run()
+    assert trainer(at).diverged is None and trainer(at).lr == 1.0
+    assert at.select_slider(key="_lr").value == 1.0
+    assert "Training stopped" not in all_text(at)
+
+
+def test_new_network_resets_training(app):
+    at = on_page(app, "pages/6_Training.py")
+    button(at, "Step ×10").click().run()
+    before = trainer(at)
+    at.button(key="page_new_network").click().run()
+    assert trainer(at) is not before and trainer(at).steps == 0
+
+
+def test_architecture_changes_wait_for_a_new_network(app):
+    at = on_page(app, "pages/6_Training.py")
+    button(at, "Step ×10").click().run()
+    at.text_input(key="_hidden").set_value("64, 32").run()
+    assert trainer(at).model.layer_sizes == [784, 128, 10] and trainer(at).steps == 10
+    assert "hidden layers 128 → 64, 32" in all_text(at)
+    at.button(key="sidebar_new_network").click().run()
+    assert trainer(at).model.layer_sizes == [784, 64, 32, 10] and trainer(at).steps == 0
+    assert "Changed:" not in all_text(at)
+
+
+def test_bad_hidden_layer_text_is_explained_and_changes_nothing(app):
+    app.text_input(key="_hidden").set_value("lots").run()
+    assert "hidden layers are whole numbers separated by commas" in all_text(app)
+    assert app.text_input(key="_hidden").value == "128"
+
+
+def test_play_and_pause_toggle_the_flag(app):
+    at = on_page(app, "pages/6_Training.py")
+    at.button(key="play_pause").click().run()
+    assert at.session_state["playing"] is True and at.button(key="play_pause").label == "Pause"
+    at.button(key="play_pause").click().run()
+    assert at.session_state["playing"] is False and at.button(key="play_pause").label == "Play"
+
+
+def test_home_page_trains_one_epoch_in_one_click(app):
+    button(app, "Train 1 epoch").click().run()
+    assert trainer(app).epochs_done == 1
+    assert "validation accuracy" in all_text(app)
+
+
+def test_switching_dataset_waits_for_a_new_network_then_uses_it(app):
+    app.selectbox(key="_dataset").set_value("digits-8x8").run()
+    assert trainer(app).dataset.name == "mnist-5k"
+    app.button(key="sidebar_new_network").click().run()
+    assert trainer(app).dataset.name == "digits-8x8" and trainer(app).model.layer_sizes[0] == 64

@@ -1,0 +1,1 @@
+"""What the pages share: figure builders, session state, the page frame and widgets."""

@@ -1,0 +1,56 @@
+"""The frame of every page: page config, session state, sectioned navigation and the settings sidebar.
+
+Every page, the home page included, starts with ``setup("Title")``, so a page opened from a
+bookmark on a fresh server looks and works exactly like one reached by a click.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from . import state
+from .widgets import settings_sidebar
+
+HOME = ("app.py", "Home", "🏠")
+SECTIONS = {
+    "Learn": [
+        ("pages/1_Data.py", "Data", "🔢"),
+        ("pages/2_Weights_and_biases.py", "Weights & biases", "🎛️"),
+        ("pages/3_Activations.py", "Activations", "📈"),
+        ("pages/4_Forward_pass.py", "Forward pass", "➡️"),
+        ("pages/5_Backpropagation.py", "Backpropagation", "⬅️"),
+    ],
+    "Train": [
+        ("pages/6_Training.py", "Training", "🏋️"),
+        ("pages/7_Evaluation.py", "Evaluation", "🎯"),
+    ],
+    "Play": [
+        ("pages/8_Draw_a_digit.py", "Draw a digit", "✏️"),
+        ("pages/9_Model.py", "Model", "💾"),
+    ],
+}
+ALL_PAGES = [HOME] + [page for pages in SECTIONS.values() for page in pages]
+
+
+def setup(title: str, icon: str = "🔢") -> None:
+    """Page config, the session's state, the navigation and the settings sidebar."""
+    st.set_page_config(page_title=f"{title} · Neural network digits", page_icon=icon, layout="wide")
+    state.init()
+    with st.sidebar:
+        st.page_link(HOME[0], label=HOME[1], icon=HOME[2])
+        for section, pages in SECTIONS.items():
+            st.caption(section.upper())
+            for path, label, page_icon in pages:
+                st.page_link(path, label=label, icon=page_icon)
+        st.divider()
+        settings_sidebar()
+    shown = state.pop_notice()
+    if shown:
+        kind, text = shown
+        getattr(st, kind)(text)
+
+
+def coming_soon(what: str) -> None:
+    """The body of a page that a later piece of work fills."""
+    st.info(f"This page is being built. It will show {what}")
+    st.page_link("pages/6_Training.py", label="Meanwhile, train the network on the Training page", icon="🏋️")

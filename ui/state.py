@@ -1,0 +1,201 @@
+"""The one module that touches ``st.session_state``: the session's settings, trainer and flags.
+
+Each learner has their own trainer (in session state, never cached: a cached trainer would be
+shared by everyone). Datasets are loaded once per process with ``st.cache_resource`` and
+shared read-only by every session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+
+import streamlit as st
+
+from nn_core import DataFormatError, Dataset, load_dataset
+from nn_core.data import DEFAULT_DATASET, default_source
+from nn_core.kaggle_csv import load_kaggle_csv
+from nn_core.train import Trainer
+
+from .settings import Settings, apply_live, build_trainer, needs_new_network, trainer_settings
+
+KEY_SETTINGS = "settings"
+KEY_TRAINER = "trainer"
+KEY_BUILT_WITH = "trainer_built_with"
+KEY_PLAYING = "playing"
+KEY_SPEED = "steps_per_tick"
+KEY_NOTICE = "notice"
+UPLOAD_PREFIX = "upload:"
+MAX_UPLOADS = 4
+
+
+@st.cache_resource(show_spinner="Loading the digits…")
+def shared_dataset(source: str) -> Dataset:
+    """The dataset at ``source``, one read-only copy per process."""
+    if source.startswith(UPLOAD_PREFIX):
+        uploaded = _upload_store().get(source)
+        if uploaded is None:
+            raise DataFormatError("the uploaded file is no longer in memory: upload it again")
+        return uploaded
+    return load_dataset(source)
+
+
+@st.cache_resource
+def _upload_store() -> dict[str, Dataset]:
+    return {}
+
+
+def add_upload(data: bytes, file_name: str) -> str:
+    """Parse an uploaded Kaggle CSV (raises DataFormatError) and return its dataset source key."""
+    key = f"{UPLOAD_PREFIX}{hashlib.sha256(data).hexdigest()[:12]}:{file_name}"
+    store = _upload_store()
+    if key not in store:
+        dataset = load_kaggle_csv(data)
+        while len(store) >= MAX_UPLOADS:
+            store.pop(next(iter(store)))
+        store[key] = replace(dataset, name=file_name)
+    return key
+
+
+def source_label(source: str) -> str:
+    if source.startswith(UPLOAD_PREFIX):
+        return f"uploaded: {source.split(':', 2)[2]}"
+    return {
+        "mnist-5k": "MNIST, 5,000 digits (bundled)",
+        "digits-8x8": "8x8 digits (bundled, tiny)",
+        "mnist": "full MNIST, 70,000 digits",
+        "fashion-mnist": "Fashion-MNIST (clothes)",
+    }.get(source, source)
+
+
+def init() -> None:
+    """Create the session's settings on first use (from ``$NN_DIGITS_DATA`` for the dataset)."""
+    if KEY_SETTINGS not in st.session_state:
+        st.session_state[KEY_SETTINGS] = Settings(dataset=default_source())
+        st.session_state[KEY_PLAYING] = False
+        st.session_state[KEY_SPEED] = 5
+
+
+def settings() -> Settings:
+    init()
+    return st.session_state[KEY_SETTINGS]
+
+
+def update_settings(**changes) -> None:
+    """Change settings; live ones (learning rate, momentum, batch size, L2, optimizer) reach the
+    trainer at once, the others wait for ``new_network``."""
+    new = settings().update(**changes)
+    st.session_state[KEY_SETTINGS] = new
+    if KEY_TRAINER in st.session_state:
+        apply_live(st.session_state[KEY_TRAINER], new)
+
+
+def _load_or_fall_back(source: str) -> tuple[Dataset, str]:
+    try:
+        return shared_dataset(source), source
+    except (DataFormatError, OSError) as error:
+        notice(f"Could not load {source_label(source)}: {error}. Using the bundled 5,000 digits instead.", "error")
+        st.session_state[KEY_SETTINGS] = settings().update(dataset=DEFAULT_DATASET)
+        return shared_dataset(DEFAULT_DATASET), DEFAULT_DATASET
+
+
+def trainer() -> Trainer:
+    """The session's trainer, built from the settings on first use."""
+    if KEY_TRAINER not in st.session_state:
+        new_network()
+    return st.session_state[KEY_TRAINER]
+
+
+def dataset() -> Dataset:
+    return trainer().dataset
+
+
+def new_network() -> None:
+    """Replace the session's network with a fresh one built from the current settings."""
+    dataset, source = _load_or_fall_back(settings().dataset)
+    built = build_trainer(settings(), dataset)
+    st.session_state[KEY_TRAINER] = built
+    st.session_state[KEY_BUILT_WITH] = trainer_settings(built, source)
+    st.session_state[KEY_PLAYING] = False
+
+
+def pending_changes() -> list[str]:
+    """Settings changed since the network was built that only a new network can take."""
+    trainer()
+    return needs_new_network(settings(), st.session_state[KEY_BUILT_WITH])
+
+
+def is_playing() -> bool:
+    init()
+    return bool(st.session_state[KEY_PLAYING])
+
+
+def set_playing(playing: bool) -> None:
+    st.session_state[KEY_PLAYING] = playing
+
+
+def toggle_playing() -> None:
+    set_playing(not is_playing())
+
+
+def steps_per_tick() -> int:
+    init()
+    return int(st.session_state[KEY_SPEED])
+
+
+def set_steps_per_tick(value: int) -> None:
+    st.session_state[KEY_SPEED] = int(value)
+
+
+def recover_from_divergence(divisor: float = 10.0) -> None:
+    """The divergence box's fix: weights are already restored; divide the learning rate."""
+    current = trainer()
+    current.recover(divisor)
+    from .settings import snap_lr
+
+    st.session_state[KEY_SETTINGS] = settings().update(lr=snap_lr(current.lr))
+    current.lr = settings().lr
+
+
+def notice(text: str, kind: str = "info") -> None:
+    """A message to show once at the top of the next page drawn."""
+    st.session_state[KEY_NOTICE] = (kind, text)
+
+
+def pop_notice() -> tuple[str, str] | None:
+    return st.session_state.pop(KEY_NOTICE, None)
+
+
+def widget_value(key: str, default=None):
+    """A widget's current value (for widgets whose state lives in their own key)."""
+    return st.session_state.get(key, default)
+
+
+def set_widget_value(key: str, value) -> None:
+    st.session_state[key] = value
+
+
+# -- actions the buttons call ---------------------------------------------------------------
+
+
+def run_steps(n: int) -> None:
+    trainer().step(n)
+
+
+def run_epoch() -> None:
+    trainer().epoch()
+
+
+def play_tick(current: Trainer, steps: int) -> bool:
+    """One tick of Play: ``steps`` updates; False when training must stop (it diverged)."""
+    current.step(steps)
+    return current.diverged is None
+
+
+def apply_fix(changes: dict) -> None:
+    """A hint's one-click fix: new values for live settings (the learning rate snapped to the slider)."""
+    from .settings import snap_lr
+
+    if "lr" in changes:
+        changes = {**changes, "lr": snap_lr(changes["lr"])}
+    update_settings(**changes)
