@@ -4,6 +4,8 @@ from nn_core.hints import training_hints
 from ui import figures, page, state
 
 page.setup("Training", "🏋️")
+# While playing, charts are drawn static (no hover layers to build): a third of the browser's work per redraw.
+CHART = {"config": {"staticPlot": True}} if state.is_playing() else {}
 st.title("Training")
 st.markdown(
     "Each **step** takes one batch of training digits, runs them forward, measures the loss, "
@@ -13,6 +15,7 @@ st.markdown(
 )
 trainer = state.trainer()
 playing = state.is_playing()
+state.set_playing(playing)  # give the control its value (Streamlit drops it on other pages)
 
 controls = st.columns([1, 1, 1, 1.2, 1.3, 2.2], vertical_alignment="bottom")
 controls[0].button("Step", icon="👣", on_click=state.run_steps, args=(1,), help="One batch", width="stretch")
@@ -20,14 +23,14 @@ controls[1].button("Step ×10", on_click=state.run_steps, args=(10,), help="Ten 
 controls[2].button(
     "+1 epoch", on_click=state.run_epoch, help="To the end of this pass over the training digits", width="stretch"
 )
-controls[3].button(
-    "Pause" if playing else "Play",
-    icon="⏸️" if playing else "▶️",
-    on_click=state.toggle_playing,
-    type="primary",
-    key="play_pause",
-    width="stretch",
+controls[3].segmented_control(
+    "Play",
+    ["play", "pause"],
+    format_func={"play": "▶️ Play", "pause": "⏸️ Pause"}.get,
+    key=state.KEY_PLAYING,
+    label_visibility="collapsed",
     disabled=trainer.diverged is not None,
+    width="stretch",
 )
 controls[4].button("New network", icon="🔄", on_click=state.new_network, key="page_new_network", width="stretch")
 controls[5].select_slider(
@@ -61,6 +64,7 @@ for i, hint in enumerate(training_hints(trainer)):
 
 @st.fragment(run_every=0.2 if playing else None)
 def live_view() -> None:
+    """Trains while playing; redraws what changes every step: status, loss, first-layer weights."""
     trainer = state.trainer()
     if state.is_playing() and not state.play_tick(trainer, state.steps_per_tick()):
         state.set_playing(False)
@@ -76,52 +80,92 @@ def live_view() -> None:
     speed = metrics["samples_per_second"]
     status[5].metric("Samples / second", "–" if speed != speed else f"{speed:,.0f}")
 
-    steps, evals, diag = (trainer.history[k] for k in ("steps", "evals", "diagnostics"))
-    eval_steps = evals.column("step")
-    names = trainer.dataset.class_names
-    left, right = st.columns(2)
-    left.plotly_chart(
-        figures.loss_figure(steps.column("step"), steps.column("loss"), eval_steps, evals.column("val_loss")),
-        key="loss",
-    )
-    right.plotly_chart(
-        figures.accuracy_figure(eval_steps, evals.column("train_accuracy"), evals.column("val_accuracy")),
-        key="accuracy",
-    )
+    steps, evals = trainer.history["steps"], trainer.history["evals"]
     left, right = st.columns([2, 3])
-    per_class = evals.last("val_per_class_accuracy")
-    if per_class is not None:
-        left.plotly_chart(figures.per_class_bars(per_class, names), key="per_class_bars")
-        right.plotly_chart(
-            figures.per_class_curves(eval_steps, evals.column("val_per_class_accuracy"), names), key="per_class_curves"
-        )
-    else:
-        left.info(
-            "Per-digit accuracy appears after the first evaluation (every 50 steps, and at the end of each epoch)."
-        )
-
-    W1 = trainer.model.params["W1"][:256]
-    grid = figures.tile_grid(W1, trainer.dataset.image_shape, columns=16)
-    left, right = st.columns([3, 2])
-    with left:
+    left.plotly_chart(
+        figures.loss_figure(steps.column("step"), steps.column("loss"), evals.column("step"), evals.column("val_loss")),
+        key="loss",
+        **CHART,
+    )
+    grid = figures.tile_grid(trainer.model.params["W1"][:256], trainer.dataset.image_shape, columns=16)
+    with right:
         if state.is_playing():  # an image is a small payload per tick; the heatmap has hover when paused
             st.markdown("**First-layer weights**, one tile per hidden unit (red positive, blue negative)")
-            st.image(figures.diverging_rgb(grid, scale=2), width="stretch")
+            st.image(figures.diverging_rgb(grid, scale=1), width="stretch")
         else:
-            st.plotly_chart(figures.tiles_figure(grid), key="tiles")
-    right.plotly_chart(figures.weight_histograms(trainer.model.params, trainer.initial_params), key="histograms")
+            st.plotly_chart(figures.tiles_figure(grid, height=330), key="tiles")
 
+
+@st.fragment(run_every=2.0 if playing else None)
+def slow_view() -> None:
+    """What changes only at evaluations or drifts slowly: redrawn once a second while playing."""
+    trainer = state.trainer()
+    evals, diag = trainer.history["evals"], trainer.history["diagnostics"]
+    eval_steps, names = evals.column("step"), trainer.dataset.class_names
+    at_eval, at_diag = (id(trainer), evals.last("step")), (id(trainer), diag.last("step"))
+    left, middle, right = st.columns([2, 2, 3])
+    left.plotly_chart(
+        state.cached_figure(
+            "accuracy",
+            at_eval,
+            lambda: figures.accuracy_figure(eval_steps, evals.column("train_accuracy"), evals.column("val_accuracy")),
+        ),
+        key="accuracy",
+        **CHART,
+    )
+    per_class = evals.last("val_per_class_accuracy")
+    if per_class is not None:
+        middle.plotly_chart(
+            state.cached_figure("per_class_bars", at_eval, lambda: figures.per_class_bars(per_class, names)),
+            key="per_class_bars",
+            **CHART,
+        )
+        right.plotly_chart(
+            state.cached_figure(
+                "per_class_curves",
+                at_eval,
+                lambda: figures.per_class_curves(eval_steps, evals.column("val_per_class_accuracy"), names),
+            ),
+            key="per_class_curves",
+            **CHART,
+        )
     diag_steps = diag.column("step")
-    cols = st.columns(3)
+    cols = st.columns([1, 1, 1, 1.6])
     cols[0].plotly_chart(
-        figures.layer_lines_figure(diag_steps, diag.column("grad_norm"), "Gradient norm ‖dW‖ per layer", ""),
+        state.cached_figure(
+            "grad_norm",
+            at_diag,
+            lambda: figures.layer_lines_figure(diag_steps, diag.column("grad_norm"), "Gradient norm ‖dW‖", ""),
+        ),
         key="grad_norm",
+        **CHART,
     )
     cols[1].plotly_chart(
-        figures.layer_lines_figure(diag_steps, diag.column("update_ratio"), "Update / weight ‖ΔW‖ / ‖W‖", ""),
+        state.cached_figure(
+            "update_ratio",
+            at_diag,
+            lambda: figures.layer_lines_figure(diag_steps, diag.column("update_ratio"), "Update / weight ‖ΔW‖/‖W‖", ""),
+        ),
         key="update_ratio",
+        **CHART,
     )
-    cols[2].plotly_chart(figures.dead_units_figure(eval_steps, evals.column("dead_fraction")), key="dead_units")
+    cols[2].plotly_chart(
+        state.cached_figure(
+            "dead_units", at_eval, lambda: figures.dead_units_figure(eval_steps, evals.column("dead_fraction"))
+        ),
+        key="dead_units",
+        **CHART,
+    )
+    cols[3].plotly_chart(
+        state.cached_figure(
+            "histograms",
+            (id(trainer), trainer.steps),
+            lambda: figures.weight_histograms(trainer.model.params, trainer.initial_params),
+        ),
+        key="histograms",
+        **CHART,
+    )
 
 
 live_view()
+slow_view()

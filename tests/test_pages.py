@@ -126,12 +126,24 @@ def test_bad_hidden_layer_text_is_explained_and_changes_nothing(app):
     assert app.text_input(key="_hidden").value == "128"
 
 
-def test_play_and_pause_toggle_the_flag(app):
+def test_play_and_pause_set_the_playing_state(app):
+    from ui import state
+
     at = on_page(app, "pages/6_Training.py")
-    at.button(key="play_pause").click().run()
-    assert at.session_state["playing"] is True and at.button(key="play_pause").label == "Pause"
-    at.button(key="play_pause").click().run()
-    assert at.session_state["playing"] is False and at.button(key="play_pause").label == "Play"
+    at.button_group(key=state.KEY_PLAYING).set_value("play").run()
+    assert at.session_state[state.KEY_PLAYING] == "play" and not at.exception
+    at.button_group(key=state.KEY_PLAYING).set_value("pause").run()
+    assert at.session_state[state.KEY_PLAYING] == "pause"
+
+
+def test_a_play_tick_trains_and_stops_on_divergence(mnist):
+    from nn_core import MLP, Trainer
+    from ui import state
+
+    trainer = Trainer(MLP([784, 16, 10]), mnist)
+    assert state.play_tick(trainer, 5) and trainer.steps == 5
+    trainer.lr = 1e6
+    assert not state.play_tick(trainer, 5) and trainer.diverged is not None
 
 
 def test_home_page_trains_one_epoch_in_one_click(app):

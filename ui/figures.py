@@ -58,7 +58,7 @@ def ema(values: Array, weight: float = 0.9) -> Array:
 def loss_figure(steps: Array, losses: Array, eval_steps: Array, val_losses: Array, smoothing: float = 0.9) -> go.Figure:
     """Batch loss (faint), its moving average, and the validation loss at each evaluation."""
     fig = go.Figure()
-    fig.add_scattergl(
+    fig.add_scatter(
         x=_f32(steps),
         y=_f32(losses),
         name="batch loss",
@@ -66,7 +66,7 @@ def loss_figure(steps: Array, losses: Array, eval_steps: Array, val_losses: Arra
         line=dict(color="rgba(76,120,168,0.25)", width=1),
     )
     if len(losses):
-        fig.add_scattergl(
+        fig.add_scatter(
             x=_f32(steps),
             y=_f32(ema(losses, smoothing)),
             name="smoothed",

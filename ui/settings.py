@@ -19,6 +19,10 @@ ACTIVATION_CHOICES = ("relu", "leaky_relu", "sigmoid", "tanh", "identity")
 INIT_CHOICES = ("he", "xavier", "uniform", "seed")
 OPTIMIZER_CHOICES = ("sgd", "momentum", "adam")
 
+# Inside the server, two BLAS threads fight the server and the browser for 2 cores; one is
+# steadier (benchmarks/bench_app.py measures both).
+APP_BLAS_THREADS = 1
+
 # settings the current network can take on its next step; the rest need a new network
 LIVE = ("lr", "momentum", "batch_size", "l2", "optimizer")
 LABELS = {

@@ -22,7 +22,7 @@ from .settings import Settings, apply_live, build_trainer, needs_new_network, tr
 KEY_SETTINGS = "settings"
 KEY_TRAINER = "trainer"
 KEY_BUILT_WITH = "trainer_built_with"
-KEY_PLAYING = "playing"
+KEY_PLAYING = "_play"  # the Play/Pause control's own widget key: "play" or "pause"
 KEY_SPEED = "steps_per_tick"
 KEY_NOTICE = "notice"
 UPLOAD_PREFIX = "upload:"
@@ -72,7 +72,6 @@ def init() -> None:
     """Create the session's settings on first use (from ``$NN_DIGITS_DATA`` for the dataset)."""
     if KEY_SETTINGS not in st.session_state:
         st.session_state[KEY_SETTINGS] = Settings(dataset=default_source())
-        st.session_state[KEY_PLAYING] = False
         st.session_state[KEY_SPEED] = 5
 
 
@@ -116,7 +115,7 @@ def new_network() -> None:
     built = build_trainer(settings(), dataset)
     st.session_state[KEY_TRAINER] = built
     st.session_state[KEY_BUILT_WITH] = trainer_settings(built, source)
-    st.session_state[KEY_PLAYING] = False
+    set_playing(False)
 
 
 def pending_changes() -> list[str]:
@@ -126,16 +125,15 @@ def pending_changes() -> list[str]:
 
 
 def is_playing() -> bool:
-    init()
-    return bool(st.session_state[KEY_PLAYING])
+    """Whether Play is on. It is the Play/Pause control's own value, not a flag its click
+    toggles: a value travels with every later rerun request, so a click that lands while a
+    Play tick is running cannot be lost (a one-shot button trigger could be)."""
+    return st.session_state.get(KEY_PLAYING) == "play"
 
 
 def set_playing(playing: bool) -> None:
-    st.session_state[KEY_PLAYING] = playing
-
-
-def toggle_playing() -> None:
-    set_playing(not is_playing())
+    """Only from callbacks and fragment runs, before the control is drawn."""
+    st.session_state[KEY_PLAYING] = "play" if playing else "pause"
 
 
 def steps_per_tick() -> int:
@@ -199,3 +197,15 @@ def apply_fix(changes: dict) -> None:
     if "lr" in changes:
         changes = {**changes, "lr": snap_lr(changes["lr"])}
     update_settings(**changes)
+
+
+def cached_figure(name: str, version, build):
+    """``build()``'s figure, rebuilt only when ``version`` changes: building a Plotly figure costs
+    5-25 ms, so a Play tick re-sends the figures whose data did not move instead of rebuilding them."""
+    cache = st.session_state.setdefault("_figure_cache", {})
+    hit = cache.get(name)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    figure = build()
+    cache[name] = (version, figure)
+    return figure

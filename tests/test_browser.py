@@ -1,0 +1,142 @@
+"""A real browser: Debian's Chromium, driven by Playwright, against `streamlit run app.py`.
+
+Skipped where Chromium or Playwright is missing; under CI=true that is a failure.
+Screenshots of every page go to screenshots/ (gitignored): open them and look.
+"""
+
+import os
+import time
+
+import pytest
+
+from tests.browser import ROOT, chromium_page, missing_browser_reason, step_count, streamlit_server, wait_for_app
+from ui.page import ALL_PAGES
+
+reason = missing_browser_reason()
+if reason and os.environ.get("CI") == "true":
+    pytest.fail(f"the browser test must run in CI: {reason}", pytrace=False)
+pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
+
+SHOTS = ROOT / "screenshots"
+
+
+def url_of(path: str) -> str:
+    """The v1 multipage URL: pages/6_Training.py -> /Training."""
+    return "/" if path == "app.py" else "/" + path.split("/")[-1].removesuffix(".py").split("_", 1)[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def page():
+    with chromium_page(1400, 1000) as page:
+        yield page
+
+
+def assert_no_exception(page):
+    assert page.locator('[data-testid="stException"]').count() == 0, page.locator(
+        '[data-testid="stException"]'
+    ).first.inner_text()
+    assert "Traceback" not in page.inner_text("body")
+
+
+def screenshot(page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1400, "height": min(max(int(height) + 40, 900), 4000)})
+    time.sleep(0.8)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def test_a_bookmarked_page_on_a_fresh_server_has_navigation_and_settings(server, page):
+    page.goto(server + "/Training")  # the first visit of this server is a page's own URL
+    wait_for_app(page, timeout=90)  # a fresh server imports everything and loads the data first
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    for label in ("Home", "Data", "Backpropagation", "Training", "Evaluation", "Draw a digit", "Model"):
+        assert sidebar.get_by_role("link", name=label).count() >= 1, label
+    for section in ("LEARN", "TRAIN", "PLAY"):
+        assert sidebar.get_by_text(section, exact=True).count() == 1
+    assert (
+        sidebar.get_by_text("Learning rate").count() == 1 and sidebar.get_by_text("Hidden layers (units)").count() == 1
+    )
+    assert_no_exception(page)
+
+
+@pytest.mark.parametrize("path, label, icon", ALL_PAGES, ids=[p[1] for p in ALL_PAGES])
+def test_every_page_renders(server, page, path, label, icon):
+    page.goto(server + url_of(path))
+    wait_for_app(page)
+    assert_no_exception(page)
+    if path in ("app.py", "pages/6_Training.py"):
+        page.wait_for_selector(".js-plotly-plot", timeout=20_000)
+    screenshot(page, f"{ALL_PAGES.index((path, label, icon)):02d}_{url_of(path).strip('/') or 'Home'}")
+
+
+def seconds_until_steps_stop(page, since: float, watch: float = 2.5) -> float:
+    """How long after ``since`` the step counter on screen last moved (watched for ``watch`` s)."""
+    last, last_change = step_count(page), since
+    end = time.time() + watch
+    while time.time() < end:
+        time.sleep(0.1)
+        now = step_count(page)
+        if now != last:
+            last, last_change = now, time.time()
+    return max(0.0, last_change - since)
+
+
+def test_training_page_steps_plays_and_pauses(server, page):
+    page.goto(server + "/Training")
+    wait_for_app(page)
+    start = step_count(page)
+    page.get_by_role("button", name="Step", exact=True).click()
+    deadline = time.time() + 10
+    while step_count(page) != start + 1 and time.time() < deadline:
+        time.sleep(0.1)
+    assert step_count(page) == start + 1
+    page.get_by_role("radio", name="Play").click()
+    time.sleep(3)
+    assert step_count(page) > start + 5, "Play did not train"
+    assert page.locator(".js-plotly-plot").count() >= 6
+    page.get_by_role("radio", name="Pause").click()
+    assert seconds_until_steps_stop(page, time.time()) <= 1.0, "training went on after Pause"
+    screenshot(page, "06_Training_after_play")
+    assert_no_exception(page)
+
+
+def test_pause_acts_within_a_second_twenty_times_in_twenty(server, page):
+    page.goto(server + "/Training")
+    wait_for_app(page)
+    late = []
+    for attempt in range(20):
+        page.get_by_role("radio", name="Play").click()
+        time.sleep(0.8)
+        if attempt % 4 == 1:  # other controls used while playing
+            page.get_by_role("button", name="Step ×10").click()
+            time.sleep(0.4)
+        clicked = time.time()
+        page.get_by_role("radio", name="Pause").click()
+        acted = seconds_until_steps_stop(page, clicked)
+        if acted > 1.0:
+            late.append((attempt, round(acted, 2)))
+    assert not late, f"Pause was late or ignored in {len(late)} of 20 (attempt, seconds): {late}"
+
+
+def test_an_absurd_learning_rate_while_playing_shows_the_divergence_box(server, page):
+    page.goto(server + "/Training")
+    wait_for_app(page)
+    slider = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]').filter(has_text="Learning rate")
+    slider.get_by_role("slider").focus()
+    page.keyboard.press("End")  # the largest choice: 10
+    wait_for_app(page)
+    page.get_by_role("radio", name="Play").click()
+    page.get_by_text("Training stopped: the loss blew up").wait_for(timeout=15_000)
+    assert page.get_by_text("learning rate 10 is too high").count() >= 1
+    screenshot(page, "06_Training_diverged")
+    assert_no_exception(page)
+    page.get_by_role("button", name="Restore and divide the learning rate by 10").click()
+    page.get_by_text("Training stopped").wait_for(state="detached", timeout=10_000)

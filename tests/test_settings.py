@@ -1,0 +1,31 @@
+import pytest
+
+from ui.settings import LR_CHOICES, Settings, build_trainer, needs_new_network, parse_hidden, snap_lr, trainer_settings
+
+
+def test_parse_hidden_accepts_lists_and_refuses_nonsense():
+    assert parse_hidden("128") == (128,) and parse_hidden(" 256, 64 ") == (256, 64)
+    for bad in ("", "abc", "0", "10,10,10,10,10,10", "5000"):
+        with pytest.raises(ValueError):
+            parse_hidden(bad)
+
+
+def test_learning_rate_choices_span_1e_4_to_10_on_a_log_scale():
+    assert LR_CHOICES[0] == 1e-4 and LR_CHOICES[-1] == 10.0
+    assert snap_lr(0.025) == 0.02 and snap_lr(0.04) == 0.05 and snap_lr(1e9) == 10.0
+
+
+def test_only_architecture_changes_need_a_new_network(mnist):
+    settings = Settings()
+    built = trainer_settings(build_trainer(settings, mnist), "mnist-5k")
+    assert needs_new_network(settings.update(lr=1.0, batch_size=8, optimizer="adam"), built) == []
+    assert needs_new_network(settings.update(hidden=[64, 32], seed=3), built) == [
+        "hidden layers 128 → 64, 32",
+        "seed 0 → 3",
+    ]
+
+
+def test_built_trainer_follows_the_settings(mnist):
+    trainer = build_trainer(Settings(hidden=(32,), activation="tanh", lr=0.5, optimizer="adam", batch_size=16), mnist)
+    assert trainer.model.layer_sizes == [784, 32, 10] and trainer.model.activation == "tanh"
+    assert trainer.lr == 0.5 and trainer.optimizer_name == "adam" and trainer.batch_size == 16
