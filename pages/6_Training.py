@@ -17,7 +17,7 @@ trainer = state.trainer()
 playing = state.is_playing()
 state.set_playing(playing)  # give the control its value (Streamlit drops it on other pages)
 
-controls = st.columns([1, 1, 1, 1.2, 1.3, 2.2], vertical_alignment="bottom")
+controls = st.columns([1, 1, 1, 1.7, 1.3, 2], vertical_alignment="bottom")
 controls[0].button("Step", icon="👣", on_click=state.run_steps, args=(1,), help="One batch", width="stretch")
 controls[1].button("Step ×10", on_click=state.run_steps, args=(10,), help="Ten batches", width="stretch")
 controls[2].button(

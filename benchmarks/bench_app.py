@@ -1,0 +1,119 @@
+"""The app's responsiveness: a Step click on the Training page, Play's refresh rate, Pause's delay.
+
+1. Server time of one Step click with every chart on the page (Streamlit's AppTest), with
+   BLAS limited to 1 and to 2 threads.
+2. In Debian's Chromium against `streamlit run`: Play's refreshes per second (speed 1 batch
+   per refresh, so each refresh is one step), against a trivial app whose fragment only
+   counts, measured in the same run; and how long Pause takes to stop the counter, 10 times.
+
+    python benchmarks/bench_app.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests import browser  # noqa: E402
+
+TRIVIAL_APP = '''
+import streamlit as st
+from ui import state
+st.title("A fragment that only counts")
+st.session_state.setdefault("n", 0)
+st.segmented_control("Play", ["play", "pause"], key=state.KEY_PLAYING)
+@st.fragment(run_every=0.2 if state.is_playing() else None)
+def live():
+    if state.is_playing():
+        st.session_state.n += 1
+    st.metric("Step", st.session_state.n)
+live()
+'''
+
+
+def step_click_ms(threads: int, clicks: int = 15) -> float:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("pages/6_Training.py").run()
+    at.session_state["trainer"].blas_threads = threads
+    step = next(b for b in at.button if b.label == "Step")
+    step.click().run()  # warm up
+    times = []
+    for _ in range(clicks):
+        started = time.perf_counter()
+        next(b for b in at.button if b.label == "Step").click().run()
+        times.append(time.perf_counter() - started)
+    return 1000 * statistics.median(times)
+
+
+def refreshes_per_second(page, url: str, path: str, seconds: float = 8.0) -> float:
+    page.goto(url + path)
+    browser.wait_for_app(page)
+    speed = page.locator('[data-testid="stSlider"]').filter(has_text="Speed")
+    if speed.count():
+        speed.get_by_role("slider").focus()
+        page.keyboard.press("Home")  # 1 batch per refresh
+        browser.wait_for_app(page)
+    page.get_by_role("radio", name="Play").click()
+    time.sleep(2)
+    start, started = browser.step_count(page), time.time()
+    time.sleep(seconds)
+    rate = (browser.step_count(page) - start) / (time.time() - started)
+    page.get_by_role("radio", name="Pause").click()
+    time.sleep(1.5)
+    return rate
+
+
+def pause_delays(page, url: str, times: int = 10) -> list[float]:
+    from tests.test_browser import seconds_until_steps_stop
+
+    page.goto(url + "/Training")
+    browser.wait_for_app(page)
+    delays = []
+    for _ in range(times):
+        page.get_by_role("radio", name="Play").click()
+        time.sleep(1.0)
+        clicked = time.time()
+        page.get_by_role("radio", name="Pause").click()
+        delays.append(seconds_until_steps_stop(page, clicked))
+    return delays
+
+
+def main() -> None:
+    print("Step click on the Training page (server time, median of 15, AppTest):")
+    for threads in (1, 2):
+        print(f"  {threads} BLAS thread{'s' if threads > 1 else ' '}: {step_click_ms(threads):6.1f} ms   (target < 150 ms)")
+    reason = browser.missing_browser_reason()
+    if reason:
+        print(f"browser measurements skipped: {reason}")
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        trivial = Path(folder) / "trivial.py"
+        trivial.write_text(TRIVIAL_APP)
+        with browser.streamlit_server() as url, browser.chromium_page() as page:
+            ours = refreshes_per_second(page, url, "/Training")
+            delays = pause_delays(page, url)
+        original = browser.ROOT
+        try:
+            browser.ROOT = Path(folder)
+            (Path(folder) / "app.py").write_text(TRIVIAL_APP)
+            (Path(folder) / "ui").symlink_to(ROOT / "ui")
+            (Path(folder) / "nn_core").symlink_to(ROOT / "nn_core")
+            with browser.streamlit_server() as url, browser.chromium_page() as page:
+                baseline = refreshes_per_second(page, url, "/")
+        finally:
+            browser.ROOT = original
+    print(f"Play, Training page with all its charts: {ours:4.1f} refreshes/s   (target >= 4)")
+    print(f"Play, a fragment that only counts:      {baseline:4.1f} refreshes/s   ratio {ours / baseline:.2f}")
+    print(f"Pause, seconds until the counter stops: median {statistics.median(delays):.2f}, max {max(delays):.2f} (target <= 1)")
+
+
+if __name__ == "__main__":
+    main()
