@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests import browser  # noqa: E402
 
-TRIVIAL_APP = '''
+TRIVIAL_APP = """
 import streamlit as st
 from ui import state
 st.title("A fragment that only counts")
@@ -34,7 +34,7 @@ def live():
         st.session_state.n += 1
     st.metric("Step", st.session_state.n)
 live()
-'''
+"""
 
 
 def step_click_ms(threads: int, clicks: int = 15) -> float:
@@ -89,7 +89,9 @@ def pause_delays(page, url: str, times: int = 10) -> list[float]:
 def main() -> None:
     print("Step click on the Training page (server time, median of 15, AppTest):")
     for threads in (1, 2):
-        print(f"  {threads} BLAS thread{'s' if threads > 1 else ' '}: {step_click_ms(threads):6.1f} ms   (target < 150 ms)")
+        print(
+            f"  {threads} BLAS thread{'s' if threads > 1 else ' '}: {step_click_ms(threads):6.1f} ms   (target < 150 ms)"
+        )
     reason = browser.missing_browser_reason()
     if reason:
         print(f"browser measurements skipped: {reason}")
@@ -112,7 +114,9 @@ def main() -> None:
             browser.ROOT = original
     print(f"Play, Training page with all its charts: {ours:4.1f} refreshes/s   (target >= 4)")
     print(f"Play, a fragment that only counts:      {baseline:4.1f} refreshes/s   ratio {ours / baseline:.2f}")
-    print(f"Pause, seconds until the counter stops: median {statistics.median(delays):.2f}, max {max(delays):.2f} (target <= 1)")
+    print(
+        f"Pause, seconds until the counter stops: median {statistics.median(delays):.2f}, max {max(delays):.2f} (target <= 1)"
+    )
 
 
 if __name__ == "__main__":
