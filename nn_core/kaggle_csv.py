@@ -39,16 +39,16 @@ def _limit_message(size: int) -> str:
     )
 
 
-def read_source(source) -> tuple[bytes, str]:
-    """The file's bytes (gunzipped if compressed) and a name for messages; the size limit is
-    checked before anything is read or decompressed past it."""
+def read_source(source, name: str | None = None) -> tuple[bytes, str]:
+    """The file's bytes (gunzipped if compressed) and a name for messages (``name``, or the
+    file's); the size limit is checked before anything is read or decompressed past it."""
     if isinstance(source, (bytes, bytearray, memoryview)):
-        data, name = bytes(source), "the uploaded file"
+        data, name = bytes(source), name or "the uploaded file"
         if len(data) > MAX_CSV_BYTES:
             raise DataFormatError(_limit_message(len(data)))
     else:
         path = Path(os.fspath(source))
-        name = path.name
+        name = name or path.name
         if not path.is_file():
             raise DataFormatError(f"no file at {path}")
         size = path.stat().st_size
@@ -215,10 +215,10 @@ def _check_trainable(labels: Array, name: str) -> None:
         )
 
 
-def load_kaggle_csv(source, seed: int = 0) -> Dataset:
-    """A ``Dataset`` from a Kaggle-format training CSV (a path, or the file's bytes), split
-    stratified 70/10/20 into train, validation and test."""
-    data, name = read_source(source)
+def load_kaggle_csv(source, seed: int = 0, name: str | None = None) -> Dataset:
+    """A ``Dataset`` from a Kaggle-format training CSV (a path, or the file's bytes, which
+    ``name`` names in messages), split stratified 70/10/20 into train, validation and test."""
+    data, name = read_source(source, name)
     pixels, labels = parse_kaggle_csv(data, name, labelled=True)
     _check_trainable(labels, name)
     return make_dataset(
@@ -231,8 +231,8 @@ def load_kaggle_csv(source, seed: int = 0) -> Dataset:
     )
 
 
-def read_kaggle_test_csv(source) -> Array:
+def read_kaggle_test_csv(source, name: str | None = None) -> Array:
     """The pixels of Kaggle's unlabelled ``test.csv`` as float32 in [0, 1], shape (n, 784)."""
-    data, name = read_source(source)
+    data, name = read_source(source, name)
     pixels, _ = parse_kaggle_csv(data, name, labelled=False)
     return pixels.astype(np.float32) / np.float32(255)

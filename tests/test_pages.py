@@ -157,3 +157,23 @@ def test_switching_dataset_waits_for_a_new_network_then_uses_it(app):
     assert trainer(app).dataset.name == "mnist-5k"
     app.button(key="sidebar_new_network").click().run()
     assert trainer(app).dataset.name == "digits-8x8" and trainer(app).model.layer_sizes[0] == 64
+
+
+def test_uploading_a_broken_csv_explains_and_keeps_the_network(app):
+    button(app, "Train 1 epoch").click().run()
+    before = trainer(app)
+    app.file_uploader(key="_upload").upload("train.csv", b"label,pixel0\n1,abc\n", "text/csv").run()
+    assert not app.exception
+    assert "Not loaded: train.csv: expected 785 columns (label + 784 pixels), found 2" in all_text(app)
+    assert trainer(app) is before and trainer(app).epochs_done == 1
+    assert app.selectbox(key="_dataset").value == "mnist-5k"
+
+
+def test_uploading_a_kaggle_csv_offers_it_for_a_new_network(app):
+    from tests.csv_maker import kaggle_csv, kaggle_rows
+
+    app.file_uploader(key="_upload").upload("mine.csv", kaggle_csv(*kaggle_rows(60)), "text/csv").run()
+    assert "mine.csv loaded" in all_text(app)
+    assert trainer(app).dataset.name == "mnist-5k"  # not until New network
+    app.button(key="sidebar_new_network").click().run()
+    assert trainer(app).dataset.name == "mine.csv" and sum(trainer(app).dataset.sizes().values()) == 60

@@ -50,7 +50,7 @@ def add_upload(data: bytes, file_name: str) -> str:
     key = f"{UPLOAD_PREFIX}{hashlib.sha256(data).hexdigest()[:12]}:{file_name}"
     store = _upload_store()
     if key not in store:
-        dataset = load_kaggle_csv(data)
+        dataset = load_kaggle_csv(data, name=file_name)
         while len(store) >= MAX_UPLOADS:
             store.pop(next(iter(store)))
         store[key] = replace(dataset, name=file_name)

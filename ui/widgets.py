@@ -73,7 +73,7 @@ def _upload_csv() -> None:
     try:
         source = state.add_upload(uploaded.getvalue(), uploaded.name)
     except ValueError as error:
-        state.notice(f"{uploaded.name} was not loaded: {error}. Your network and data are unchanged.", "error")
+        state.notice(f"Not loaded: {error}. Your network and data are unchanged.", "error")
         return
     state.update_settings(dataset=source)
     state.notice(f"{uploaded.name} loaded. Press **New network** in the sidebar to train on it.", "success")
