@@ -72,7 +72,7 @@ def refreshes_per_second(page, url: str, path: str, seconds: float = 8.0) -> flo
 
 
 def pause_delays(page, url: str, times: int = 10) -> list[float]:
-    from tests.test_browser import seconds_until_steps_stop
+    from tests.test_browser import click_like_a_person, seconds_until_steps_stop
 
     page.goto(url + "/Training")
     browser.wait_for_app(page)
@@ -80,8 +80,7 @@ def pause_delays(page, url: str, times: int = 10) -> list[float]:
     for _ in range(times):
         page.get_by_role("radio", name="Play").click()
         time.sleep(1.0)
-        clicked = time.time()
-        page.get_by_role("radio", name="Pause").click()
+        clicked = click_like_a_person(page, page.get_by_role("radio", name="Pause"))
         delays.append(seconds_until_steps_stop(page, clicked))
     return delays
 

@@ -17,7 +17,7 @@ trainer = state.trainer()
 playing = state.is_playing()
 state.set_playing(playing)  # give the control its value (Streamlit drops it on other pages)
 
-controls = st.columns([1, 1, 1, 1.7, 1.3, 2], vertical_alignment="bottom")
+controls = st.columns([1, 1, 1, 1.7, 1.3, 1.5], vertical_alignment="bottom")
 controls[0].button("Step", icon="👣", on_click=state.run_steps, args=(1,), help="One batch", width="stretch")
 controls[1].button("Step ×10", on_click=state.run_steps, args=(10,), help="Ten batches", width="stretch")
 controls[2].button(
@@ -33,13 +33,6 @@ controls[3].segmented_control(
     width="stretch",
 )
 controls[4].button("New network", icon="🔄", on_click=state.new_network, key="page_new_network", width="stretch")
-controls[5].select_slider(
-    "Speed (batches per refresh)",
-    options=[1, 2, 5, 10, 20, 50],
-    key="_speed",
-    value=state.steps_per_tick(),
-    on_change=lambda: state.set_steps_per_tick(state.widget_value("_speed")),
-)
 
 if trainer.diverged is not None:
     with st.container(border=True):
@@ -70,7 +63,14 @@ def live_view() -> None:
         state.set_playing(False)
         st.rerun()  # the whole page: show the divergence box
     metrics = trainer.metrics()
-    status = st.columns(6)
+    status = st.columns([1, 1, 1.1, 1, 1.2, 1.1, 1.9])
+    status[6].select_slider(  # inside the fragment: changing the speed while playing reruns only this part
+        "Speed (batches per refresh)",
+        options=[1, 2, 5, 10, 20, 50],
+        key="_speed",
+        value=state.steps_per_tick(),
+        on_change=lambda: state.set_steps_per_tick(state.widget_value("_speed")),
+    )
     status[0].metric("Epoch", f"{metrics['epoch']:.2f}")
     status[1].metric("Step", f"{metrics['step']:,}")
     status[2].metric("Samples seen", f"{metrics['samples_seen']:,}")
@@ -88,17 +88,16 @@ def live_view() -> None:
         **CHART,
     )
     grid = figures.tile_grid(trainer.model.params["W1"][:256], trainer.dataset.image_shape, columns=16)
-    with right:
-        if state.is_playing():  # an image is a small payload per tick; the heatmap has hover when paused
-            st.markdown("**First-layer weights**, one tile per hidden unit (red positive, blue negative)")
-            st.image(figures.diverging_rgb(grid, scale=1), width="stretch")
-        else:
-            st.plotly_chart(figures.tiles_figure(grid, height=330), key="tiles")
+    with right:  # an image, not a heatmap: a small payload, redrawn 5 times a second without slowing clicks
+        st.markdown("**First-layer weights**, one tile per hidden unit: red pulls its output up, blue down")
+        st.image(figures.diverging_rgb(grid, scale=1), width="stretch")
+        st.page_link("pages/2_Weights_and_biases.py", label="Inspect each unit's weights", icon="🔍")
 
 
-@st.fragment(run_every=2.0 if playing else None)
+@st.fragment(run_every=3.0 if playing else None)
 def slow_view() -> None:
-    """What changes only at evaluations or drifts slowly: redrawn once a second while playing."""
+    """What changes only at evaluations or drifts slowly: redrawn every 3 s while playing (each
+    redraw of these seven charts keeps the browser busy for a moment, and clicks wait for it)."""
     trainer = state.trainer()
     evals, diag = trainer.history["evals"], trainer.history["diagnostics"]
     eval_steps, names = evals.column("step"), trainer.dataset.class_names

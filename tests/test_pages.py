@@ -136,6 +136,22 @@ def test_play_and_pause_set_the_playing_state(app):
     assert at.session_state[state.KEY_PLAYING] == "pause"
 
 
+def test_stepping_by_hand_pauses_play(app):
+    from ui import state
+
+    at = on_page(app, "pages/6_Training.py")
+    at.button_group(key=state.KEY_PLAYING).set_value("play").run()
+    before = trainer(at).steps  # a full run while playing trains one tick too
+    button(at, "Step ×10").click().run()
+    assert at.session_state[state.KEY_PLAYING] == "pause" and trainer(at).steps == before + 10
+
+
+def test_the_speed_control_sets_batches_per_tick(app):
+    at = on_page(app, "pages/6_Training.py")
+    at.select_slider(key="_speed").set_value(20).run()
+    assert at.session_state["steps_per_tick"] == 20
+
+
 def test_a_play_tick_trains_and_stops_on_divergence(mnist):
     from nn_core import MLP, Trainer
     from ui import state

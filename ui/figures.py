@@ -55,24 +55,28 @@ def ema(values: Array, weight: float = 0.9) -> Array:
     return out
 
 
-def loss_figure(steps: Array, losses: Array, eval_steps: Array, val_losses: Array, smoothing: float = 0.9) -> go.Figure:
-    """Batch loss (faint), its moving average, and the validation loss at each evaluation."""
+def thin(n: int, most: int) -> slice:
+    """A slice keeping at most about ``most`` of ``n`` evenly spaced points, the last included."""
+    stride = max(1, -(-n // most))
+    return slice((n - 1) % stride, None, stride)
+
+
+def loss_figure(
+    steps: Array, losses: Array, eval_steps: Array, val_losses: Array, smoothing: float = 0.9, most: int = 600
+) -> go.Figure:
+    """Batch loss (faint), its moving average, and the validation loss at each evaluation.
+
+    At most ``most`` points per line are drawn (the average is taken over every step first):
+    a browser redraws 600 points several times a second without falling behind the clicks."""
     fig = go.Figure()
+    keep = thin(len(losses), most)
+    smoothed = ema(losses, smoothing)[keep] if len(losses) else None
+    steps, losses = _f32(steps)[keep], _f32(losses)[keep]
     fig.add_scatter(
-        x=_f32(steps),
-        y=_f32(losses),
-        name="batch loss",
-        mode="lines",
-        line=dict(color="rgba(76,120,168,0.25)", width=1),
+        x=steps, y=losses, name="batch loss", mode="lines", line=dict(color="rgba(76,120,168,0.25)", width=1)
     )
-    if len(losses):
-        fig.add_scatter(
-            x=_f32(steps),
-            y=_f32(ema(losses, smoothing)),
-            name="smoothed",
-            mode="lines",
-            line=dict(color="#4c78a8", width=2),
-        )
+    if smoothed is not None:
+        fig.add_scatter(x=steps, y=_f32(smoothed), name="smoothed", mode="lines", line=dict(color="#4c78a8", width=2))
     fig.add_scatter(
         x=_f32(eval_steps),
         y=_f32(val_losses),

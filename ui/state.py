@@ -177,10 +177,13 @@ def set_widget_value(key: str, value) -> None:
 
 
 def run_steps(n: int) -> None:
+    """Steps by hand; like a video player's frame step, they pause Play."""
+    set_playing(False)
     trainer().step(n)
 
 
 def run_epoch() -> None:
+    set_playing(False)
     trainer().epoch()
 
 
