@@ -105,14 +105,11 @@ def chromium_page(width: int = 1400, height: int = 1000):
 
 
 def wait_for_app(page, timeout: float = 30) -> None:
-    """Until the script has finished running (no 'running' indicator) and a title is drawn."""
+    """Until the script has finished its run (Streamlit marks stApp "notRunning") and drawn a title."""
+    time.sleep(0.2)  # let a rerun that was just requested begin
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout * 1000)
     page.wait_for_selector("h1", timeout=timeout * 1000)
-    time.sleep(0.2)  # let a rerun that was just requested show its running indicator
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if page.locator('[data-testid="stStatusWidget"]').count() == 0:
-            return
-        time.sleep(0.1)
+    time.sleep(0.3)  # the last messages of the run are drawn just after it ends
 
 
 def metric_value(page, label: str) -> str:

@@ -58,12 +58,10 @@ def test_a_bookmarked_page_on_a_fresh_server_has_navigation_and_settings(server,
     wait_for_app(page, timeout=90)  # a fresh server imports everything and loads the data first
     sidebar = page.locator('[data-testid="stSidebar"]')
     for label in ("Home", "Data", "Backpropagation", "Training", "Evaluation", "Draw a digit", "Model"):
-        assert sidebar.get_by_role("link", name=label).count() >= 1, label
-    for section in ("LEARN", "TRAIN", "PLAY"):
-        assert sidebar.get_by_text(section, exact=True).count() == 1
-    assert (
-        sidebar.get_by_text("Learning rate").count() == 1 and sidebar.get_by_text("Hidden layers (units)").count() == 1
-    )
+        sidebar.get_by_role("link", name=label).first.wait_for(timeout=30_000)
+    for text in ("LEARN", "TRAIN", "PLAY", "Learning rate", "Hidden layers (units)", "Batch size"):
+        sidebar.get_by_text(text, exact=True).first.wait_for(timeout=30_000)
+    assert sidebar.get_by_text("LEARN", exact=True).count() == 1
     assert_no_exception(page)
 
 
