@@ -17,7 +17,7 @@ trainer = state.trainer()
 playing = state.is_playing()
 state.set_playing(playing)  # give the control its value (Streamlit drops it on other pages)
 
-controls = st.columns([1, 1, 1, 1.7, 1.3, 1.5], vertical_alignment="bottom")
+controls = st.columns([1, 1, 1, 1.7, 1.3, 2], vertical_alignment="bottom")
 controls[0].button("Step", icon="👣", on_click=state.run_steps, args=(1,), help="One batch", width="stretch")
 controls[1].button("Step ×10", on_click=state.run_steps, args=(10,), help="Ten batches", width="stretch")
 controls[2].button(
@@ -33,6 +33,13 @@ controls[3].segmented_control(
     width="stretch",
 )
 controls[4].button("New network", icon="🔄", on_click=state.new_network, key="page_new_network", width="stretch")
+controls[5].select_slider(
+    "Speed (batches per refresh)",
+    options=[1, 2, 5, 10, 20, 50],
+    key="_speed",
+    value=state.steps_per_tick(),
+    on_change=lambda: state.set_steps_per_tick(state.widget_value("_speed")),
+)
 
 if trainer.diverged is not None:
     with st.container(border=True):
@@ -62,23 +69,7 @@ def live_view() -> None:
     if state.is_playing() and not state.play_tick(trainer, state.steps_per_tick()):
         state.set_playing(False)
         st.rerun()  # the whole page: show the divergence box
-    metrics = trainer.metrics()
-    status = st.columns([1, 1, 1.1, 1, 1.2, 1.1, 1.9])
-    status[6].select_slider(  # inside the fragment: changing the speed while playing reruns only this part
-        "Speed (batches per refresh)",
-        options=[1, 2, 5, 10, 20, 50],
-        key="_speed",
-        value=state.steps_per_tick(),
-        on_change=lambda: state.set_steps_per_tick(state.widget_value("_speed")),
-    )
-    status[0].metric("Epoch", f"{metrics['epoch']:.2f}")
-    status[1].metric("Step", f"{metrics['step']:,}")
-    status[2].metric("Samples seen", f"{metrics['samples_seen']:,}")
-    status[3].metric("Learning rate", f"{metrics['lr']:g}")
-    val = metrics["val_accuracy"]
-    status[4].metric("Validation accuracy", "–" if val != val else f"{val:.1%}")
-    speed = metrics["samples_per_second"]
-    status[5].metric("Samples / second", "–" if speed != speed else f"{speed:,.0f}")
+    st.container(key="status").markdown(state.status_line(trainer.metrics()))  # one element: cheap to redraw
 
     steps, evals = trainer.history["steps"], trainer.history["evals"]
     left, right = st.columns([2, 3])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -112,10 +113,7 @@ def wait_for_app(page, timeout: float = 30) -> None:
     time.sleep(0.3)  # the last messages of the run are drawn just after it ends
 
 
-def metric_value(page, label: str) -> str:
-    metric = page.locator('[data-testid="stMetric"]').filter(has=page.get_by_text(label, exact=True))
-    return metric.locator('[data-testid="stMetricValue"]').first.inner_text()
-
-
 def step_count(page) -> int:
-    return int(metric_value(page, "Step").replace(",", ""))
+    """The step number in the Training page's status line."""
+    text = page.locator(".st-key-status").first.inner_text()
+    return int(re.search(r"Step\s+([\d,]+)", text).group(1).replace(",", ""))

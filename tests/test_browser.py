@@ -122,7 +122,7 @@ def test_pause_acts_within_a_second_twenty_times_in_twenty(server, page):
     for attempt in range(20):
         page.get_by_role("radio", name="Play").click()
         time.sleep(0.8)
-        if attempt % 4 == 1:  # another control used while playing: the speed
+        if attempt % 4 == 1:  # other controls used while playing: the speed, then Step x10 (which pauses)
             speed = page.locator('[data-testid="stSlider"]').filter(has_text="Speed").get_by_role("slider")
             speed.focus()
             page.keyboard.press("ArrowRight" if attempt % 8 == 1 else "ArrowLeft")

@@ -114,6 +114,6 @@ def test_symmetric_limit_never_breaks_on_flat_or_empty_data(values):
 
 def test_loss_figure_thins_long_runs_but_keeps_the_last_step():
     steps = np.arange(1, 4001)
-    fig = figures.loss_figure(steps, np.linspace(2.3, 0.1, 4000), np.array([0]), np.array([2.3]), most=600)
-    assert len(fig.data[0].x) <= 600 and fig.data[0].x[-1] == 4000
+    fig = figures.loss_figure(steps, np.linspace(2.3, 0.1, 4000), np.array([0]), np.array([2.3]), most=400)
+    assert len(fig.data[0].x) <= 400 and fig.data[0].x[-1] == 4000
     assert len(fig.data[1].y) == len(fig.data[0].x)

@@ -62,12 +62,12 @@ def thin(n: int, most: int) -> slice:
 
 
 def loss_figure(
-    steps: Array, losses: Array, eval_steps: Array, val_losses: Array, smoothing: float = 0.9, most: int = 600
+    steps: Array, losses: Array, eval_steps: Array, val_losses: Array, smoothing: float = 0.9, most: int = 400
 ) -> go.Figure:
     """Batch loss (faint), its moving average, and the validation loss at each evaluation.
 
     At most ``most`` points per line are drawn (the average is taken over every step first):
-    a browser redraws 600 points several times a second without falling behind the clicks."""
+    a browser redraws 400 points several times a second without falling behind the clicks."""
     fig = go.Figure()
     keep = thin(len(losses), most)
     smoothed = ema(losses, smoothing)[keep] if len(losses) else None
