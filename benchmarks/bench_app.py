@@ -32,7 +32,7 @@ st.segmented_control("Play", ["play", "pause"], key=state.KEY_PLAYING)
 def live():
     if state.is_playing():
         st.session_state.n += 1
-    st.metric("Step", st.session_state.n)
+    st.container(key="status").markdown(f"Step **{st.session_state.n}**")
 live()
 """
 
