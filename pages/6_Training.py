@@ -2,10 +2,18 @@ import streamlit as st
 
 from nn_core.hints import training_hints
 from ui import figures, page, state
+from ui.widgets import status_line
 
 page.setup("Training", "🏋️")
 # While playing, charts are drawn static (no hover layers to build): a third of the browser's work per redraw.
 CHART = {"config": {"staticPlot": True}} if state.is_playing() else {}
+
+
+def chart(where, name: str, version, build) -> None:
+    """A figure rebuilt only when ``version`` moves, drawn static while playing."""
+    where.plotly_chart(state.cached_figure(name, version, build), key=name, **CHART)
+
+
 st.title("Training")
 st.markdown(
     "Each **step** takes one batch of training digits, runs them forward, measures the loss, "
@@ -69,7 +77,7 @@ def live_view() -> None:
     if state.is_playing() and not state.play_tick(trainer, state.steps_per_tick()):
         state.set_playing(False)
         st.rerun()  # the whole page: show the divergence box
-    st.container(key="status").markdown(state.status_line(trainer.metrics()))  # one element: cheap to redraw
+    st.container(key="status").markdown(status_line(trainer.metrics()))  # one element: cheap to redraw
 
     steps, evals = trainer.history["steps"], trainer.history["evals"]
     left, right = st.columns([2, 3])
@@ -94,66 +102,41 @@ def slow_view() -> None:
     eval_steps, names = evals.column("step"), trainer.dataset.class_names
     at_eval, at_diag = (id(trainer), evals.last("step")), (id(trainer), diag.last("step"))
     left, middle, right = st.columns([2, 2, 3])
-    left.plotly_chart(
-        state.cached_figure(
-            "accuracy",
-            at_eval,
-            lambda: figures.accuracy_figure(eval_steps, evals.column("train_accuracy"), evals.column("val_accuracy")),
-        ),
-        key="accuracy",
-        **CHART,
+    chart(
+        left,
+        "accuracy",
+        at_eval,
+        lambda: figures.accuracy_figure(eval_steps, evals.column("train_accuracy"), evals.column("val_accuracy")),
     )
     per_class = evals.last("val_per_class_accuracy")
     if per_class is not None:
-        middle.plotly_chart(
-            state.cached_figure("per_class_bars", at_eval, lambda: figures.per_class_bars(per_class, names)),
-            key="per_class_bars",
-            **CHART,
-        )
-        right.plotly_chart(
-            state.cached_figure(
-                "per_class_curves",
-                at_eval,
-                lambda: figures.per_class_curves(eval_steps, evals.column("val_per_class_accuracy"), names),
-            ),
-            key="per_class_curves",
-            **CHART,
+        chart(middle, "per_class_bars", at_eval, lambda: figures.per_class_bars(per_class, names))
+        chart(
+            right,
+            "per_class_curves",
+            at_eval,
+            lambda: figures.per_class_curves(eval_steps, evals.column("val_per_class_accuracy"), names),
         )
     diag_steps = diag.column("step")
     cols = st.columns([1, 1, 1, 1.6])
-    cols[0].plotly_chart(
-        state.cached_figure(
-            "grad_norm",
-            at_diag,
-            lambda: figures.layer_lines_figure(diag_steps, diag.column("grad_norm"), "Gradient norm ‖dW‖", ""),
-        ),
-        key="grad_norm",
-        **CHART,
+    chart(
+        cols[0],
+        "grad_norm",
+        at_diag,
+        lambda: figures.layer_lines_figure(diag_steps, diag.column("grad_norm"), "Gradient norm ‖dW‖", ""),
     )
-    cols[1].plotly_chart(
-        state.cached_figure(
-            "update_ratio",
-            at_diag,
-            lambda: figures.layer_lines_figure(diag_steps, diag.column("update_ratio"), "Update / weight ‖ΔW‖/‖W‖", ""),
-        ),
-        key="update_ratio",
-        **CHART,
+    chart(
+        cols[1],
+        "update_ratio",
+        at_diag,
+        lambda: figures.layer_lines_figure(diag_steps, diag.column("update_ratio"), "Update / weight ‖ΔW‖/‖W‖", ""),
     )
-    cols[2].plotly_chart(
-        state.cached_figure(
-            "dead_units", at_eval, lambda: figures.dead_units_figure(eval_steps, evals.column("dead_fraction"))
-        ),
-        key="dead_units",
-        **CHART,
-    )
-    cols[3].plotly_chart(
-        state.cached_figure(
-            "histograms",
-            (id(trainer), trainer.steps),
-            lambda: figures.weight_histograms(trainer.model.params, trainer.initial_params),
-        ),
-        key="histograms",
-        **CHART,
+    chart(cols[2], "dead_units", at_eval, lambda: figures.dead_units_figure(eval_steps, evals.column("dead_fraction")))
+    chart(
+        cols[3],
+        "histograms",
+        (id(trainer), trainer.steps),
+        lambda: figures.weight_histograms(trainer.model.params, trainer.initial_params),
     )
 
 

@@ -7,7 +7,7 @@ and ``needs_new_network`` says which edits the current network cannot take.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 from nn_core import MLP, Dataset
 from nn_core.train import Trainer
@@ -46,9 +46,6 @@ class Settings:
     batch_size: int = 64
     l2: float = 0.0
     seed: int = 0
-
-    def to_dict(self) -> dict:
-        return {**asdict(self), "hidden": list(self.hidden)}
 
     def update(self, **changes) -> Settings:
         if "hidden" in changes:
@@ -123,6 +120,3 @@ def apply_live(trainer: Trainer, settings: Settings) -> None:
     trainer.l2 = settings.l2
     if trainer.optimizer_name != settings.optimizer:
         trainer.optimizer_name = settings.optimizer
-
-
-SETTING_NAMES = tuple(f.name for f in fields(Settings))

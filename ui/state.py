@@ -193,20 +193,6 @@ def play_tick(current: Trainer, steps: int) -> bool:
     return current.diverged is None
 
 
-def status_line(metrics: dict) -> str:
-    """The Training page's status line (Markdown) from ``Trainer.metrics()``."""
-    val, speed = metrics["val_accuracy"], metrics["samples_per_second"]
-    parts = [
-        f"Epoch **{metrics['epoch']:.2f}**",
-        f"Step **{metrics['step']:,}**",
-        f"Samples seen **{metrics['samples_seen']:,}**",
-        f"Learning rate **{metrics['lr']:g}**",
-        f"Validation accuracy **{'–' if val != val else f'{val:.1%}'}**",
-        f"**{'–' if speed != speed else f'{speed:,.0f}'}** samples/s",
-    ]
-    return " &nbsp;·&nbsp; ".join(parts)
-
-
 def apply_fix(changes: dict) -> None:
     """A hint's one-click fix: new values for live settings (the learning rate snapped to the slider)."""
     from .settings import snap_lr

@@ -161,6 +161,20 @@ def settings_sidebar() -> None:
     st.select_slider("L2 (weight decay)", L2_CHOICES, format_func=_format_number, **_bind("l2", current.l2))
 
 
+def status_line(metrics: dict) -> str:
+    """The Training page's status line (Markdown) from ``Trainer.metrics()``."""
+    val, speed = metrics["val_accuracy"], metrics["samples_per_second"]
+    parts = [
+        f"Epoch **{metrics['epoch']:.2f}**",
+        f"Step **{metrics['step']:,}**",
+        f"Samples seen **{metrics['samples_seen']:,}**",
+        f"Learning rate **{metrics['lr']:g}**",
+        f"Validation accuracy **{'–' if val != val else f'{val:.1%}'}**",
+        f"**{'–' if speed != speed else f'{speed:,.0f}'}** samples/s",
+    ]
+    return " &nbsp;·&nbsp; ".join(parts)
+
+
 def show_code(*functions, label: str = "The NumPy code behind this") -> None:
     """The source of ``functions`` in an expander, so math, code and numbers sit side by side."""
     with st.expander(label, icon="🧮"):
