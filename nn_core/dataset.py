@@ -31,6 +31,7 @@ class Dataset:
     image_shape: tuple[int, int]
     class_names: tuple[str, ...]
     description: str
+    pixel_max: float = 255.0  # the raw value of full ink: pixels were divided by it
 
     def split(self, which: str) -> tuple[Array, Array]:
         """``(X, y)`` of the split named "train", "val" or "test"."""
@@ -113,4 +114,11 @@ def make_dataset(
     }
     for key in ("y_train", "y_val", "y_test"):
         arrays[key].flags.writeable = False
-    return Dataset(name, **arrays, image_shape=image_shape, class_names=class_names, description=description)
+    return Dataset(
+        name,
+        **arrays,
+        image_shape=image_shape,
+        class_names=class_names,
+        description=description,
+        pixel_max=float(max_value),
+    )

@@ -1,9 +1,112 @@
+import numpy as np
+import pandas as pd
 import streamlit as st
 
-from ui import page
+from nn_core import probe
+from nn_core.losses import one_hot
+from ui import figures, lesson_figures, page, state
+from ui.widgets import sample_picker, try_this
 
 page.setup("Data", "🔢")
-st.title("Data")
-page.coming_soon(
-    "the data the network learns from: a CSV row becoming a 28×28 image, samples of every digit, the average digit, the pixel histogram and the train/validation/test split."
+st.title("Data: what the network sees")
+data = state.dataset()
+h, w = data.image_shape
+pixels = h * w
+st.markdown(
+    f"**{data.description}.** Each digit arrives as one row of numbers: its label, then {pixels} pixel values, "
+    f"one per dot of a {h}×{w} picture, read left to right and top to bottom. "
+    "The network never sees a picture: it sees that row."
+)
+
+st.header("One row becomes an image")
+index = sample_picker(mistakes=False)
+X_val, y_val = data.split("val")
+x, label = X_val[index], int(y_val[index])
+raw = np.rint(x * data.pixel_max).astype(int)
+row = pd.DataFrame([[label, *raw]], columns=["label", *[f"pixel{i}" for i in range(pixels)]])
+st.dataframe(row, hide_index=True, height=80)
+brightest = int(np.argmax(raw))
+left, right = st.columns([3, 2])
+with left:
+    st.markdown(
+        f"The row starts with the label, **{data.class_names[label]}**. Then come the pixels: `pixel{brightest}` = "
+        f"**{raw[brightest]}**, the brightest here. Pixel $k$ belongs at row $\\lfloor k / {w} \\rfloor$, column "
+        f"$k \\bmod {w}$: `pixel{brightest}` is at row {brightest // w}, column {brightest % w}. "
+        f"Reshaping the {pixels} numbers into {h} rows of {w} gives the picture on the right (hover for values)."
+    )
+    st.markdown(
+        f"**Scaling.** Raw values run from 0 (paper) to {data.pixel_max:g} (full ink). The network gets each "
+        f"divided by {data.pixel_max:g}, so every input is between 0 and 1: large inputs would make the first "
+        "layer's sums large, and training unstable."
+    )
+    st.latex(
+        f"x_{{{brightest}}} = \\frac{{{raw[brightest]}}}{{{data.pixel_max:g}}} = {x[brightest]:.4f}"
+        f"\\qquad x \\in [0, 1]^{{{pixels}}}"
+    )
+right.plotly_chart(
+    lesson_figures.image_figure(x, data.image_shape, f"Row {index}: a {data.class_names[label]}", value_name="x"),
+    key="sample_image",
+)
+
+st.header("The label, one-hot")
+left, right = st.columns([1, 2], vertical_alignment="center")
+chosen = left.selectbox(
+    "Label", range(data.n_classes), index=label, format_func=lambda c: data.class_names[c], key="one_hot_label"
+)
+Y = one_hot(np.array([chosen]), data.n_classes, np.int64)[0]
+with right:
+    st.markdown(
+        f"The network answers with {data.n_classes} probabilities, one per class, so the label becomes "
+        f"{data.n_classes} numbers too: a 1 at position {chosen}, 0 everywhere else. The loss compares "
+        "the two lists."
+    )
+    st.latex(f"y = {chosen} \\;\\rightarrow\\; Y = [{', '.join(map(str, Y))}]")
+
+st.header("Every digit, many hands")
+per_class = 12
+grid_rows = probe.samples_per_class(data.y_train, data.n_classes, per_class)
+images = np.where(grid_rows.reshape(-1, 1) >= 0, data.X_train[np.maximum(grid_rows.reshape(-1), 0)], np.nan)
+left, right = st.columns([3, 2])
+left.image(
+    lesson_figures.gray_rgb(figures.tile_grid(images, data.image_shape, columns=per_class), scale=2),
+    caption=f"The first {per_class} training samples of each class, one class per row ({', '.join(data.class_names)})",
+    width="stretch",
+)
+counts = np.bincount(data.y_train, minlength=data.n_classes)
+right.plotly_chart(
+    lesson_figures.class_count_bars(counts, data.class_names, "Training samples per class"), key="class_counts"
+)
+
+left, right = st.columns(2)
+means = probe.class_means(data.X_train, data.y_train, data.n_classes)
+with left:
+    st.subheader("The average of each class")
+    st.image(
+        lesson_figures.gray_rgb(figures.tile_grid(means, data.image_shape, columns=data.n_classes), scale=3),
+        width="stretch",
+    )
+    st.caption(
+        "Each pixel averaged over all training samples of a class. A blurry template is all a network "
+        "without hidden layers could learn; hidden units learn strokes that combine."
+    )
+with right:
+    shown = data.X_train[:1000]
+    st.plotly_chart(lesson_figures.pixel_histogram(shown, data.pixel_max), key="pixel_histogram")
+    blank = float((shown == 0).mean())
+    st.caption(f"Over the first {len(shown):,} training images, {blank:.0%} of pixels are exactly 0.")
+
+st.header("Train, validation, test")
+sizes = data.sizes()
+st.plotly_chart(lesson_figures.split_bars(sizes), key="split")
+st.markdown(
+    f"The network learns from the **{sizes['train']:,}** training digits only. The **{sizes['val']:,}** "
+    "validation digits tell us, while training, how well it does on digits it has never seen (every lesson page "
+    f"picks its sample from them). The **{sizes['test']:,}** test digits are kept for the final verdict on the "
+    "Evaluation page. Every class is split in the same proportions."
+)
+try_this(
+    "Pick class 4 under *Random of class* and press **Random** a few times: some 4s are open at the top, some "
+    "closed, some slanted. Then look at the average 4 above: the network has to recognise all of them, not "
+    "the average. Switch the dataset in the sidebar to the 8×8 digits and press **New network**: how many "
+    "pixels are left to tell a 4 from a 9?"
 )

@@ -1,9 +1,144 @@
+import numpy as np
 import streamlit as st
 
-from ui import page
+from nn_core import neuron, probe
+from nn_core.activations import sigmoid
+from ui import figures, lesson_figures, page, state
+from ui.widgets import show_code, try_this, unit_picker
 
 page.setup("Weights & biases", "🎛️")
-st.title("Weights & biases")
-page.coming_soon(
-    "one neuron with knobs to turn, then every unit of your network as a picture, its bias, and the initialisation schemes compared."
+st.title("Weights & biases: the knobs")
+st.markdown(
+    "A unit multiplies each input by a **weight**, adds the products up, adds its **bias**, and passes the "
+    "sum through an activation. Weights say how much each input matters and in which direction; the bias "
+    "sets how easily the unit switches on. Learning means turning these knobs, and nothing else."
+)
+
+st.header("One neuron, turned by hand")
+left, right = st.columns([2, 3])
+with left:
+    a, b = st.columns(2)
+    x1 = a.slider("input x₁", -2.0, 2.0, 1.0, 0.1, key="knob_x1")
+    x2 = b.slider("input x₂", -2.0, 2.0, 0.5, 0.1, key="knob_x2")
+    w1 = a.slider("weight w₁", -4.0, 4.0, 0.5, 0.1, key="knob_w1")
+    w2 = b.slider("weight w₂", -4.0, 4.0, -1.0, 0.1, key="knob_w2")
+    bias = a.slider("bias b", -4.0, 4.0, 0.0, 0.1, key="knob_b")
+    target = b.slider("wanted output Y", 0.0, 1.0, 1.0, 0.05, key="knob_y")
+p = neuron.neuron([x1, x2], [w1, w2], bias, target, "sigmoid")
+with right:
+    st.latex(f"Z = w_1 x_1 + w_2 x_2 + b = ({w1:g})({x1:g}) + ({w2:g})({x2:g}) + ({bias:g}) = {p.Z:.3f}")
+    st.latex(f"A = \\sigma(Z) = \\frac{{1}}{{1 + e^{{-Z}}}} = {p.A:.3f} \\qquad E = (A - Y)^2 = {p.E:.4f}")
+    new_w, new_b = neuron.gradient_step(p, lr=1.0)
+    after = neuron.neuron([x1, x2], new_w, new_b, target, "sigmoid")
+    st.markdown(
+        f"To shrink the error, $w_1$ should move **{'up' if p.dE_dw[0] < 0 else 'down'}**, $w_2$ "
+        f"**{'up' if p.dE_dw[1] < 0 else 'down'}** and $b$ **{'up' if p.dE_db < 0 else 'down'}**: that is what "
+        f"the gradient says (the Backpropagation page derives it). One step of size 1 gives "
+        f"$w_1 = {new_w[0]:.3f}$, $w_2 = {new_w[1]:.3f}$, $b = {new_b:.3f}$ and error **{after.E:.4f}** "
+        f"(from {p.E:.4f})."
+    )
+    st.plotly_chart(lesson_figures.neuron_curve(sigmoid, "σ", p.Z, p.A, target), key="neuron_curve")
+
+trainer = state.trainer()
+model, data = trainer.model, trainer.dataset
+hidden = model.layer_sizes[1]
+st.header("Your network's first layer")
+st.markdown(
+    f"`W1` is a {hidden}×{data.n_features} matrix: row $j$ holds hidden unit $j$'s {data.n_features} weights, one "
+    f"per pixel, so it can be drawn as a {data.image_shape[0]}×{data.image_shape[1]} picture. Red pixels push "
+    "the unit's sum up when there is ink there, blue pixels push it down. "
+    f"This network has trained **{trainer.steps:,}** steps."
+)
+view = st.segmented_control(
+    "Show",
+    ["now", "change"],
+    format_func={"now": "the weights now", "change": "what training added: W1 − W1 at the start"}.get,
+    default="now",
+    key="tiles_view",
+)
+W1, W1_start = model.params["W1"], trainer.initial_params["W1"]
+shown_units = min(hidden, 256)
+tiles = (W1 - W1_start if view == "change" else W1)[:shown_units]
+st.plotly_chart(
+    lesson_figures.unit_tiles_figure(
+        tiles,
+        data.image_shape,
+        columns=16,
+        title=f"{'Change in w' if view == 'change' else 'W'}eights of hidden units 0 to {shown_units - 1} (hover for the unit)",
+        value_name="change" if view == "change" else "weight",
+    ),
+    key="unit_tiles",
+)
+if view == "change" and trainer.steps == 0:
+    st.info("Nothing yet: train a few steps (Training page, or **Train 1 epoch** on the home page) and come back.")
+
+unit = unit_picker("Look at hidden unit", hidden, "weights_unit")
+X_val, y_val = data.split("val")
+means = probe.mean_activation_by_class(model, X_val, y_val, layer=1)
+left, middle, right = st.columns([2, 2, 3])
+left.plotly_chart(
+    lesson_figures.image_figure(
+        W1[unit], data.image_shape, f"W1[{unit}]: unit {unit}'s weights", diverging=True, value_name="weight"
+    ),
+    key="unit_weights",
+)
+middle.plotly_chart(
+    lesson_figures.image_figure(
+        W1[unit] - W1_start[unit],
+        data.image_shape,
+        "…and what training added",
+        diverging=True,
+        value_name="change",
+    ),
+    key="unit_change",
+)
+right.plotly_chart(lesson_figures.unit_response_bars(means[:, unit], data.class_names, unit), key="unit_response")
+favourite = int(np.argmax(means[:, unit]))
+st.markdown(
+    f"Unit {unit}'s bias is $b1_{{{unit}}} = {float(model.params['b1'][unit]):.4f}$. Over the validation digits "
+    f"it responds most to **{data.class_names[favourite]}** (mean $A1 = {means[favourite, unit]:.3f}$)"
+    + (", and to every digit alike: it is **dead** (never above 0)." if np.allclose(means[:, unit], 0) else ".")
+)
+
+L = model.n_layers
+st.header("The output layer and the biases")
+left, right = st.columns([3, 2])
+left.plotly_chart(
+    lesson_figures.matrix_heatmap(
+        model.params[f"W{L}"],
+        f"W{L}: how each hidden unit votes for each class ({model.layer_sizes[-1]}×{model.layer_sizes[-2]})",
+        f"hidden unit (layer {L - 1})",
+        "class",
+    ),
+    key="output_weights",
+)
+right.plotly_chart(lesson_figures.bias_bars(model.params, trainer.initial_params), key="biases")
+st.plotly_chart(figures.weight_histograms(model.params, trainer.initial_params), key="weight_histograms")
+
+st.header("Where the knobs start: initialisation")
+settings = state.settings()
+st.markdown(
+    "Random, but how random? Each hidden unit sums hundreds of inputs: with weights too large the sums "
+    "explode layer after layer (and sigmoid or tanh saturate), too small and the signal fades. "
+    "**He** draws weights with standard deviation $\\sqrt{2/n_{in}}$ (for ReLU, which zeroes half its inputs), "
+    "**Xavier** $\\sqrt{2/(n_{in} + n_{out})}$ (for sigmoid and tanh); the seed's code used `np.random.randn` (std 1) while its text promised "
+    "uniform in $[-0.5, 0.5]$ (std 0.29). Same batch, same architecture, four starts:"
+)
+hidden_sizes = tuple(model.layer_sizes[1:-1])
+spreads = probe.init_spreads(model.layer_sizes, model.activation, data.X_train[:256], seed=model.seed)
+race = state.init_race(
+    state.built_source(), hidden_sizes, model.activation, settings.lr, settings.batch_size, model.seed
+)
+left, right = st.columns([2, 3])
+left.plotly_chart(lesson_figures.init_spread_figure(spreads), key="init_spread")
+right.plotly_chart(lesson_figures.init_race_figure(race), key="init_race")
+st.caption(
+    f"Both for your architecture ({' → '.join(map(str, model.layer_sizes))}, {model.activation}): "
+    f"200 SGD steps at learning rate {settings.lr:g}, batch {settings.batch_size}, the same batches for each."
+)
+show_code(neuron.neuron, probe.init_spreads)
+try_this(
+    "Train one epoch, then switch the tiles to *what training added*: the strokes each unit learned appear even "
+    "while the weights themselves still look like noise. Then set the initialisation to *standard normal "
+    "(seed's code)* in the sidebar and compare the races above: a start 3.5× too wide costs hundreds of steps."
 )

@@ -1,9 +1,166 @@
+import numpy as np
+import pandas as pd
 import streamlit as st
 
-from ui import page
+from nn_core import probe
+from nn_core.activations import get_activation
+from ui import lesson_figures, page, state
+from ui.widgets import ACTIVATION_LABELS, sample_picker, show_code, try_this
 
 page.setup("Activations", "📈")
-st.title("Activations")
-page.coming_soon(
-    "ReLU, leaky ReLU, sigmoid, tanh and softmax with their derivatives, over the live pre-activations of your network."
+st.title("Activations: the bend in every unit")
+st.markdown(
+    "After summing its inputs, each hidden unit passes the sum $z$ through an **activation** $g$. Without "
+    "that bend, the whole network would be one straight-line (linear) function, however many layers it had. "
+    "During backpropagation every gradient passes through $g'(z)$: where $g$ is flat, nothing gets through, "
+    "and the weights feeding that unit stop learning."
+)
+
+FORMULAS = {
+    "relu": (r"g(z) = \max(0, z)", r"g'(z) = \begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}"),
+    "leaky_relu": (
+        r"g(z) = \begin{cases} z & z > 0 \\ a z & z \le 0 \end{cases}",
+        r"g'(z) = \begin{cases} 1 & z > 0 \\ a & z \le 0 \end{cases}",
+    ),
+    "sigmoid": (r"\sigma(z) = \frac{1}{1 + e^{-z}}", r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z))"),
+    "tanh": (r"\tanh(z) = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}", r"\tanh'(z) = 1 - \tanh^2(z)"),
+    "identity": (r"g(z) = z", r"g'(z) = 1"),
+}
+
+trainer = state.trainer()
+model, data = trainer.model, trainer.dataset
+X_val, y_val = data.split("val")
+batch = X_val[:500]
+cache = model.forward(batch)
+hidden_Z = [cache[f"Z{l}"] for l in range(1, model.n_layers)]
+
+st.header("The functions, and where your network's values fall")
+left, right = st.columns([1, 3])
+with left:
+    name = st.radio(
+        "Activation",
+        list(FORMULAS),
+        index=list(FORMULAS).index(model.activation),
+        format_func=lambda n: ACTIVATION_LABELS[n] + (" (your network's)" if n == model.activation else ""),
+        key="activation_shown",
+    )
+    slope = st.slider("Leaky slope a", 0.0, 0.5, 0.01, 0.01, key="leaky_slope") if name == "leaky_relu" else 0.01
+    f, df = get_activation(name, slope)
+    st.latex(FORMULAS[name][0])
+    st.latex(FORMULAS[name][1])
+regions = [probe.flat_region(Z, name, slope) for Z in hidden_Z]
+region = regions[0]
+right.plotly_chart(
+    lesson_figures.activation_figure(
+        ACTIVATION_LABELS[name],
+        f,
+        df,
+        hidden_Z,
+        region.intervals if region else (),
+        region.label if region else "",
+    ),
+    key="activation_figure",
+)
+layers = ", ".join(f"Z{i + 1}" for i in range(len(hidden_Z)))
+if region is None:
+    st.markdown(
+        "The identity has no flat part: every gradient passes unchanged. It also has no bend, "
+        "which is the problem (see the bottom of this page)."
+    )
+else:
+    shares = "; ".join(f"layer {i + 1}: **{r.fraction:.0%}**" for i, r in enumerate(regions))
+    whose = "" if name == model.activation else f" if your network used {ACTIVATION_LABELS[name]} on the same sums"
+    st.markdown(
+        f"The histograms are your network's pre-activations {layers} on 500 validation digits. "
+        f"In the shaded region ({region.label}) lie{whose}: {shares}."
+    )
+if model.activation in ("relu", "leaky_relu"):
+    dead = [int(probe.dead_units(Z).sum()) for Z in hidden_Z]
+    st.markdown(
+        "Dead units (at or below 0 for every one of these digits, so their weights get no gradient at all): "
+        + "; ".join(f"layer {i + 1}: **{d}** of {Z.shape[1]}" for i, (d, Z) in enumerate(zip(dead, hidden_Z)))
+        + "."
+    )
+
+st.header("Softmax: from scores to probabilities")
+st.markdown(
+    "The output layer gives one score $z_k$ per class (the **logits**); softmax turns them into probabilities "
+    "that are positive and sum to 1. Subtracting the largest score first changes nothing (it cancels in the "
+    "division) but keeps $e^{z}$ from overflowing. A **temperature** $T$ divides the scores: "
+    "high $T$ flattens the answer, low $T$ sharpens it (training always uses $T = 1$)."
+)
+index = sample_picker()
+x, label = X_val[index], int(y_val[index])
+logits = model.forward(x[None, :])[f"Z{model.n_layers}"][0]
+left, right = st.columns([1, 3])
+temperature = left.select_slider(
+    "Temperature T", [0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0], value=1.0, key="softmax_temperature"
+)
+left.plotly_chart(
+    lesson_figures.image_figure(x, data.image_shape, f"Sample {index}: a {data.class_names[label]}", height=220),
+    key="softmax_sample",
+)
+steps = probe.softmax_steps(logits, temperature)
+right.plotly_chart(lesson_figures.softmax_steps_figure(steps, data.class_names), key="softmax_steps")
+top = int(np.argmax(steps.probs))
+st.latex(
+    f"p_{{{data.class_names[top]}}} = \\frac{{e^{{z_{{{top}}}/T - \\max}}}}{{\\sum_k e^{{z_k/T - \\max}}}} "
+    f"= \\frac{{e^{{{steps.shifted[top]:.3f}}}}}{{{steps.total:.4f}}} = \\frac{{{steps.exps[top]:.4f}}}{{{steps.total:.4f}}}"
+    f" = {steps.probs[top]:.4f}"
+)
+st.dataframe(
+    pd.DataFrame(
+        {
+            "class": data.class_names,
+            "z": steps.logits,
+            "z / T": steps.scaled,
+            "z/T − max": steps.shifted,
+            "exp": steps.exps,
+            "probability": steps.probs,
+        }
+    ),
+    hide_index=True,
+    column_config={c: st.column_config.NumberColumn(format="%.4f") for c in ("z", "z / T", "z/T − max", "exp")}
+    | {"probability": st.column_config.ProgressColumn(format="%.3f", min_value=0.0, max_value=1.0)},
+)
+
+st.header("Why bend at all: two linear layers are one")
+demo = probe.linear_collapse()
+
+
+def matrix(values: np.ndarray) -> str:
+    rows = np.atleast_2d(values)
+    return r"\begin{bmatrix}" + r" \\ ".join(" & ".join(f"{v:g}" for v in row) for row in rows) + r"\end{bmatrix}"
+
+
+st.markdown(
+    "Stack two layers with no activation between them: $h = W_1 x + b_1$, then $y = W_2 h + b_2$. "
+    "Multiply out and it is a single layer, $y = (W_2 W_1) x + (W_2 b_1 + b_2)$:"
+)
+st.latex(
+    f"W_2 W_1 = {matrix(demo.W2)} {matrix(demo.W1)} = {matrix(demo.W)}, \\qquad "
+    f"W_2 b_1 + b_2 = {matrix(demo.b[:, None])}"
+)
+st.dataframe(
+    pd.DataFrame(
+        {
+            "input x": [str(tuple(int(v) for v in row)) for row in demo.X],
+            "two layers": [str(tuple(float(v) for v in row)) for row in demo.stacked],
+            "one layer W x + b": [str(tuple(float(v) for v in row)) for row in demo.single],
+            "two layers, ReLU between": [str(tuple(float(v) for v in row)) for row in demo.with_relu],
+        }
+    ),
+    hide_index=True,
+)
+st.markdown(
+    f"The first two columns agree on every input (largest difference {demo.max_difference:g}). Put a ReLU "
+    "between the layers and the answers change: no single matrix gives the last column for every input, which "
+    "is what lets a deep network draw curved boundaries between the digits."
+)
+show_code(probe.flat_region, probe.softmax_steps)
+try_this(
+    "Choose *sigmoid* above: how much of your ReLU network's sums would sit in the flat tails? Then set the "
+    "initialisation to *standard normal (seed's code)* in the sidebar, press **New network** and come back: "
+    "the sums spread so wide that a sigmoid network would be almost all saturated. Finally set the learning "
+    "rate to 5 on the Training page, train a few steps, and count the dead ReLU units here."
 )

@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 
+import numpy as np
 import streamlit as st
 
-from nn_core import DataFormatError, Dataset, load_dataset
+from nn_core import DataFormatError, Dataset, load_dataset, probe
 from nn_core.data import DEFAULT_DATASET, default_source
 from nn_core.kaggle_csv import load_kaggle_csv
 from nn_core.train import Trainer
@@ -25,6 +26,7 @@ KEY_BUILT_WITH = "trainer_built_with"
 KEY_PLAYING = "_play"  # the Play/Pause control's own widget key: "play" or "pause"
 KEY_SPEED = "steps_per_tick"
 KEY_NOTICE = "notice"
+KEY_SAMPLE = "sample"  # the validation row the lesson pages follow
 UPLOAD_PREFIX = "upload:"
 MAX_UPLOADS = 4
 
@@ -173,6 +175,41 @@ def set_widget_value(key: str, value) -> None:
     st.session_state[key] = value
 
 
+# -- the sample the lesson pages follow ----------------------------------------------------------
+
+
+def sample_index() -> int:
+    """The chosen validation row, kept within the current dataset's validation split."""
+    n = len(dataset().y_val)
+    index = int(st.session_state.get(KEY_SAMPLE, 0))
+    return index if 0 <= index < n else 0
+
+
+def set_sample_index(index: int) -> None:
+    st.session_state[KEY_SAMPLE] = int(index)
+
+
+def random_sample(label: int | None = None) -> None:
+    """A random validation row, of class ``label`` if given."""
+    y = dataset().y_val
+    rows = np.flatnonzero(y == label) if label is not None else np.arange(len(y))
+    if len(rows) == 0:
+        notice(f"There is no {label} among the validation digits.", "warning")
+        return
+    set_sample_index(int(np.random.default_rng().choice(rows)))
+
+
+def next_mistake_sample() -> None:
+    """The next validation row the network gets wrong."""
+    current = trainer()
+    X, y = current.dataset.split("val")
+    found = probe.next_mistake(current.model, X, y, after=sample_index())
+    if found is None:
+        notice("The network gets every validation digit right: no mistake to show.", "success")
+        return
+    set_sample_index(found)
+
+
 # -- actions the buttons call ---------------------------------------------------------------
 
 
@@ -212,3 +249,15 @@ def cached_figure(name: str, version, build):
     figure = build()
     cache[name] = (version, figure)
     return figure
+
+
+@st.cache_data(max_entries=16, show_spinner="Training one small network per initialisation…")
+def init_race(source: str, hidden: tuple[int, ...], activation: str, lr: float, batch_size: int, seed: int) -> dict:
+    """``probe.init_race`` on the dataset at ``source``, cached per settings and shared by sessions."""
+    return probe.init_race(shared_dataset(source), hidden, activation, lr=lr, batch_size=batch_size, seed=seed)
+
+
+def built_source() -> str:
+    """The dataset source the current network was built on (the sidebar may already show another)."""
+    trainer()
+    return st.session_state[KEY_BUILT_WITH]["dataset"]

@@ -180,3 +180,56 @@ def show_code(*functions, label: str = "The NumPy code behind this") -> None:
     with st.expander(label, icon="🧮"):
         for function in functions:
             st.code(inspect.getsource(function), language="python")
+
+
+def try_this(text: str) -> None:
+    """The experiment box that ends every lesson page."""
+    with st.container(border=True):
+        st.markdown(f"**🧪 Try this**\n\n{text}")
+
+
+def _copy_sample() -> None:
+    state.set_sample_index(state.widget_value("_sample"))
+
+
+def sample_picker(mistakes: bool = True) -> int:
+    """Pick the validation digit the lesson pages follow: by row, at random (of a chosen digit),
+    or the next one the network gets wrong. Returns its row."""
+    data = state.dataset()
+    index = state.sample_index()
+    state.set_widget_value("_sample", index)
+    cols = st.columns([1.3, 1.1, 1, 1.2] if mistakes else [1.3, 1.1, 1], vertical_alignment="bottom")
+    cols[0].number_input(
+        f"Validation digit (row 0 to {len(data.y_val) - 1:,})",
+        min_value=0,
+        max_value=len(data.y_val) - 1,
+        step=1,
+        key="_sample",
+        on_change=_copy_sample,
+    )
+    choices = [None, *range(data.n_classes)]
+    digit = cols[1].selectbox(
+        "Random of class",
+        choices,
+        format_func=lambda c: "any" if c is None else data.class_names[c],
+        key="_sample_class",
+    )
+    cols[2].button("Random", icon="🎲", on_click=state.random_sample, args=(digit,), width="stretch")
+    if mistakes:
+        cols[3].button(
+            "Next mistake",
+            icon="❌",
+            on_click=state.next_mistake_sample,
+            help="The next validation digit the network gets wrong",
+            width="stretch",
+        )
+    return index
+
+
+def unit_picker(label: str, units: int, key: str) -> int:
+    """A number input for a unit of a layer with ``units`` units; a value left over from a
+    bigger network is brought back into range before the widget is drawn."""
+    value = state.widget_value(key, 0)
+    if not 0 <= int(value) < units:
+        state.set_widget_value(key, 0)
+    return int(st.number_input(f"{label} (0 to {units - 1})", 0, units - 1, step=1, key=key))
