@@ -47,15 +47,43 @@ class SeedBugs:
 
 BUG_NAMES = tuple(f.name for f in fields(SeedBugs))
 
+# name -> (short name, what is wrong, the line as written, the line fixed)
+BUG_LINES = {
+    "softmax_whole_matrix": (
+        "softmax",
+        "softmax divides by the sum over the whole matrix, all samples at once",
+        "exps / np.sum(exps)",
+        "exps / np.sum(exps, axis=0, keepdims=True)",
+    ),
+    "scalar_db2": (
+        "db2",
+        "db2 adds the errors of all ten classes into one number",
+        "db2 = 1 / m * np.sum(dE)",
+        "db2 = 1 / m * np.sum(dE, axis=1, keepdims=True)",
+    ),
+    "broken_db1": (
+        "db1",
+        "db1 is a (10, m) matrix, so b1 grows one column per training sample",
+        "db1 = 1 / m * ReLU_deriv(Z1).dot(np.sum(dZ1))",
+        "db1 = 1 / m * np.sum(dZ1, axis=1, keepdims=True)",
+    ),
+    "global_m": (
+        "m",
+        "the gradients are divided by the file's row count, not by the samples in X",
+        "m, Y.size  # globals from the loading cell",
+        "m = X.shape[1]",
+    ),
+}
 
-def init_params(init: str = "seed", seed: int = 0) -> tuple[Array, Array, Array, Array]:
-    """W1 (10, 784), b1 (10, 1), W2 (10, 10), b2 (10, 1).
+
+def init_params(init: str = "seed", seed: int = 0, n_inputs: int = 784) -> tuple[Array, Array, Array, Array]:
+    """W1 (10, 784), b1 (10, 1), W2 (10, 10), b2 (10, 1) (``n_inputs`` columns of W1 for other images).
 
     "seed": ``np.random.randn``, what the code does (standard normal, not +-0.5);
     "uniform": uniform in [-0.5, 0.5], what the notebook's text says it does.
     """
     rng = np.random.default_rng(seed)
-    shapes = [(10, 784), (10, 1), (10, 10), (10, 1)]
+    shapes = [(10, n_inputs), (10, 1), (10, 10), (10, 1)]
     if init == "seed":
         return tuple(rng.standard_normal(s) for s in shapes)
     if init == "uniform":
@@ -135,6 +163,7 @@ class SeedRun:
     accuracy: list[float] = field(default_factory=list)
     softmax_column_sum: list[float] = field(default_factory=list)  # mean over samples; 1 when right
     params: tuple = ()
+    initial: tuple = ()
 
     @property
     def final_accuracy(self) -> float:
@@ -143,6 +172,11 @@ class SeedRun:
     @property
     def b1_shape(self) -> tuple[int, ...]:
         return self.params[1].shape
+
+    @property
+    def b2_change(self) -> Array:
+        """How far each output bias moved: all by the same amount when db2 is one number."""
+        return (self.params[3] - self.initial[3]).ravel()
 
 
 def gradient_descent(
@@ -159,8 +193,8 @@ def gradient_descent(
     """The notebook's training loop. ``X`` (784, m), ``Y`` (m,); accuracy as the notebook measures
     it (on the forward pass of each iteration, before its update), every ``record_every`` iterations."""
     m_global = X.shape[1] if m_global is None else m_global
-    W1, b1, W2, b2 = init_params(init, seed)
-    run = SeedRun(bugs)
+    W1, b1, W2, b2 = init_params(init, seed, X.shape[0])
+    run = SeedRun(bugs, initial=(W1, b1, W2, b2))
     for i in range(iterations):
         Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X, bugs)
         dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y, m_global, bugs)

@@ -26,6 +26,7 @@ raw = np.rint(x * data.pixel_max).astype(int)
 row = pd.DataFrame([[label, *raw]], columns=["label", *[f"pixel{i}" for i in range(pixels)]])
 st.dataframe(row, hide_index=True, height=80)
 brightest = int(np.argmax(raw))
+grey = int(np.argmin(np.abs(raw - data.pixel_max / 2)))  # a pixel on a stroke's edge, for the scaling formula
 left, right = st.columns([3, 2])
 with left:
     st.markdown(
@@ -40,8 +41,7 @@ with left:
         "layer's sums large, and training unstable."
     )
     st.latex(
-        f"x_{{{brightest}}} = \\frac{{{raw[brightest]}}}{{{data.pixel_max:g}}} = {x[brightest]:.4f}"
-        f"\\qquad x \\in [0, 1]^{{{pixels}}}"
+        f"x_{{{grey}}} = \\frac{{{raw[grey]}}}{{{data.pixel_max:g}}} = {x[grey]:.4f}\\qquad x \\in [0, 1]^{{{pixels}}}"
     )
 right.plotly_chart(
     lesson_figures.image_figure(x, data.image_shape, f"Row {index}: a {data.class_names[label]}", value_name="x"),
@@ -82,7 +82,7 @@ means = probe.class_means(data.X_train, data.y_train, data.n_classes)
 with left:
     st.subheader("The average of each class")
     st.image(
-        lesson_figures.gray_rgb(figures.tile_grid(means, data.image_shape, columns=data.n_classes), scale=3),
+        lesson_figures.gray_rgb(figures.tile_grid(means, data.image_shape, columns=5), scale=4),
         width="stretch",
     )
     st.caption(

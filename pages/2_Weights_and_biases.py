@@ -140,5 +140,6 @@ show_code(neuron.neuron, probe.init_spreads)
 try_this(
     "Train one epoch, then switch the tiles to *what training added*: the strokes each unit learned appear even "
     "while the weights themselves still look like noise. Then set the initialisation to *standard normal "
-    "(seed's code)* in the sidebar and compare the races above: a start 3.5× too wide costs hundreds of steps."
+    "(seed's code)* in the sidebar and compare the races above: first-layer weights 20× wider than He's cost "
+    "hundreds of steps."
 )

@@ -28,11 +28,11 @@ st.markdown(f"The network says **{data.class_names[guess]}** with probability **
 st.header("Layer by layer, with the shapes")
 sizes = model.layer_sizes
 g = ACTIVATION_LABELS[model.activation]
-shape_lines = [f"x = A^{{[0]}}: 1 \\times {sizes[0]}"]
+shape_lines = [f"x = A^{{[0]}} &: 1 \\times {sizes[0]}"]
 for l in range(1, L + 1):
     act = r"\mathrm{softmax}" if l == L else r"\mathrm{" + g.replace(" ", r"\ ") + "}"
     shape_lines.append(
-        f"Z^{{[{l}]}} = A^{{[{l - 1}]}} W_{l}^\\top + b_{l}:\\; (1 \\times {sizes[l - 1]})({sizes[l - 1]} \\times {sizes[l]})"
+        f"Z^{{[{l}]}} = A^{{[{l - 1}]}} W_{l}^\\top + b_{l} &:\\; (1 \\times {sizes[l - 1]})({sizes[l - 1]} \\times {sizes[l]})"
         f" + (1 \\times {sizes[l]}) \\to 1 \\times {sizes[l]},"
         f"\\quad A^{{[{l}]}} = {act}(Z^{{[{l}]}})"
     )
@@ -94,14 +94,16 @@ terms = " + ".join(f"({parts.weights[i]:.3f})({x[i]:.3f})" for i in top)
 rest = parts.total - float(parts.products[top].sum())
 inked = int((x > 0).sum())
 st.latex(
-    f"Z1_{{{unit}}} = \\sum_{{i=0}}^{{{sizes[0] - 1}}} W1_{{{unit},i}}\\, x_i + b1_{{{unit}}}"
-    f" = {terms} + \\underbrace{{{rest:.3f}}}_{{\\text{{the other {sizes[0] - 3} terms}}}} + ({parts.bias:.3f})"
+    r"\begin{aligned}"
+    f"Z1_{{{unit}}} &= \\sum_{{i=0}}^{{{sizes[0] - 1}}} W1_{{{unit},i}}\\, x_i + b1_{{{unit}}} \\\\"
+    f" &= {terms} + \\underbrace{{{rest:.3f}}}_{{\\text{{the other {sizes[0] - 3} terms}}}} + ({parts.bias:.3f})"
     f" = {parts.z:.4f}"
+    r"\end{aligned}"
 )
 g_z = float(model.g(np.array([parts.z], dtype=np.float64))[0])
 st.markdown(
     f"Only the {inked} pixels with ink ($x_i > 0$) add anything; the three largest terms are written out. "
-    f"Then ${'g' if model.activation != 'identity' else ''}(Z1_{{{unit}}}) = {g_z:.4f}$, this unit's output "
+    f"Then the activation gives $g(Z1_{{{unit}}}) = {g_z:.4f}$, this unit's output "
     f"$A1_{{{unit}}}$ (the same number as bar {unit} of A1 above: {float(cache['A1'][0][unit]):.4f})."
 )
 show_code(MLP.forward, probe.unit_sum)

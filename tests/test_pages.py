@@ -1,43 +1,15 @@
 """Every page in Streamlit's AppTest: it runs, and its controls change what they should."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from tests.apptest import all_text, button, new_app, on_page, trainer
 from ui.page import ALL_PAGES
-
-ROOT = Path(__file__).resolve().parents[1]
-TIMEOUT = 60
 
 
 @pytest.fixture
 def app():
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-
-
-def on_page(at: AppTest, path: str) -> AppTest:
-    return at.switch_page(path).run() if path != "app.py" else at
-
-
-def button(at: AppTest, label: str):
-    matches = [b for b in at.button if b.label == label]
-    assert matches, f"no button {label!r} among {[b.label for b in at.button]}"
-    return matches[0]
-
-
-def trainer(at: AppTest):
-    return at.session_state["trainer"]
-
-
-def all_text(at: AppTest) -> str:
-    parts = [
-        e.value
-        for kind in ("markdown", "error", "warning", "info", "success", "caption", "title")
-        for e in getattr(at, kind)
-    ]
-    return "\n".join(str(p) for p in parts)
+    return new_app()
 
 
 @pytest.mark.parametrize("path", [p for p, _, _ in ALL_PAGES])

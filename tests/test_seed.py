@@ -58,3 +58,22 @@ def test_gradient_descent_records_every_tenth_iteration_and_the_last():
     X, Y = np.random.default_rng(0).random((784, 30)), np.arange(30) % 10
     run = gradient_descent(X, Y, iterations=25, bugs=SeedBugs.fixed(), record_every=10)
     assert run.iterations == [0, 10, 20, 24]
+
+
+def test_every_bug_has_its_lines_for_the_page():
+    from nn_core.seed import BUG_LINES
+
+    assert tuple(BUG_LINES) == BUG_NAMES
+    assert all(len(entry) == 4 and entry[2] != entry[3] for entry in BUG_LINES.values())
+
+
+def test_a_scalar_db2_moves_every_output_bias_alike(mnist):
+    as_written = run_on_dataset(mnist, SeedBugs(), iterations=5)
+    fixed = run_on_dataset(mnist, SeedBugs.fixed(), iterations=5)
+    assert np.ptp(as_written.b2_change) < 1e-12 and as_written.b2_change[0] != 0
+    assert np.ptp(fixed.b2_change) > 0
+
+
+def test_the_notebooks_code_runs_on_8x8_digits(digits):
+    run = run_on_dataset(digits, SeedBugs.fixed(), iterations=50, init="uniform")
+    assert run.params[0].shape == (10, 64) and run.final_accuracy > 0.3

@@ -83,7 +83,7 @@ def pixel_histogram(pixels: Array, pixel_max: float, bins: int = 32) -> go.Figur
             hovertemplate="value %{x:.0f}: %{y:,} pixels<extra></extra>",
         )
     )
-    fig.update_yaxes(type="log")
+    fig.update_yaxes(type="log", dtick=1, exponentformat="power")
     fig.update_layout(hovermode="closest", bargap=0.05)
     return _layout(fig, "Pixel values: mostly blank paper, some full ink", f"raw value (0 to {pixel_max:g})", "pixels")
 
@@ -235,16 +235,18 @@ def activation_figure(
     layer_Z: list[Array],
     intervals: tuple[tuple[float, float], ...] = (),
     region_label: str = "",
-    z_range: float = 6.0,
+    z_range: float = 4.0,
 ) -> go.Figure:
     """``f`` and ``f'`` over z, over histograms of each hidden layer's pre-activations (right axis),
     with the flat region (dead or saturated) shaded."""
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     edges = np.linspace(-z_range, z_range, 61)
+    tallest = 1.0
     for layer, Z in enumerate(layer_Z):
         values = np.clip(np.asarray(Z, dtype=np.float32).reshape(-1), -z_range, z_range)
         counts, _ = np.histogram(values, edges)
         share = counts / max(values.size, 1) * 100
+        tallest = max(tallest, float(share.max(initial=0.0)))
         fig.add_bar(
             x=_f32((edges[:-1] + edges[1:]) / 2),
             y=_f32(share),
@@ -256,6 +258,8 @@ def activation_figure(
             hovertemplate="z ≈ %{x:.1f}: %{y:.1f}% of values<extra></extra>",
         )
     z = np.linspace(-z_range, z_range, 401)
+    y_low, y_high = -1.2, 3.2
+    fig.update_yaxes(range=[y_low, y_high], secondary_y=False)
     fig.add_scatter(x=_f32(z), y=_f32(f(z)), mode="lines", name=f"{name}(z)", line=dict(color="#4c78a8", width=3))
     fig.add_scatter(
         x=_f32(z), y=_f32(df(z)), mode="lines", name=f"{name}′(z)", line=dict(color="#e45756", width=2, dash="dash")
@@ -271,7 +275,14 @@ def activation_figure(
             annotation_position="top left",
         )
     fig.update_yaxes(title_text="value", secondary_y=False)
-    fig.update_yaxes(title_text="% of pre-activations", secondary_y=True, showgrid=False, rangemode="tozero")
+    fig.update_yaxes(
+        title_text="% of pre-activations",
+        secondary_y=True,
+        showgrid=False,
+        range=[y_low / y_high * tallest * 1.1, tallest * 1.1],  # its 0 level with the functions' 0
+        tickvals=sorted({round(float(v)) for v in np.linspace(0, tallest, 4)}),
+        ticksuffix="%",
+    )
     fig.update_layout(barmode="overlay", hovermode="closest")
     return _layout(fig, f"{name} and its derivative, over your network's pre-activations", "z", height=360)
 
@@ -350,13 +361,18 @@ def probability_bars(
 
 
 def unit_tiles_figure(
-    W: Array, image_shape: tuple[int, int], columns: int = 16, title: str = "", value_name: str = "weight"
+    W: Array,
+    image_shape: tuple[int, int],
+    columns: int = 16,
+    title: str = "",
+    value_name: str = "weight",
+    units: Array | None = None,
 ) -> go.Figure:
-    """Rows of ``W`` as tiles in a grid; hovering a tile names its unit and the pixel's value."""
+    """Rows of ``W`` as tiles in a grid; hovering a tile names its unit (``units[i]`` for row i,
+    else i) and the pixel's value."""
     grid = tile_grid(W, image_shape, columns)
-    units = tile_grid(
-        np.repeat(np.arange(W.shape[0], dtype=np.float32)[:, None], W.shape[1], axis=1), image_shape, columns
-    )
+    ids = np.arange(W.shape[0]) if units is None else np.asarray(units)
+    units = tile_grid(np.repeat(ids.astype(np.float32)[:, None], W.shape[1], axis=1), image_shape, columns)
     limit = symmetric_limit(grid) or 1.0
     fig = go.Figure(
         go.Heatmap(

@@ -13,7 +13,7 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from nn_core import DataFormatError, Dataset, load_dataset, probe
+from nn_core import DataFormatError, Dataset, load_dataset, probe, seed
 from nn_core.data import DEFAULT_DATASET, default_source
 from nn_core.kaggle_csv import load_kaggle_csv
 from nn_core.train import Trainer
@@ -261,3 +261,16 @@ def built_source() -> str:
     """The dataset source the current network was built on (the sidebar may already show another)."""
     trainer()
     return st.session_state[KEY_BUILT_WITH]["dataset"]
+
+
+@st.cache_data(max_entries=64, show_spinner="Running the notebook's own code…")
+def seed_run(source: str, bugs: tuple[bool, ...], init: str, iterations: int) -> dict:
+    """The notebook's training loop on the dataset at ``source`` with these bugs, as plain data."""
+    run = seed.run_on_dataset(shared_dataset(source), seed.SeedBugs(*bugs), iterations=iterations, init=init)
+    return {
+        "iterations": run.iterations,
+        "accuracy": run.accuracy,
+        "softmax_column_sum": run.softmax_column_sum,
+        "b1_shape": run.b1_shape,
+        "b2_change": run.b2_change,
+    }

@@ -232,4 +232,5 @@ def unit_picker(label: str, units: int, key: str) -> int:
     value = state.widget_value(key, 0)
     if not 0 <= int(value) < units:
         state.set_widget_value(key, 0)
-    return int(st.number_input(f"{label} (0 to {units - 1})", 0, units - 1, step=1, key=key))
+    column, _ = st.columns([1, 2])
+    return int(column.number_input(f"{label} (0 to {units - 1})", 0, units - 1, step=1, key=key))

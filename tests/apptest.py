@@ -1,0 +1,56 @@
+"""Helpers for Streamlit AppTest page tests: find elements, and read the numbers inside charts."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 60
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+
+
+def on_page(at: AppTest, path: str) -> AppTest:
+    return at.switch_page(path).run() if path != "app.py" else at
+
+
+def button(at: AppTest, label: str):
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button {label!r} among {[b.label for b in at.button]}"
+    return matches[0]
+
+
+def trainer(at: AppTest):
+    return at.session_state["trainer"]
+
+
+def all_text(at: AppTest) -> str:
+    parts = [
+        e.value
+        for kind in ("markdown", "error", "warning", "info", "success", "caption", "title", "latex")
+        for e in getattr(at, kind)
+    ]
+    return "\n".join(str(p) for p in parts)
+
+
+def chart(at: AppTest, key: str) -> dict:
+    """The Plotly figure (as a dict) of the chart drawn with ``key``."""
+    matches = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
+    assert matches, f"no chart {key!r}"
+    return json.loads(matches[0].proto.spec)
+
+
+def array(value) -> np.ndarray:
+    """A trace's data as an array: Plotly sends NumPy arrays as base64 typed arrays."""
+    if isinstance(value, dict) and "bdata" in value:
+        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        shape = value.get("shape")
+        return flat.reshape([int(n) for n in str(shape).split(",")]) if shape else flat
+    return np.asarray(value)
