@@ -3,9 +3,10 @@ import pandas as pd
 import streamlit as st
 
 from nn_core import probe
+from nn_core.dataset import make_dataset, stratified_split
 from nn_core.losses import one_hot
 from ui import figures, lesson_figures, page, state
-from ui.widgets import sample_picker, try_this
+from ui.widgets import sample_picker, show_code, try_this
 
 page.setup("Data", "🔢")
 st.title("Data: what the network sees")
@@ -48,6 +49,8 @@ right.plotly_chart(
     key="sample_image",
 )
 
+show_code(make_dataset)
+
 st.header("The label, one-hot")
 left, right = st.columns([1, 2], vertical_alignment="center")
 chosen = left.selectbox(
@@ -61,6 +64,8 @@ with right:
         "the two lists."
     )
     st.latex(f"y = {chosen} \\;\\rightarrow\\; Y = [{', '.join(map(str, Y))}]")
+
+show_code(one_hot)
 
 st.header("Every digit, many hands")
 per_class = 12
@@ -95,6 +100,8 @@ with right:
     blank = float((shown == 0).mean())
     st.caption(f"Over the first {len(shown):,} training images, {blank:.0%} of pixels are exactly 0.")
 
+show_code(probe.class_means)
+
 st.header("Train, validation, test")
 sizes = data.sizes()
 st.plotly_chart(lesson_figures.split_bars(sizes), key="split")
@@ -104,6 +111,7 @@ st.markdown(
     f"picks its sample from them). The **{sizes['test']:,}** test digits are kept for the final verdict on the "
     "Evaluation page. Every class is split in the same proportions."
 )
+show_code(stratified_split)
 try_this(
     "Pick class 4 under *Random of class* and press **Random** a few times: some 4s are open at the top, some "
     "closed, some slanted. Then look at the average 4 above: the network has to recognise all of them, not "

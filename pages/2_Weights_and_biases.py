@@ -3,6 +3,7 @@ import streamlit as st
 
 from nn_core import neuron, probe
 from nn_core.activations import sigmoid
+from nn_core.network import init_params
 from ui import figures, lesson_figures, page, state
 from ui.widgets import show_code, try_this, unit_picker
 
@@ -38,6 +39,8 @@ with right:
         f"(from {p.E:.4f})."
     )
     st.plotly_chart(lesson_figures.neuron_curve(sigmoid, "σ", p.Z, p.A, target), key="neuron_curve")
+
+show_code(neuron.neuron, neuron.gradient_step)
 
 trainer = state.trainer()
 model, data = trainer.model, trainer.dataset
@@ -100,6 +103,8 @@ st.markdown(
     + (", and to every digit alike: it is **dead** (never above 0)." if np.allclose(means[:, unit], 0) else ".")
 )
 
+show_code(probe.mean_activation_by_class)
+
 L = model.n_layers
 st.header("The output layer and the biases")
 left, right = st.columns([3, 2])
@@ -136,7 +141,7 @@ st.caption(
     f"Both for your architecture ({' → '.join(map(str, model.layer_sizes))}, {model.activation}): "
     f"200 SGD steps at learning rate {settings.lr:g}, batch {settings.batch_size}, the same batches for each."
 )
-show_code(neuron.neuron, probe.init_spreads)
+show_code(init_params, probe.init_spreads, probe.init_race)
 try_this(
     "Train one epoch, then switch the tiles to *what training added*: the strokes each unit learned appear even "
     "while the weights themselves still look like noise. Then set the initialisation to *standard normal "

@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from nn_core import probe
-from nn_core.activations import get_activation
+from nn_core.activations import ACTIVATIONS, get_activation, softmax
 from ui import lesson_figures, page, state
 from ui.widgets import ACTIVATION_LABELS, sample_picker, show_code, try_this
 
@@ -82,6 +82,8 @@ if model.activation in ("relu", "leaky_relu"):
         + "."
     )
 
+show_code(*ACTIVATIONS[name], probe.flat_region)
+
 st.header("Softmax: from scores to probabilities")
 st.markdown(
     "The output layer gives one score $z_k$ per class (the **logits**); softmax turns them into probabilities "
@@ -124,6 +126,8 @@ st.dataframe(
     | {"probability": st.column_config.ProgressColumn(format="%.3f", min_value=0.0, max_value=1.0)},
 )
 
+show_code(probe.softmax_steps, softmax)
+
 st.header("Why bend at all: two linear layers are one")
 demo = probe.linear_collapse()
 
@@ -157,7 +161,7 @@ st.markdown(
     "between the layers and the answers change: no single matrix gives the last column for every input, which "
     "is what lets a deep network draw curved boundaries between the digits."
 )
-show_code(probe.flat_region, probe.softmax_steps)
+show_code(probe.linear_collapse)
 try_this(
     "Choose *sigmoid* above: how much of your ReLU network's sums would sit in the flat tails? Then set the "
     "initialisation to *standard normal (seed's code)* in the sidebar, press **New network** and come back: "

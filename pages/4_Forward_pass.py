@@ -74,6 +74,8 @@ if model.activation in ("relu", "leaky_relu"):
         "the rest pass on 0" + (" (or a small negative value)." if model.activation == "leaky_relu" else ".")
     )
 
+show_code(MLP.forward)
+
 st.header("Inside one hidden unit")
 unit = unit_picker("Hidden unit, orange in the bars above", sizes[1], "forward_unit")
 parts = probe.unit_sum(model, x, unit)
@@ -106,7 +108,7 @@ st.markdown(
     f"Then the activation gives $g(Z1_{{{unit}}}) = {g_z:.4f}$, this unit's output "
     f"$A1_{{{unit}}}$ (the same number as bar {unit} of A1 above: {float(cache['A1'][0][unit]):.4f})."
 )
-show_code(MLP.forward, probe.unit_sum)
+show_code(probe.unit_sum)
 try_this(
     "Press **Next mistake** and look at the probability bars: is the network torn between two classes, or "
     "confidently wrong? Then pick a unit whose weights look like a stroke, and find a digit that switches it on "

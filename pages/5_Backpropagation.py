@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from nn_core import neuron, probe, seed
-from nn_core.gradcheck import check_gradients
+from nn_core.gradcheck import check_gradients, numeric_gradient
 from nn_core.losses import cross_entropy_dZ
 from nn_core.network import MLP
 from ui import backprop_figures, lesson_figures, page, state
@@ -67,6 +67,8 @@ st.markdown(
     "$\\partial E/\\partial b$ is right."
 )
 
+show_code(neuron.neuron, neuron.numeric_neuron_gradients, neuron.seed_boxed_gradients)
+
 # -- 2. softmax and cross-entropy ------------------------------------------------------------------
 trainer = state.trainer()
 model, data = trainer.model, trainer.dataset
@@ -107,6 +109,8 @@ with right:
         f"{len(check.analytic)} classes). The notebook's `dE = A2 - one_hot_Y` was right all along: the softmax "
         "derivative was already inside it. Its network failed for other reasons (part 5)."
     )
+
+show_code(cross_entropy_dZ, probe.logit_gradient)
 
 # -- 3. the real network ------------------------------------------------------------------------------
 st.header("3. Your network, backwards, on this digit")
@@ -217,6 +221,8 @@ right.plotly_chart(
     key="bp_probs",
 )
 
+show_code(MLP.backward, probe.one_sample_step)
+
 # -- 4. gradient check ------------------------------------------------------------------------------
 st.header("4. Check every gradient")
 st.markdown(
@@ -281,6 +287,8 @@ left.markdown(
     "The dashed tangent touches the curve at the dot: near it, the slope predicts the loss."
 )
 
+show_code(numeric_gradient, check_gradients, probe.loss_slice)
+
 # -- 5. the notebook ------------------------------------------------------------------------------------
 st.header("5. What went wrong in the notebook")
 source = state.built_source()
@@ -333,7 +341,9 @@ else:
             f"deviation 1, {1 / he:.0f}× He's $\\sqrt{{2/{data.n_features}}} = {he:.3f}$, so the first layer's "
             "sums are huge. The text's uniform ±0.5 (deviation 0.29) learns much faster."
         )
-show_code(MLP.backward, cross_entropy_dZ, probe.one_sample_step)
+show_code(
+    seed.softmax, seed.backward_prop, seed.gradient_descent, label="The notebook's code, with its bugs switchable"
+)
 try_this(
     "In part 5, fix the bugs one at a time: which single fix makes the biggest difference, and which does "
     "nothing on its own? Then in part 1, set $w = X$: the notebook's box for $\\partial E/\\partial w$ becomes "

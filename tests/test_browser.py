@@ -75,6 +75,28 @@ def test_every_page_renders(server, page, path, label, icon):
     screenshot(page, f"{ALL_PAGES.index((path, label, icon)):02d}_{url_of(path).strip('/') or 'Home'}")
 
 
+def test_lesson_pages_follow_the_learners_digit(server, page):
+    page.goto(server + "/Forward_pass")
+    wait_for_app(page)
+    digit = page.get_by_label("Validation digit").first
+    first = digit.input_value()
+    page.get_by_role("button", name="Next mistake").click()
+    deadline = time.time() + 15
+    while digit.input_value() == first and time.time() < deadline:
+        time.sleep(0.1)
+    row = digit.input_value()
+    assert row != first and page.get_by_text("wrong: it is a").count() == 1
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Backpropagation").click()
+    page.get_by_text("1. One neuron, by the chain rule").wait_for(timeout=15_000)
+    wait_for_app(page)
+    assert page.get_by_label("Validation digit").first.input_value() == row  # the same session's digit
+    page.get_by_text("Fix softmax").click()
+    wait_for_app(page, timeout=60)
+    page.get_by_text("with your fixes:").first.wait_for(timeout=30_000)
+    assert_no_exception(page)
+    screenshot(page, "05_Backpropagation_fixed")
+
+
 WATCH_STEPS = """() => {
     if (window.__stepChanges) return;
     window.__stepChanges = [];

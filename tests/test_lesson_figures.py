@@ -122,3 +122,8 @@ def test_seed_runs_figure_names_each_run_with_its_final_accuracy():
     data = {"iterations": run.iterations, "accuracy": run.accuracy}
     fig = bf.seed_runs_figure({"as written": data, "all fixed": data})
     assert isinstance(fig, go.Figure) and fig.data[1].name.startswith("all fixed: ")
+
+
+def test_unit_response_bars_have_one_bar_per_class():
+    fig = lf.unit_response_bars(np.linspace(0, 1, 10), NAMES, unit=4)
+    assert len(fig.data[0].y) == 10 and "unit 4" in fig.layout.title.text
