@@ -48,3 +48,22 @@ class Trace:
     def clear(self) -> None:
         self.stride, self.offered = 1, 0
         self.columns.clear()
+
+
+def trace_table(trace: Trace, array_names: dict[str, list[str]] | None = None):
+    """The trace as a pandas DataFrame: one column per scalar; an array column becomes one column
+    per entry, named by ``array_names[column]`` (else ``column_0``, ``column_1``, ...)."""
+    import pandas as pd
+
+    array_names = array_names or {}
+    table = {}
+    for name, values in trace.columns.items():
+        column = np.asarray(values)
+        if column.ndim == 1:
+            table[name] = column
+            continue
+        flat = column.reshape(len(column), -1)
+        labels = array_names.get(name) or [f"{name}_{i}" for i in range(flat.shape[1])]
+        for i, label in enumerate(labels[: flat.shape[1]]):
+            table[label] = flat[:, i]
+    return pd.DataFrame(table)

@@ -236,3 +236,14 @@ def read_kaggle_test_csv(source, name: str | None = None) -> Array:
     data, name = read_source(source, name)
     pixels, _ = parse_kaggle_csv(data, name, labelled=False)
     return pixels.astype(np.float32) / np.float32(255)
+
+
+def submission(model, pixels: Array, batch: int = 4096) -> pd.DataFrame:
+    """Kaggle's ``submission.csv`` table for the rows of ``test.csv``: ``ImageId`` (from 1) and ``Label``."""
+    if pixels.shape[1] != model.layer_sizes[0]:
+        raise DataFormatError(
+            f"the test file has {pixels.shape[1]} pixels per row, this network takes {model.layer_sizes[0]}: "
+            "train one on 28x28 digits first"
+        )
+    labels = np.concatenate([model.predict(pixels[i : i + batch]) for i in range(0, len(pixels), batch)])
+    return pd.DataFrame({"ImageId": np.arange(1, len(pixels) + 1), "Label": labels.astype(np.int64)})

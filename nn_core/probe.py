@@ -374,3 +374,18 @@ def init_race(
             "stopped": trainer.diverged.message if trainer.diverged else None,
         }
     return results
+
+
+def input_gradient(model: MLP, x: Array, target: int) -> Array:
+    """``-dL/dx`` for the loss ``-log p(target)``: the pixels where more ink would raise the
+    target class's probability (positive) or lower it (negative), shape (inputs,)."""
+    cache = model.forward(np.asarray(x).reshape(1, -1))
+    grads = model.backward(cache, np.array([target]), input_grad=True)
+    return -grads["dA0"][0]
+
+
+def strongest_units(model: MLP, x: Array, k: int = 8) -> tuple[Array, Array]:
+    """The ``k`` first-layer units with the largest activation on ``x``: (units, activations)."""
+    A1 = model.forward(np.asarray(x).reshape(1, -1))["A1"][0]
+    units = np.argsort(-A1, kind="stable")[:k]
+    return units, A1[units]

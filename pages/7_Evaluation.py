@@ -1,9 +1,182 @@
+import numpy as np
+import pandas as pd
 import streamlit as st
 
-from ui import page
+from nn_core import evaluation
+from ui import eval_figures, lesson_figures, page, state
+from ui.widgets import show_code
 
 page.setup("Evaluation", "🎯")
-st.title("Evaluation")
-page.coming_soon(
-    "test accuracy, the confusion matrix, the most confident mistakes, calibration and a map of the test set."
+st.title("Evaluation: how good is it, and where does it fail?")
+trainer = state.trainer()
+model, data = trainer.model, trainer.dataset
+split = (
+    st.segmented_control(
+        "Judge it on",
+        ["test", "val"],
+        format_func={"test": "the test digits (never used while training)", "val": "the validation digits"}.get,
+        default="test",
+        key="eval_split",
+    )
+    or "test"
 )
+X, y = data.split(split)
+result = evaluation.evaluate(model, X, y)
+names = data.class_names
+if trainer.steps == 0:
+    st.info("This network has not been trained yet, so it guesses. Train it on the Training page and come back.")
+
+cols = st.columns(4)
+cols[0].metric("Accuracy", f"{result.accuracy:.1%}")
+cols[1].metric("Loss (cross-entropy)", f"{result.loss:.3f}")
+cols[2].metric("Mistakes", f"{int((~result.correct).sum()):,} of {len(y):,}")
+cols[3].metric("Trained", f"{trainer.steps:,} steps")
+
+left, right = st.columns(2)
+left.plotly_chart(eval_figures.per_class_scores(result.precision, result.recall, names), key="per_class_scores")
+right.dataframe(
+    pd.DataFrame(
+        {
+            "digit": names,
+            "samples": np.bincount(y, minlength=len(names)),
+            "precision": result.precision,
+            "recall": result.recall,
+            "accuracy": result.per_class_accuracy,
+        }
+    ),
+    hide_index=True,
+    column_config={
+        c: st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0)
+        for c in ("precision", "recall", "accuracy")
+    },
+)
+st.caption(
+    "**Precision** of a digit: of the answers *it is a 3*, the share that were 3s. **Recall**: of the 3s, the share "
+    "answered 3, which is also the accuracy on 3s."
+)
+
+st.header("Confusion matrix")
+off = result.confusion * (1 - np.eye(len(names), dtype=result.confusion.dtype))
+worst = np.unravel_index(int(off.argmax()), off.shape)
+true_class, answered = state.chosen_cell((int(worst[0]), int(worst[1])))
+left, right = st.columns([3, 2])
+with left:
+    normalised = st.toggle("Share of each row (instead of counts)", key="confusion_normalised")
+    st.plotly_chart(
+        eval_figures.confusion_grid(result.confusion, names, normalised, selected=(true_class, answered)),
+        key="confusion_chart",
+        on_select=lambda: state.cell_from_chart("confusion_chart"),
+        selection_mode="points",
+    )
+with right:
+    st.markdown(
+        "Row = the true digit, column = the network's answer; the diagonal (green outline) is right. "
+        "**Click a square** to see those digits, or pick it here:"
+    )
+    a, b = st.columns(2)
+    a.selectbox("True digit", range(len(names)), format_func=lambda c: names[c], key=state.KEY_CELL_TRUE)
+    b.selectbox("Answered", range(len(names)), format_func=lambda c: names[c], key=state.KEY_CELL_PREDICTED)
+    members = evaluation.cell_members(result, true_class, answered)
+    verb = "answered correctly" if true_class == answered else f"answered {names[answered]}"
+    st.markdown(
+        f"**{len(members)}** {names[true_class]}s {verb}" + (", most confident first:" if len(members) else ".")
+    )
+    shown = members[:12]
+    if len(shown):
+        st.image(
+            [lesson_figures.gray_rgb(X[i].reshape(data.image_shape), scale=3) for i in shown],
+            caption=[f"{result.probs[i, answered]:.0%} {names[answered]}" for i in shown],
+            width=76,
+        )
+
+st.header("Its most confident mistakes")
+mistakes = evaluation.confident_mistakes(result)
+if len(mistakes) == 0:
+    st.success("No mistakes on these digits.")
+else:
+    top = mistakes[:16]
+    st.image(
+        [lesson_figures.gray_rgb(X[i].reshape(data.image_shape), scale=3) for i in top],
+        caption=[f"{names[y[i]]} → {names[result.predicted[i]]} ({result.confidence[i]:.0%})" for i in top],
+        width=76,
+    )
+    st.caption("Each caption: true digit → the answer (its probability). Some of these labels are arguable.")
+    st.subheader("Browse the mistakes")
+    position = state.mistake_position(len(mistakes))
+    row = int(mistakes[position])
+    controls = st.columns([1, 1, 4], vertical_alignment="center")
+    controls[0].button("Previous", icon="⬅️", on_click=state.move_mistake, args=(-1, len(mistakes)), width="stretch")
+    controls[1].button("Next mistake", icon="➡️", on_click=state.move_mistake, args=(1, len(mistakes)), width="stretch")
+    controls[2].markdown(
+        f"Mistake **{position + 1}** of {len(mistakes)} (by confidence): {split} row {row}, a "
+        f"**{names[y[row]]}** answered **{names[result.predicted[row]]}**."
+    )
+    left, right = st.columns([1, 2])
+    left.plotly_chart(
+        lesson_figures.image_figure(X[row], data.image_shape, f"{split} row {row}", height=280), key="mistake_image"
+    )
+    right.plotly_chart(
+        lesson_figures.probability_bars(
+            result.probs[row], names, int(y[row]), "Its probabilities (true digit outlined)"
+        ),
+        key="mistake_probs",
+    )
+
+st.header("Confidence")
+threshold = st.slider("Answer *not sure* below this top probability", 0.0, 1.0, 0.5, 0.01, key="eval_threshold")
+kept = evaluation.abstain_below(result, threshold)
+st.markdown(
+    f"Answering only when at least **{threshold:.0%}** sure, it answers **{kept.coverage:.1%}** of the digits "
+    + ("and none is left to score." if kept.answered == 0 else f"and gets **{kept.accuracy:.1%}** of those right")
+    + f" (against {result.accuracy:.1%} when it must answer all)."
+)
+thresholds = np.linspace(0, 0.99, 100)
+coverage, accuracy = evaluation.abstention_curve(result, thresholds)
+calibration = evaluation.reliability(result, bins=10)
+cols = st.columns(3)
+cols[0].plotly_chart(
+    eval_figures.confidence_histogram(result.confidence, result.correct, threshold), key="confidence_histogram"
+)
+cols[1].plotly_chart(eval_figures.coverage_figure(thresholds, coverage, accuracy, threshold), key="coverage")
+cols[2].plotly_chart(
+    eval_figures.reliability_figure(
+        calibration.edges, calibration.confidence, calibration.accuracy, calibration.counts
+    ),
+    key="reliability",
+)
+st.caption(
+    "Right: when it says 80%, is it right 80% of the time? "
+    f"Expected calibration error: **{calibration.expected_calibration_error:.3f}** (the mean gap between confidence "
+    "and accuracy, weighted by answers). Bars below the diagonal: over-confident; above: under-confident."
+)
+
+st.header("The digits as the network sees them, layer by layer")
+layers = list(range(model.n_layers + 1))
+layer_names = {0: "input pixels", model.n_layers: "output probabilities"}
+layer = st.select_slider(
+    "Space",
+    layers,
+    value=min(1, model.n_layers),
+    format_func=lambda l: layer_names.get(l, f"hidden layer {l}") + f" ({model.layer_sizes[l]} numbers)",
+    key="pca_layer",
+)
+shown_rows = min(len(y), 2000)
+projection = evaluation.pca_2d(evaluation.layer_outputs(model, X[:shown_rows], layer))
+st.plotly_chart(
+    eval_figures.pca_map(
+        projection.points,
+        y[:shown_rows],
+        result.predicted[:shown_rows],
+        names,
+        projection.explained,
+        f"{shown_rows:,} {split} digits in the space of the {layer_names.get(layer, f'hidden layer {layer}')}",
+    ),
+    key="pca_map",
+)
+st.caption(
+    "Each dot is a digit, placed by the first two principal components (PCA, by NumPy's SVD) of the numbers that "
+    "layer holds for it; colour = the true digit. From layer to layer the classes pull apart: that is what the "
+    "network has learned. Click a digit in the legend to hide it."
+)
+show_code(evaluation.evaluate, evaluation.reliability, evaluation.pca_2d)
+st.page_link("pages/6_Training.py", label="Per-digit accuracy over training is on the Training page", icon="📈")

@@ -1,7 +1,138 @@
+import numpy as np
 import streamlit as st
+from PIL import Image, UnidentifiedImageError
 
-from ui import page
+from nn_core import drawing, probe
+from ui import lesson_figures, page, state
+from ui.widgets import show_code
 
 page.setup("Draw a digit", "✏️")
 st.title("Draw a digit")
-page.coming_soon("a canvas to draw your own digit and watch the network read it.")
+trainer = state.trainer()
+model, data = trainer.model, trainer.dataset
+size = data.image_shape[0]
+st.markdown(
+    "Draw a digit with the mouse (or a finger): the network answers as soon as you lift it. "
+    f"Your drawing is prepared the way MNIST's digits were: cropped to the ink, scaled to {round(size * 20 / 28)} "
+    f"pixels on its longer side, and centred by its centre of mass in a {size}×{size} frame."
+)
+if trainer.steps == 0:
+    st.warning("This network is untrained, so its answers are guesses: train it first (one epoch is enough to be fun).")
+
+
+def canvas_image() -> np.ndarray | None:
+    """The canvas's RGBA pixels, or None where the canvas component cannot run (it needs a browser)."""
+    try:
+        from streamlit_drawable_canvas import st_canvas  # registers a component: only inside a running app
+    except Exception:  # noqa: BLE001 - any failure means no canvas; the upload below still works
+        st.info("The drawing canvas is not available here: upload a picture of a digit instead.")
+        return None
+    result = st_canvas(
+        stroke_width=20,
+        stroke_color="#000000",
+        background_color="#ffffff",
+        height=280,
+        width=280,
+        return_image_data=True,
+        key="canvas",
+    )
+    return result.image_data
+
+
+left, right = st.columns([2, 3])
+with left:
+    st.write("")  # room for the canvas's toolbar, which floats above it
+    drawn = canvas_image()
+    with st.expander("…or upload a picture of a digit"):
+        upload = st.file_uploader("PNG or JPEG", type=["png", "jpg", "jpeg"], key="digit_picture")
+image = drawn
+if upload is not None:
+    try:
+        with Image.open(upload) as picture:
+            picture.thumbnail((1000, 1000))  # a huge photo is shrunk first: nothing needs more pixels
+            image = np.asarray(picture.convert("RGBA"))
+    except (UnidentifiedImageError, OSError, ValueError) as error:
+        st.error(f"That file is not a picture this page can read ({error}).")
+        image = None
+
+prepared = None
+if image is not None:
+    try:
+        prepared = drawing.prepare(image, size=size)
+    except drawing.EmptyDrawingError:
+        prepared = None
+with right:
+    if prepared is None:
+        st.info("✏️ **Draw a digit** in the box: the network's answer appears here.")
+    else:
+        probs = model.predict_proba(prepared.pixels[None, :])[0]
+        guess = int(np.argmax(probs))
+        runner_up = int(np.argsort(probs)[-2])
+        st.markdown(
+            f"### It's a **{data.class_names[guess]}** ({probs[guess]:.0%})\n"
+            f"Next guess: {data.class_names[runner_up]} ({probs[runner_up]:.0%})."
+        )
+        st.plotly_chart(
+            lesson_figures.probability_bars(probs, data.class_names, None, "Probabilities"), key="draw_probs"
+        )
+
+if prepared is not None:
+    st.header("What the network receives")
+    cols = st.columns(4)
+    top, bottom, left_edge, right_edge = prepared.box
+    cols[0].image(
+        lesson_figures.square_preview(prepared.ink, box=prepared.box),
+        caption=f"1. your drawing as ink, {prepared.ink.shape[0]}×{prepared.ink.shape[1]}",
+    )
+    cols[1].image(
+        lesson_figures.square_preview(prepared.cropped),
+        caption=f"2. cropped to the ink: {bottom - top}×{right_edge - left_edge}",
+    )
+    cols[2].image(
+        lesson_figures.square_preview(prepared.scaled),
+        caption=f"3. scaled to {prepared.scaled.shape[0]}×{prepared.scaled.shape[1]}",
+    )
+    cols[3].plotly_chart(
+        lesson_figures.image_figure(prepared.pixels, data.image_shape, f"4. centred in {size}×{size}", height=240),
+        key="draw_input",
+    )
+
+    st.header("Why that answer")
+    explain = st.selectbox(
+        "Explain the probability of",
+        range(data.n_classes),
+        index=guess,
+        format_func=lambda c: data.class_names[c] + (" (its answer)" if c == guess else ""),
+        key="draw_explain",
+    )
+    push = probe.input_gradient(model, prepared.pixels, explain)
+    units, activations = probe.strongest_units(model, prepared.pixels, k=8)
+    left, right = st.columns(2)
+    left.plotly_chart(
+        lesson_figures.image_figure(
+            push,
+            data.image_shape,
+            f"Which pixels push towards {data.class_names[explain]}",
+            diverging=True,
+            value_name="−∂L/∂x",
+            height=360,
+        ),
+        key="draw_gradient",
+    )
+    left.caption(
+        f"The input gradient $-\\partial L / \\partial x$ for $L = -\\log p_{{{data.class_names[explain]}}}$, "
+        "from the same backward pass as training (one step further, to the pixels): red where more ink would raise "
+        "the probability, blue where ink lowers it."
+    )
+    right.plotly_chart(
+        lesson_figures.unit_tiles_figure(
+            model.params["W1"][units],
+            data.image_shape,
+            columns=4,
+            title="The 8 hidden units it switches on most",
+            units=units,
+        ),
+        key="draw_units",
+    )
+    right.caption("Their activations: " + ", ".join(f"unit {u}: {a:.2f}" for u, a in zip(units, activations)) + ".")
+    show_code(drawing.prepare, probe.input_gradient)

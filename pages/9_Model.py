@@ -1,7 +1,132 @@
+from dataclasses import asdict
+
+import numpy as np
 import streamlit as st
 
-from ui import page
+from nn_core.history import trace_table
+from nn_core.io import model_to_bytes
+from nn_core.kaggle_csv import submission
+from ui import lesson_figures, page, state
 
 page.setup("Model", "💾")
-st.title("Model")
-page.coming_soon("saving and loading your network, the training history as CSV, and a Kaggle submission.")
+st.title("Model: keep it, bring it back, send it to Kaggle")
+trainer = state.trainer()
+model, data = trainer.model, trainer.dataset
+sizes = " → ".join(map(str, model.layer_sizes))
+metrics = trainer.metrics()
+val = metrics["val_accuracy"]
+st.markdown(
+    f"Your network: **{sizes}** ({model.activation}, {model.n_params:,} weights and biases), trained "
+    f"**{trainer.steps:,}** steps on *{state.source_label(state.built_source())}*"
+    + ("" if val != val else f", validation accuracy **{val:.1%}**")
+    + (f". Loaded from **{model.metadata['file']}**." if model.metadata.get("file") else ".")
+)
+
+st.header("Save")
+extra = {
+    "dataset": state.built_source(),
+    "dataset_name": data.name,
+    "step": trainer.steps,
+    "epoch": round(trainer.epochs_elapsed, 4),
+    "settings": asdict(state.settings()),
+    "val_accuracy": None if val != val else round(float(val), 5),
+}
+file_stem = f"digits-{'-'.join(map(str, model.layer_sizes))}-step{trainer.steps}"
+left, middle, right = st.columns(3)
+left.download_button(
+    "Download the network (.npz)",
+    data=model_to_bytes(model, extra),
+    file_name=f"{file_stem}.npz",
+    mime="application/octet-stream",
+    icon="💾",
+    width="stretch",
+)
+evals_names = {
+    "val_per_class_accuracy": [f"val_accuracy_{c}" for c in data.class_names],
+    "dead_fraction": [f"dead_units_layer_{l}" for l in range(1, model.n_layers)],
+}
+middle.download_button(
+    "Training history (.csv)",
+    data=trace_table(trainer.history["evals"], evals_names).to_csv(index=False),
+    file_name=f"{file_stem}-evaluations.csv",
+    mime="text/csv",
+    icon="📈",
+    width="stretch",
+    help="One row per evaluation: step, epoch, losses, accuracies, per-digit accuracy, dead units.",
+)
+right.download_button(
+    "Loss of every batch (.csv)",
+    data=trace_table(trainer.history["steps"]).to_csv(index=False),
+    file_name=f"{file_stem}-batches.csv",
+    mime="text/csv",
+    icon="📉",
+    width="stretch",
+    help="Step, batch loss and learning rate (on long runs, evenly thinned to at most 4,000 rows).",
+)
+st.caption(
+    "The `.npz` file holds one array per weight matrix and bias vector, and a JSON description: the "
+    "architecture, the settings, the dataset and the step. It is plain NumPy: `np.load(path)` opens it."
+)
+
+st.header("Load")
+
+
+def load_uploaded() -> None:
+    uploaded = state.widget_value("_model_file")
+    if uploaded is None:
+        return
+    try:
+        state.load_network(uploaded.getvalue(), uploaded.name)
+    except ValueError as error:
+        state.notice(f"Not loaded: {error}. Your current network is unchanged.", "error")
+        return
+    state.notice(f"Loaded {uploaded.name}: it is now your network, ready to train on.", "success")
+
+
+st.file_uploader(
+    "A network saved by this app (.npz)",
+    type=["npz"],
+    key="_model_file",
+    on_change=load_uploaded,
+    help="It replaces the current network; its architecture becomes the sidebar's.",
+)
+st.caption(
+    "Files are read without unpickling (nothing in them can run), and checked before anything changes: a file "
+    "that is not a model, is damaged, or was built for images of another size is refused with the reason."
+)
+
+st.header("Kaggle: Digit Recognizer")
+st.markdown(
+    "Kaggle's competition gives a `test.csv` of 28,000 unlabelled digits (`pixel0` … `pixel783`) and asks for "
+    "`submission.csv`: `ImageId,Label`, one row per digit, counting from 1. Upload the test file; your network "
+    "labels every row."
+)
+test_file = st.file_uploader("test.csv (or .csv.gz)", type=["csv", "gz"], key="_kaggle_test")
+if test_file is not None:
+    try:
+        pixels = state.kaggle_test_pixels(test_file.getvalue(), test_file.name)
+        table = submission(model, pixels)
+    except ValueError as error:
+        st.error(f"No submission: {error}")
+    else:
+        st.success(f"Labelled {len(table):,} digits.")
+        st.download_button(
+            "Download submission.csv",
+            data=table.to_csv(index=False),
+            file_name="submission.csv",
+            mime="text/csv",
+            icon="🏆",
+            type="primary",
+        )
+        preview = min(16, len(table))
+        st.image(
+            [lesson_figures.gray_rgb(pixels[i].reshape(28, 28), scale=3) for i in range(preview)],
+            caption=[f"#{i + 1}: {table['Label'][i]}" for i in range(preview)],
+            width=76,
+        )
+        counts = np.bincount(table["Label"], minlength=data.n_classes)
+        st.caption(
+            "The first predictions, and how many of each label: "
+            + ", ".join(f"{data.class_names[c]}: {n:,}" for c, n in enumerate(counts))
+            + "."
+        )

@@ -389,3 +389,30 @@ def unit_tiles_figure(
     )
     rows = -(-W.shape[0] // max(1, min(columns, W.shape[0])))
     return _layout(_image_axes(fig), title, height=min(900, 120 + rows * 52))
+
+
+def square_preview(image: Array, side: int = 150, box: tuple[int, int, int, int] | None = None) -> Array:
+    """A [0, 1] ink image padded to a square (paper around it), enlarged to ``side`` pixels, as
+    uint8 RGB; ``box`` (top, bottom, left, right in the image's pixels) is outlined in red."""
+    from PIL import Image, ImageDraw
+
+    h, w = image.shape
+    n = max(h, w)
+    top, left = (n - h) // 2, (n - w) // 2
+    square = np.zeros((n, n))
+    square[top : top + h, left : left + w] = image
+    picture = Image.fromarray(gray_rgb(square, scale=1)).resize((side, side), Image.Resampling.NEAREST)
+    if box is not None:
+        scale = side / n
+        b_top, b_bottom, b_left, b_right = box
+        ImageDraw.Draw(picture).rectangle(
+            [
+                (left + b_left) * scale,
+                (top + b_top) * scale,
+                (left + b_right) * scale - 1,
+                (top + b_bottom) * scale - 1,
+            ],
+            outline=(214, 39, 40),
+            width=2,
+        )
+    return np.asarray(picture)

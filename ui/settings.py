@@ -72,11 +72,12 @@ def snap_lr(value: float) -> float:
     return min(LR_CHOICES, key=lambda c: abs(math.log10(c) - math.log10(max(value, 1e-12))))
 
 
-def build_trainer(settings: Settings, dataset: Dataset) -> Trainer:
-    """A fresh network and trainer for these settings on this dataset."""
-    model = MLP(
-        [dataset.n_features, *settings.hidden, dataset.n_classes], settings.activation, settings.init, settings.seed
-    )
+def build_trainer(settings: Settings, dataset: Dataset, model: MLP | None = None) -> Trainer:
+    """A trainer for these settings on this dataset, around ``model`` (a loaded network) or a fresh one."""
+    if model is None:
+        model = MLP(
+            [dataset.n_features, *settings.hidden, dataset.n_classes], settings.activation, settings.init, settings.seed
+        )
     return Trainer(
         model,
         dataset,

@@ -274,3 +274,83 @@ def seed_run(source: str, bugs: tuple[bool, ...], init: str, iterations: int) ->
         "b1_shape": run.b1_shape,
         "b2_change": run.b2_change,
     }
+
+
+# -- the Evaluation page's selections ----------------------------------------------------------------
+
+KEY_CELL_TRUE, KEY_CELL_PREDICTED = "_cell_true", "_cell_predicted"
+KEY_MISTAKE = "mistake_position"
+
+
+def cell_from_chart(chart_key: str) -> None:
+    """``on_select`` of the confusion grid: the clicked square becomes the chosen cell."""
+    event = st.session_state.get(chart_key)
+    points = event.selection.points if event is not None else []
+    squares = [p for p in points if p.get("curve_number", 0) == 0 and "customdata" in p]
+    if squares:
+        true, predicted = int(squares[0]["customdata"][0]), int(squares[0]["customdata"][1])
+        st.session_state[KEY_CELL_TRUE], st.session_state[KEY_CELL_PREDICTED] = true, predicted
+
+
+def chosen_cell(default: tuple[int, int]) -> tuple[int, int]:
+    """The chosen (true, predicted) cell; ``default`` until one is chosen."""
+    st.session_state.setdefault(KEY_CELL_TRUE, default[0])
+    st.session_state.setdefault(KEY_CELL_PREDICTED, default[1])
+    return int(st.session_state[KEY_CELL_TRUE]), int(st.session_state[KEY_CELL_PREDICTED])
+
+
+def mistake_position(count: int) -> int:
+    """Which of ``count`` mistakes the browser shows (kept in range as the network changes)."""
+    position = int(st.session_state.get(KEY_MISTAKE, 0))
+    return position if 0 <= position < count else 0
+
+
+def move_mistake(delta: int, count: int) -> None:
+    if count:
+        st.session_state[KEY_MISTAKE] = (mistake_position(count) + delta) % count
+
+
+# -- loading a saved network -----------------------------------------------------------------------------
+
+
+def load_network(data: bytes, file_name: str) -> None:
+    """Replace the session's network with the one in a model file; raises ValueError (with the
+    reason) and changes nothing if the file is not a model for the current data."""
+    from nn_core.io import ModelFileError, load_model
+
+    current = trainer()
+    data_now = current.dataset
+    model = load_model(data, expected_inputs=data_now.n_features)
+    if model.layer_sizes[-1] != data_now.n_classes:
+        raise ModelFileError(
+            f"this model answers with {model.layer_sizes[-1]} classes, the current data has {data_now.n_classes}"
+        )
+    model.metadata = {**model.metadata, "file": file_name}
+    new = update_settings_for(model)
+    source = built_source()
+    built = build_trainer(new, data_now, model)
+    st.session_state[KEY_SETTINGS] = new
+    st.session_state[KEY_TRAINER] = built
+    st.session_state[KEY_BUILT_WITH] = trainer_settings(built, source)
+    set_playing(False)
+
+
+def update_settings_for(model) -> Settings:
+    """The session's settings, with the architecture of ``model``."""
+    config = model.config()
+    return settings().update(
+        hidden=tuple(config["layer_sizes"][1:-1]),
+        activation=config["activation"],
+        init=config["init"],
+        seed=config["seed"],
+    )
+
+
+@st.cache_resource(max_entries=2, show_spinner="Reading test.csv…")
+def kaggle_test_pixels(data: bytes, file_name: str):
+    """The pixels of an uploaded Kaggle test.csv, parsed once (read-only, shared)."""
+    from nn_core.kaggle_csv import read_kaggle_test_csv
+
+    pixels = read_kaggle_test_csv(data, name=file_name)
+    pixels.flags.writeable = False
+    return pixels

@@ -1,0 +1,161 @@
+"""Figures for the Evaluation and Draw a digit pages. Arrays in, ``go.Figure`` out."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .figures import DIGIT_COLOURS, _f32, _layout
+
+Array = np.ndarray
+
+
+def confusion_grid(
+    confusion: Array,
+    class_names: tuple[str, ...],
+    normalised: bool = False,
+    selected: tuple[int, int] | None = None,
+    height: int = 460,
+) -> go.Figure:
+    """The confusion matrix as a grid of square markers (rows: true class, columns: answer).
+
+    A scatter, not a heatmap: Streamlit returns a clicked scatter point as a selection, and a
+    clicked heatmap cell as nothing. Each point's ``customdata`` is ``(true, predicted, count)``.
+    """
+    k = len(class_names)
+    counts = np.asarray(confusion)
+    totals = counts.sum(axis=1, keepdims=True)
+    shares = np.divide(counts, totals, out=np.zeros(counts.shape), where=totals > 0)
+    true, predicted = np.divmod(np.arange(k * k), k)
+    values = (shares if normalised else counts).reshape(-1)
+    off_diagonal = true != predicted
+    # the diagonal holds most samples: colour mistakes on their own scale so small ones still show
+    scale = float(values[off_diagonal].max(initial=0.0)) or 1.0
+    colours = np.where(off_diagonal, np.minimum(values / scale, 1.0), 0.0)
+    text = [f"{v:.0%}" if normalised else f"{int(v)}" for v in values]
+    fig = go.Figure(
+        go.Scatter(
+            x=predicted.astype(np.float32),
+            y=true.astype(np.float32),
+            mode="markers+text",
+            marker=dict(
+                symbol="square",
+                size=max(12, int((height - 120) / k * 0.92)),
+                color=_f32(colours),
+                colorscale="Reds",
+                cmin=0,
+                cmax=1,
+                line=dict(color=np.where(off_diagonal, "#ddd", "#2ca02c").tolist(), width=2),
+            ),
+            text=text,
+            textfont=dict(size=11, color=np.where(colours > 0.6, "white", "#333").tolist()),
+            customdata=np.column_stack([true, predicted, counts.reshape(-1)]),
+            hovertemplate="true %{customdata[0]}, answered %{customdata[1]}: %{customdata[2]} digits"
+            "<extra>click to see them</extra>",
+        )
+    )
+    if selected is not None:
+        fig.add_scatter(
+            x=[selected[1]],
+            y=[selected[0]],
+            mode="markers",
+            marker=dict(symbol="square-open", size=max(12, int((height - 120) / k)), color="#1f77b4", line_width=3),
+            hoverinfo="skip",
+        )
+    ticks = dict(tickmode="array", tickvals=list(range(k)), ticktext=list(class_names))
+    fig.update_xaxes(**ticks, range=[-0.6, k - 0.4], side="top", showgrid=False, zeroline=False)
+    fig.update_yaxes(**ticks, range=[k - 0.4, -0.6], showgrid=False, zeroline=False, scaleanchor="x")
+    fig.update_layout(hovermode="closest", showlegend=False, plot_bgcolor="rgba(0,0,0,0)", clickmode="event+select")
+    fig = _layout(fig, "", "answered", "true class", height=height)
+    fig.update_layout(margin=dict(t=40))
+    return fig
+
+
+def per_class_scores(precision: Array, recall: Array, class_names: tuple[str, ...]) -> go.Figure:
+    """Precision and recall per class, as grouped bars in percent (a class's accuracy is its recall)."""
+    fig = go.Figure()
+    for values, name, colour in (
+        (precision, "precision", "#4c78a8"),
+        (recall, "recall (= accuracy on that class)", "#f58518"),
+    ):
+        fig.add_bar(x=list(class_names), y=_f32(values) * 100, name=name, marker_color=colour)
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(range=[0, 105], ticksuffix="%")
+    fig.update_layout(barmode="group", hovermode="x unified")
+    return _layout(fig, "Per digit", "", "", height=300)
+
+
+def confidence_histogram(confidence: Array, correct: Array, threshold: float, bins: int = 20) -> go.Figure:
+    """The top probability of right answers and of wrong ones, and the "not sure" threshold."""
+    edges = np.linspace(0, 1, bins + 1)
+    centres = _f32((edges[:-1] + edges[1:]) / 2)
+    fig = go.Figure()
+    for mask, name, colour in ((correct, "right", "#54a24b"), (~correct, "wrong", "#e45756")):
+        counts, _ = np.histogram(confidence[mask], edges)
+        fig.add_bar(x=centres, y=_f32(counts), name=f"{name} ({int(mask.sum())})", marker_color=colour, opacity=0.75)
+    fig.add_vline(x=threshold, line=dict(color="#333", dash="dash"), annotation_text="not sure below")
+    fig.update_yaxes(type="log", dtick=1)
+    fig.update_layout(barmode="overlay", bargap=0.05, hovermode="x unified")
+    return _layout(fig, "How sure was each answer?", "top probability", "answers")
+
+
+def coverage_figure(thresholds: Array, coverage: Array, accuracy: Array, threshold: float) -> go.Figure:
+    fig = go.Figure()
+    fig.add_scatter(x=_f32(thresholds), y=_f32(coverage) * 100, name="answered", mode="lines", line_color="#4c78a8")
+    fig.add_scatter(
+        x=_f32(thresholds), y=_f32(accuracy) * 100, name="accuracy of those", mode="lines", line_color="#54a24b"
+    )
+    fig.add_vline(x=threshold, line=dict(color="#333", dash="dash"))
+    fig.update_yaxes(range=[0, 102], ticksuffix="%")
+    return _layout(fig, "Answer less, be right more", "threshold", "")
+
+
+def reliability_figure(edges: Array, confidence: Array, accuracy: Array, counts: Array) -> go.Figure:
+    """Per confidence bin, the accuracy against the diagonal of perfect calibration."""
+    centres = _f32((edges[:-1] + edges[1:]) / 2)
+    fig = go.Figure()
+    fig.add_scatter(
+        x=[0, 1], y=[0, 100], mode="lines", name="perfectly calibrated", line=dict(color="#888", dash="dot")
+    )
+    fig.add_bar(
+        x=centres,
+        y=_f32(np.nan_to_num(accuracy)) * 100,
+        width=float(edges[1] - edges[0]) * 0.9,
+        name="accuracy in the bin",
+        marker_color="#4c78a8",
+        customdata=np.column_stack([np.nan_to_num(confidence) * 100, counts]),
+        hovertemplate="mean confidence %{customdata[0]:.1f}%<br>accuracy %{y:.1f}%<br>%{customdata[1]} answers",
+    )
+    fig.update_yaxes(range=[0, 102], ticksuffix="%")
+    fig.update_xaxes(range=[0, 1])
+    fig.update_layout(hovermode="closest")
+    return _layout(fig, "Calibration", "confidence", "")
+
+
+def pca_map(
+    points: Array, labels: Array, predicted: Array, class_names: tuple[str, ...], explained: Array, title: str
+) -> go.Figure:
+    """The samples on two principal axes, one colour per true class; hover names the digit."""
+    fig = go.Figure()
+    rows = np.arange(len(labels))
+    for c, name in enumerate(class_names):
+        mask = labels == c
+        if not mask.any():
+            continue
+        fig.add_scatter(
+            x=_f32(points[mask, 0]),
+            y=_f32(points[mask, 1]),
+            mode="markers",
+            name=name,
+            marker=dict(size=5, color=DIGIT_COLOURS[c % 10], opacity=0.75),
+            customdata=np.column_stack([rows[mask], predicted[mask]]),
+            hovertemplate=f"a {name}, answered %{{customdata[1]}}<br>test row %{{customdata[0]}}<extra></extra>",
+        )
+    fig.update_layout(hovermode="closest", legend=dict(itemsizing="constant"))
+    return _layout(
+        fig,
+        title,
+        f"first principal axis ({explained[0]:.0%} of the variance)",
+        f"second ({explained[1]:.0%})",
+        height=460,
+    )
