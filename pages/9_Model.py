@@ -1,12 +1,8 @@
-from dataclasses import asdict
-
 import numpy as np
 import streamlit as st
 
-from nn_core.history import trace_table
-from nn_core.io import model_to_bytes
 from nn_core.kaggle_csv import submission
-from ui import lesson_figures, page, state
+from ui import files, lesson_figures, page, state
 
 page.setup("Model", "💾")
 st.title("Model: keep it, bring it back, send it to Kaggle")
@@ -23,32 +19,21 @@ st.markdown(
 )
 
 st.header("Save")
-extra = {
-    "dataset": state.built_source(),
-    "dataset_name": data.name,
-    "step": trainer.steps,
-    "epoch": round(trainer.epochs_elapsed, 4),
-    "settings": asdict(state.settings()),
-    "val_accuracy": None if val != val else round(float(val), 5),
-}
-file_stem = f"digits-{'-'.join(map(str, model.layer_sizes))}-step{trainer.steps}"
+network_name, network_bytes = files.network_file(trainer, state.settings(), state.built_source())
+history = files.history_files(trainer)
 left, middle, right = st.columns(3)
 left.download_button(
     "Download the network (.npz)",
-    data=model_to_bytes(model, extra),
-    file_name=f"{file_stem}.npz",
+    data=network_bytes,
+    file_name=network_name,
     mime="application/octet-stream",
     icon="💾",
     width="stretch",
 )
-evals_names = {
-    "val_per_class_accuracy": [f"val_accuracy_{c}" for c in data.class_names],
-    "dead_fraction": [f"dead_units_layer_{l}" for l in range(1, model.n_layers)],
-}
 middle.download_button(
     "Training history (.csv)",
-    data=trace_table(trainer.history["evals"], evals_names).to_csv(index=False),
-    file_name=f"{file_stem}-evaluations.csv",
+    data=history["evaluations"][1],
+    file_name=history["evaluations"][0],
     mime="text/csv",
     icon="📈",
     width="stretch",
@@ -56,8 +41,8 @@ middle.download_button(
 )
 right.download_button(
     "Loss of every batch (.csv)",
-    data=trace_table(trainer.history["steps"]).to_csv(index=False),
-    file_name=f"{file_stem}-batches.csv",
+    data=history["batches"][1],
+    file_name=history["batches"][0],
     mime="text/csv",
     icon="📉",
     width="stretch",

@@ -97,6 +97,42 @@ def test_lesson_pages_follow_the_learners_digit(server, page):
     screenshot(page, "05_Backpropagation_fixed")
 
 
+def test_drawing_a_stroke_on_the_canvas_gets_an_answer(server, page):
+    page.goto(server + "/Draw_a_digit")
+    wait_for_app(page)
+    page.get_by_text("Draw a digit in the box").first.wait_for(timeout=15_000)
+    canvas = page.locator("canvas").last
+    canvas.wait_for(timeout=30_000)
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + 150, box["y"] + 50)
+    page.mouse.down()
+    for i in range(1, 25):  # a stroke down the middle: a 1
+        page.mouse.move(box["x"] + 148, box["y"] + 50 + i * 8)
+    page.mouse.up()
+    page.get_by_text("It's a").first.wait_for(timeout=20_000)
+    page.get_by_text("What the network receives").wait_for(timeout=10_000)
+    assert_no_exception(page)
+    screenshot(page, "08_Draw_a_digit_drawn")
+
+
+def test_clicking_a_confusion_square_shows_its_digits(server, page):
+    page.goto(server + "/Evaluation")
+    wait_for_app(page)
+    squares = page.locator(".st-key-confusion_chart path.point")
+    squares.first.wait_for(timeout=20_000)
+    page.locator(".st-key-confusion_chart").scroll_into_view_if_needed()
+    time.sleep(0.5)
+    boxes = [squares.nth(i).bounding_box() for i in range(squares.count())]
+    centres = [(round(b["x"] + b["width"] / 2), round(b["y"] + b["height"] / 2)) for b in boxes if b]
+    columns = sorted({x for x, _ in centres})  # left to right: answered 0 to 9
+    rows = sorted({y for _, y in centres})  # top to bottom: true 0 to 9
+    page.mouse.move(columns[5], rows[3])  # the square of the 3s answered 5: hover, then click
+    time.sleep(0.3)
+    page.mouse.click(columns[5], rows[3])
+    page.get_by_text("3s answered 5").first.wait_for(timeout=15_000)
+    assert_no_exception(page)
+
+
 WATCH_STEPS = """() => {
     if (window.__stepChanges) return;
     window.__stepChanges = [];

@@ -137,3 +137,25 @@ def test_fashion_mnist_from_debians_package():
     dataset = load_dataset("fashion-mnist")
     assert dataset.class_names[9] == "Ankle boot" and dataset.image_shape == (28, 28)
     assert dataset.sizes() == {"train": 54_000, "val": 6_000, "test": 10_000}
+
+
+def test_a_submission_labels_every_row_of_test_csv_from_1():
+    from nn_core import MLP
+    from nn_core.kaggle_csv import submission
+
+    model = MLP([784, 8, 10])
+    pixels, _ = kaggle_rows(28_000, seed=3)
+    X = read_kaggle_test_csv(kaggle_csv(pixels, None))
+    table = submission(model, X, batch=5000)
+    assert list(table.columns) == ["ImageId", "Label"] and len(table) == 28_000
+    assert table["ImageId"].iloc[0] == 1 and table["ImageId"].iloc[-1] == 28_000
+    assert np.array_equal(table["Label"], model.predict(X))
+    assert table.to_csv(index=False).startswith("ImageId,Label\n1,")
+
+
+def test_a_submission_needs_a_network_for_28x28_pixels():
+    from nn_core import MLP
+    from nn_core.kaggle_csv import submission
+
+    with pytest.raises(DataFormatError, match="this network takes 64"):
+        submission(MLP([64, 8, 10]), np.zeros((3, 784), np.float32))

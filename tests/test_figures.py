@@ -117,3 +117,8 @@ def test_loss_figure_thins_long_runs_but_keeps_the_last_step():
     fig = figures.loss_figure(steps, np.linspace(2.3, 0.1, 4000), np.array([0]), np.array([2.3]), most=400)
     assert len(fig.data[0].x) <= 400 and fig.data[0].x[-1] == 4000
     assert len(fig.data[1].y) == len(fig.data[0].x)
+
+
+def test_a_builders_own_hover_mode_is_kept_and_the_default_is_x_unified():
+    assert figures.per_class_bars(np.array([0.5, 1.0]), ("a", "b")).layout.hovermode == "closest"
+    assert figures.loss_figure(STEPS, LOSSES, np.array([0]), np.array([2.3])).layout.hovermode == "x unified"

@@ -24,3 +24,14 @@ def test_short_runs_keep_every_row():
 def test_empty_trace_columns_are_empty():
     trace = Trace()
     assert trace.column("loss").size == 0 and trace.last("loss", 3.0) == 3.0
+
+
+def test_trace_table_spreads_array_columns_over_named_columns():
+    from nn_core.history import trace_table
+
+    trace = Trace()
+    trace.append(step=0, accuracy=np.array([0.1, 0.2]), dead=np.array([0.5]))
+    trace.append(step=50, accuracy=np.array([0.3, 0.4]), dead=np.array([0.25]))
+    table = trace_table(trace, {"accuracy": ["acc_0", "acc_1"]})
+    assert list(table.columns) == ["step", "acc_0", "acc_1", "dead_0"]
+    assert table["acc_1"].tolist() == [0.2, 0.4] and table["step"].tolist() == [0, 50]

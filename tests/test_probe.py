@@ -132,3 +132,17 @@ def test_init_race_trains_each_initialisation_on_the_same_steps(mnist):
     for run in race.values():
         assert len(run["loss"]) == 60 and run["stopped"] is None
     assert race["he"]["loss"][-20:].mean() < race["seed"]["loss"][-20:].mean()
+
+
+def test_the_input_gradient_points_where_ink_raises_the_class(model, mnist):
+    x = mnist.X_val[2].astype(np.float64)
+    push = probe.input_gradient(model, x, 5)
+    p5 = lambda pixels: float(model.predict_proba(pixels[None])[0, 5])  # noqa: E731
+    assert p5(x + 0.01 * push / np.abs(push).max()) > p5(x)
+    assert push.shape == (784,)
+
+
+def test_strongest_units_are_the_largest_activations(model, mnist):
+    units, values = probe.strongest_units(model, mnist.X_val[0], k=4)
+    A1 = model.forward(mnist.X_val[:1])["A1"][0]
+    assert np.array_equal(values, np.sort(A1)[::-1][:4]) and np.array_equal(A1[units], values)

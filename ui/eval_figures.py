@@ -34,9 +34,9 @@ def confusion_grid(
     colours = np.where(off_diagonal, np.minimum(values / scale, 1.0), 0.0)
     text = [f"{v:.0%}" if normalised else f"{int(v)}" for v in values]
     fig = go.Figure(
-        go.Scatter(
-            x=predicted.astype(np.float32),
-            y=true.astype(np.float32),
+        go.Scatter(  # true class 0 drawn at the top by placing it at y = k - 1: a reversed axis
+            x=predicted.astype(np.float32),  # misplaces clicks and hovers in Plotly.js here
+            y=(k - 1 - true).astype(np.float32),
             mode="markers+text",
             marker=dict(
                 symbol="square",
@@ -57,14 +57,17 @@ def confusion_grid(
     if selected is not None:
         fig.add_scatter(
             x=[selected[1]],
-            y=[selected[0]],
+            y=[k - 1 - selected[0]],
             mode="markers",
             marker=dict(symbol="square-open", size=max(12, int((height - 120) / k)), color="#1f77b4", line_width=3),
             hoverinfo="skip",
         )
-    ticks = dict(tickmode="array", tickvals=list(range(k)), ticktext=list(class_names))
-    fig.update_xaxes(**ticks, range=[-0.6, k - 0.4], side="top", showgrid=False, zeroline=False)
-    fig.update_yaxes(**ticks, range=[k - 0.4, -0.6], showgrid=False, zeroline=False, scaleanchor="x")
+    fig.update_xaxes(
+        tickmode="array", tickvals=list(range(k)), ticktext=list(class_names), range=[-0.6, k - 0.4], side="top"
+    )
+    fig.update_yaxes(tickmode="array", tickvals=list(range(k)), ticktext=list(class_names)[::-1], range=[-0.6, k - 0.4])
+    fig.update_xaxes(showgrid=False, zeroline=False)
+    fig.update_yaxes(showgrid=False, zeroline=False, scaleanchor="x")
     fig.update_layout(hovermode="closest", showlegend=False, plot_bgcolor="rgba(0,0,0,0)", clickmode="event+select")
     fig = _layout(fig, "", "answered", "true class", height=height)
     fig.update_layout(margin=dict(t=40))

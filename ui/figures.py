@@ -35,7 +35,7 @@ def _layout(fig: go.Figure, title: str, x: str = "", y: str = "", height: int = 
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
         xaxis_title=x,
         yaxis_title=y,
-        hovermode="x unified",
+        hovermode=fig.layout.hovermode or "x unified",  # a builder's own choice (set before) wins
     )
     return fig
 

@@ -285,11 +285,25 @@ KEY_MISTAKE = "mistake_position"
 def cell_from_chart(chart_key: str) -> None:
     """``on_select`` of the confusion grid: the clicked square becomes the chosen cell."""
     event = st.session_state.get(chart_key)
-    points = event.selection.points if event is not None else []
-    squares = [p for p in points if p.get("curve_number", 0) == 0 and "customdata" in p]
-    if squares:
-        true, predicted = int(squares[0]["customdata"][0]), int(squares[0]["customdata"][1])
-        st.session_state[KEY_CELL_TRUE], st.session_state[KEY_CELL_PREDICTED] = true, predicted
+    cell = clicked_cell(event.selection.points if event is not None else [])
+    if cell is not None:
+        st.session_state[KEY_CELL_TRUE], st.session_state[KEY_CELL_PREDICTED] = cell
+
+
+def clicked_cell(points: list[dict]) -> tuple[int, int] | None:
+    """(true, predicted) of the first clicked square of the grid: its ``customdata`` (which the
+    browser sends as a list, or as a dict keyed "0", "1", ...)."""
+    for point in points:
+        data = point.get("customdata")
+        if point.get("curve_number", 0) != 0 or data is None:
+            continue
+        if isinstance(data, dict):
+            data = [data.get(str(i)) for i in range(2)]
+        try:
+            return int(data[0]), int(data[1])
+        except (TypeError, ValueError, IndexError):
+            continue
+    return None
 
 
 def chosen_cell(default: tuple[int, int]) -> tuple[int, int]:

@@ -1,0 +1,42 @@
+"""The files the Model page offers for download, built from a trainer (no Streamlit here)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from nn_core.history import trace_table
+from nn_core.io import model_to_bytes
+from nn_core.train import Trainer
+
+from .settings import Settings
+
+
+def file_stem(trainer: Trainer) -> str:
+    return f"digits-{'-'.join(map(str, trainer.model.layer_sizes))}-step{trainer.steps}"
+
+
+def network_file(trainer: Trainer, settings: Settings, source: str) -> tuple[str, bytes]:
+    """``(file name, .npz bytes)``: the weights, plus the dataset, the step and the settings as JSON."""
+    val = trainer.metrics()["val_accuracy"]
+    extra = {
+        "dataset": source,
+        "dataset_name": trainer.dataset.name,
+        "step": trainer.steps,
+        "epoch": round(trainer.epochs_elapsed, 4),
+        "settings": asdict(settings),
+        "val_accuracy": None if val != val else round(float(val), 5),
+    }
+    return f"{file_stem(trainer)}.npz", model_to_bytes(trainer.model, extra)
+
+
+def history_files(trainer: Trainer) -> dict[str, tuple[str, str]]:
+    """``{"evaluations" | "batches": (file name, CSV text)}`` of the training history."""
+    names = {
+        "val_per_class_accuracy": [f"val_accuracy_{c}" for c in trainer.dataset.class_names],
+        "dead_fraction": [f"dead_units_layer_{l}" for l in range(1, trainer.model.n_layers)],
+    }
+    stem = file_stem(trainer)
+    return {
+        "evaluations": (f"{stem}-evaluations.csv", trace_table(trainer.history["evals"], names).to_csv(index=False)),
+        "batches": (f"{stem}-batches.csv", trace_table(trainer.history["steps"]).to_csv(index=False)),
+    }
