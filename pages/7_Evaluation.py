@@ -162,7 +162,8 @@ layer = st.select_slider(
 )
 shown_rows = min(len(y), 2000)
 projection = evaluation.pca_2d(evaluation.layer_outputs(model, X[:shown_rows], layer))
-st.plotly_chart(
+left, right = st.columns([3, 1])
+picked = left.plotly_chart(
     eval_figures.pca_map(
         projection.points,
         y[:shown_rows],
@@ -172,7 +173,19 @@ st.plotly_chart(
         f"{shown_rows:,} {split} digits in the space of the {layer_names.get(layer, f'hidden layer {layer}')}",
     ),
     key="pca_map",
+    on_select="rerun",
+    selection_mode="points",
 )
+row = state.clicked_row(picked.selection.points if picked else [])
+with right:
+    if row is None:
+        st.info("Click a dot to see its digit.")
+    else:
+        st.image(lesson_figures.gray_rgb(X[row].reshape(data.image_shape), scale=6), width=170)
+        st.markdown(
+            f"{split} row {row}: a **{names[y[row]]}**, answered **{names[result.predicted[row]]}** "
+            f"({result.confidence[row]:.0%})."
+        )
 st.caption(
     "Each dot is a digit, placed by the first two principal components (PCA, by NumPy's SVD) of the numbers that "
     "layer holds for it; colour = the true digit. From layer to layer the classes pull apart: that is what the "

@@ -132,6 +132,18 @@ def test_clicking_a_confusion_square_shows_its_digits(server, page):
     page.get_by_text("3s answered 5").first.wait_for(timeout=15_000)
     assert_no_exception(page)
 
+    dots = page.locator(".st-key-pca_map path.point")  # and a dot of the layer map shows its digit
+    dots.first.wait_for(timeout=20_000)
+    page.locator(".st-key-pca_map").scroll_into_view_if_needed()
+    time.sleep(0.5)
+    box = dots.nth(7).bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    time.sleep(0.3)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.get_by_text("Click a dot to see its digit").wait_for(state="detached", timeout=15_000)
+    assert page.get_by_text("test row").count() >= 1
+    assert_no_exception(page)
+
 
 WATCH_STEPS = """() => {
     if (window.__stepChanges) return;

@@ -306,6 +306,19 @@ def clicked_cell(points: list[dict]) -> tuple[int, int] | None:
     return None
 
 
+def clicked_row(points: list[dict]) -> int | None:
+    """The data row of the first clicked point of a map whose ``customdata`` starts with the row."""
+    for point in points:
+        data = point.get("customdata")
+        if isinstance(data, dict):
+            data = [data.get("0")]
+        try:
+            return int(data[0])
+        except (TypeError, ValueError, IndexError):
+            continue
+    return None
+
+
 def chosen_cell(default: tuple[int, int]) -> tuple[int, int]:
     """The chosen (true, predicted) cell; ``default`` until one is chosen."""
     st.session_state.setdefault(KEY_CELL_TRUE, default[0])
