@@ -11,6 +11,7 @@ message (``pip install -r requirements-bench.txt``).
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 import warnings
@@ -38,10 +39,13 @@ def synthetic_dataset(seed: int = 0) -> Dataset:
 
 
 def time_nn_core(data: Dataset, batch: int) -> float:
+    """An epoch of ``Trainer.step``s: the same work as the other loops, with nn_core's divergence
+    guard, loss history and diagnostics on. (``Trainer.epoch()`` then also evaluates 2,000 rows,
+    about 4% more, which none of the other loops does.)"""
     model = MLP([FEATURES, HIDDEN, CLASSES], seed=0)
     trainer = Trainer(model, data, lr=LR, batch_size=batch, eval_every=None)
     started = time.perf_counter()
-    trainer.epoch()
+    trainer.step(math.ceil(N / batch))
     return time.perf_counter() - started
 
 

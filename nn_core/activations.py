@@ -91,6 +91,16 @@ def softmax(Z: Array) -> Array:
     return E / E.sum(axis=-1, keepdims=True)
 
 
+def softmax_and_log_norm(Z: Array) -> tuple[Array, Array]:
+    """``softmax(Z)`` and, per row, ``log(sum(exp(Z)))`` (shape (n,)), from one exponentiation:
+    the cross-entropy of row i is then ``log_norm[i] - Z[i, y_i]``, with no second pass."""
+    peak = Z.max(axis=-1, keepdims=True)
+    E = np.exp(Z - peak)
+    total = E.sum(axis=-1, keepdims=True)
+    E /= total
+    return E, (peak + np.log(total))[..., 0]
+
+
 def softmax_jacobian(a: Array) -> Array:
     """Jacobian dA/dZ of softmax for one row of probabilities ``a`` (k,): ``diag(a) - a a^T``."""
     return np.diag(a) - np.outer(a, a)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import get_activation, softmax
+from .activations import get_activation, softmax_and_log_norm
 from .losses import get_loss
 
 Array = np.ndarray
@@ -123,7 +123,8 @@ class MLP:
     # -- forward -----------------------------------------------------------------------
 
     def forward(self, X: Array) -> dict[str, Array]:
-        """Cache of the forward pass: ``A0`` (= X), then ``Z1, A1, ..., ZL, AL`` each (m, units)."""
+        """Cache of the forward pass: ``A0`` (= X), then ``Z1, A1, ..., ZL, AL`` each (m, units),
+        and ``log_norm`` (m,), softmax's log-sum-exp per row, which the cross-entropy reuses."""
         X = np.asarray(X, dtype=self.dtype)
         if X.ndim == 1:
             X = X[None, :]
@@ -135,9 +136,13 @@ class MLP:
         for l in range(1, L + 1):
             Z = A @ self.params[f"W{l}"].T
             Z += self.params[f"b{l}"]
-            A = softmax(Z) if l == L else self.g(Z)
+            if l == L:
+                A, log_norm = softmax_and_log_norm(Z)
+            else:
+                A = self.g(Z)
             cache[f"Z{l}"] = Z
             cache[f"A{l}"] = A
+        cache["log_norm"] = log_norm
         return cache
 
     def predict_proba(self, X: Array) -> Array:
@@ -158,8 +163,12 @@ class MLP:
 
     def loss(self, cache: dict[str, Array], y: Array, loss: str = "cross_entropy", l2: float = 0.0) -> float:
         """Mean loss over the batch in ``cache`` plus the L2 penalty."""
-        loss_fn, _ = get_loss(loss)
         L = self.n_layers
+        if loss == "cross_entropy" and "log_norm" in cache:  # log-sum-exp already taken by the forward pass
+            Z = cache[f"Z{L}"]
+            value = float(cache["log_norm"].sum(dtype=np.float64) - Z[np.arange(len(y)), y].sum(dtype=np.float64))
+            return value / len(y) + self.l2_penalty(l2)
+        loss_fn, _ = get_loss(loss)
         return loss_fn(cache[f"Z{L}"], cache[f"A{L}"], y) + self.l2_penalty(l2)
 
     def backward(

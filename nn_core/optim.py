@@ -1,4 +1,5 @@
-"""Optimizers: small classes with ``update(params, grads, lr)`` that change ``params`` in place.
+"""Optimizers: small classes with ``update(params, grads, lr)`` that change ``params`` in place,
+or, given ``out``, write the updated parameters there and leave ``params`` as they were.
 
 The learning rate is an argument of every update, not part of the state, so the learner can
 move it between steps. Weight decay (L2) is in the gradient (see ``MLP.backward``).
@@ -39,7 +40,9 @@ class SGD:
         self.velocity: dict[str, Array] = {}
         self._scratch = _Scratch()
 
-    def update(self, params: dict[str, Array], grads: dict[str, Array], lr: float) -> None:
+    def update(
+        self, params: dict[str, Array], grads: dict[str, Array], lr: float, out: dict[str, Array] | None = None
+    ) -> None:
         for k, p in params.items():
             g = grads[k]
             if self.momentum:
@@ -50,7 +53,7 @@ class SGD:
                     v *= p.dtype.type(self.momentum)
                     v += g
                 g = v
-            p -= self._scratch.scaled(k, g, lr)
+            np.subtract(p, self._scratch.scaled(k, g, lr), out=p if out is None else out[k])
 
     def reset(self) -> None:
         """Forget the velocity (after restoring parameters, say)."""
@@ -78,7 +81,9 @@ class Adam:
         self.t = 0
         self._scratch = _Scratch()
 
-    def update(self, params: dict[str, Array], grads: dict[str, Array], lr: float) -> None:
+    def update(
+        self, params: dict[str, Array], grads: dict[str, Array], lr: float, out: dict[str, Array] | None = None
+    ) -> None:
         self.t += 1
         b1, b2 = self.beta1, self.beta2
         step = lr * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
@@ -94,7 +99,7 @@ class Adam:
             v += p.dtype.type(1 - b2) * (g * g)
             denominator = np.sqrt(v)
             denominator += p.dtype.type(self.eps)
-            p -= self._scratch.scaled(k, m, step) / denominator
+            np.subtract(p, self._scratch.scaled(k, m, step) / denominator, out=p if out is None else out[k])
 
     def reset(self) -> None:
         self.m.clear()

@@ -39,7 +39,7 @@ def test_forward_cache_has_every_layer_with_its_shape():
     model = MLP([784, 32, 16, 10])
     X = np.random.default_rng(0).random((5, 784), dtype=np.float32)
     cache = model.forward(X)
-    assert list(cache) == ["A0", "Z1", "A1", "Z2", "A2", "Z3", "A3"]
+    assert list(cache) == ["A0", "Z1", "A1", "Z2", "A2", "Z3", "A3", "log_norm"]
     assert [cache[k].shape for k in ("Z1", "Z2", "Z3")] == [(5, 32), (5, 16), (5, 10)]
     np.testing.assert_allclose(model.predict_proba(X).sum(axis=1), 1.0, rtol=1e-6)
     assert model.predict(X).shape == (5,)
@@ -103,3 +103,15 @@ def test_copy_is_independent_and_can_change_dtype():
     clone.params["W1"][0, 0] += 1
     assert clone.params["W1"].dtype == np.float64
     assert model.params["W1"][0, 0] != clone.params["W1"][0, 0]
+
+
+def test_the_loss_from_the_forward_pass_equals_cross_entropy_of_the_logits_even_for_huge_ones():
+    from nn_core.losses import cross_entropy
+
+    model = MLP([3, 4, 5], seed=2, dtype=np.float64)
+    model.params["W2"] *= 1e4  # logits in the tens of thousands
+    X, y = np.random.default_rng(1).normal(size=(6, 3)), np.array([0, 1, 2, 3, 4, 0])
+    cache = model.forward(X)
+    assert np.abs(cache["Z2"]).max() > 1000
+    assert model.loss(cache, y) == pytest.approx(cross_entropy(cache["Z2"], y), rel=1e-12)
+    assert np.isfinite(model.loss(cache, y))

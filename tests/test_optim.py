@@ -29,3 +29,18 @@ def test_adam_first_step_moves_each_weight_by_the_learning_rate():
 def test_unknown_optimizer_is_a_value_error():
     with pytest.raises(ValueError, match="adam"):
         make_optimizer("rmsprop")
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "adam"])
+def test_an_update_written_elsewhere_equals_the_update_in_place(name):
+    rng = np.random.default_rng(0)
+    params = {"W1": rng.normal(size=(3, 4)).astype(np.float32), "b1": rng.normal(size=3).astype(np.float32)}
+    grads = {k: rng.normal(size=v.shape).astype(np.float32) for k, v in params.items()}
+    in_place = {k: v.copy() for k, v in params.items()}
+    make_optimizer(name).update(in_place, grads, 0.1)
+    out = {k: np.empty_like(v) for k, v in params.items()}
+    untouched = {k: v.copy() for k, v in params.items()}
+    make_optimizer(name).update(params, grads, 0.1, out=out)
+    for k in params:
+        assert np.array_equal(params[k], untouched[k])
+        np.testing.assert_array_equal(out[k], in_place[k])

@@ -205,3 +205,27 @@ def test_command_line_reports_a_bad_file_without_a_traceback(capsys, tmp_path):
     with pytest.raises(SystemExit) as exit_info:
         main(["--data", str(path)])
     assert exit_info.value.code == 2 and "train.csv is empty" in capsys.readouterr().err
+
+
+def test_a_divergence_restores_exactly_the_weights_of_the_last_good_step(mnist):
+    trainer = make_trainer(mnist, hidden=(16,), lr=5.0)  # blows up at step 3 (measured)
+    after = [{k: v.copy() for k, v in trainer.model.params.items()}]  # after[s]: the weights after s steps
+    while trainer.diverged is None and trainer.steps < 300:
+        trainer.step(1)
+        after.append({k: v.copy() for k, v in trainer.model.params.items()})
+    t = trainer.diverged.step
+    assert t > 2, "the test needs a divergence after a few good steps"
+    # step t measured the loss of the weights after t - 1 steps and found it blown up: the weights
+    # restored are the last ones whose loss was fine, those after t - 2 steps, exactly
+    for k, value in trainer.model.params.items():
+        np.testing.assert_array_equal(value, after[t - 2][k])
+
+
+def test_two_parameter_sets_take_turns_and_the_previous_one_is_kept(mnist):
+    trainer = make_trainer(mnist, hidden=(8,))
+    trainer.step(1)
+    before = {k: v.copy() for k, v in trainer.model.params.items()}
+    trainer.step(1)
+    assert all(np.array_equal(trainer._previous[k], before[k]) for k in before)
+    assert not np.array_equal(trainer.model.params["W1"], before["W1"])
+    assert trainer.model.params["W1"] is not trainer._previous["W1"]
