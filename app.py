@@ -1,6 +1,7 @@
 import streamlit as st
 
 from ui import figures, page, state
+from ui.text import plain
 
 page.setup("Home", "🔢")
 st.title("Watch a neural network learn to read digits")
@@ -24,7 +25,7 @@ with right:
     st.subheader("Data")
     sizes = data.sizes()
     st.markdown(
-        f"**{data.description}**  \n{sizes['train']:,} for training, {sizes['val']:,} for validation, "
+        f"**{plain(data.description)}**  \n{sizes['train']:,} for training, {sizes['val']:,} for validation, "
         f"{sizes['test']:,} for the final test; {data.image_shape[0]}×{data.image_shape[1]} pixels each."
     )
     st.subheader("Training so far")

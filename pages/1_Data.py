@@ -6,6 +6,7 @@ from nn_core import probe
 from nn_core.dataset import make_dataset, stratified_split
 from nn_core.losses import one_hot
 from ui import figures, lesson_figures, page, state
+from ui.text import plain
 from ui.widgets import sample_picker, show_code, try_this
 
 page.setup("Data", "🔢")
@@ -14,7 +15,7 @@ data = state.dataset()
 h, w = data.image_shape
 pixels = h * w
 st.markdown(
-    f"**{data.description}.** Each digit arrives as one row of numbers: its label, then {pixels} pixel values, "
+    f"**{plain(data.description)}.** Each digit arrives as one row of numbers: its label, then {pixels} pixel values, "
     f"one per dot of a {h}×{w} picture, read left to right and top to bottom. "
     "The network never sees a picture: it sees that row."
 )

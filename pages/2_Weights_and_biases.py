@@ -7,6 +7,8 @@ from nn_core.network import init_params
 from ui import figures, lesson_figures, page, state
 from ui.widgets import show_code, try_this, unit_picker
 
+RACE_AUTOMATIC_PARAMS = 300_000  # larger networks race only when asked: it takes seconds
+
 page.setup("Weights & biases", "🎛️")
 st.title("Weights & biases: the knobs")
 st.markdown(
@@ -131,15 +133,21 @@ st.markdown(
 )
 hidden_sizes = tuple(model.layer_sizes[1:-1])
 spreads = probe.init_spreads(model.layer_sizes, model.activation, data.X_train[:256], seed=model.seed)
-race = state.init_race(
-    state.built_source(), hidden_sizes, model.activation, settings.lr, settings.batch_size, model.seed
-)
+race_batch = min(trainer.batch_size, 256)  # "all" would make 800 full passes: a sample of the race is enough
+small = model.n_params <= RACE_AUTOMATIC_PARAMS
 left, right = st.columns([2, 3])
 left.plotly_chart(lesson_figures.init_spread_figure(spreads), key="init_spread")
-right.plotly_chart(lesson_figures.init_race_figure(race), key="init_race")
+with right:
+    if small or st.toggle(
+        f"Race the four starts ({model.n_params:,} weights each: a few seconds)", key="init_race_big"
+    ):
+        race = state.init_race(
+            state.built_source(), hidden_sizes, model.activation, settings.lr, race_batch, model.seed
+        )
+        st.plotly_chart(lesson_figures.init_race_figure(race), key="init_race")
 st.caption(
     f"Both for your architecture ({' → '.join(map(str, model.layer_sizes))}, {model.activation}): "
-    f"200 SGD steps at learning rate {settings.lr:g}, batch {settings.batch_size}, the same batches for each."
+    f"200 SGD steps at learning rate {settings.lr:g}, batch {race_batch}, the same batches for each."
 )
 show_code(init_params, probe.init_spreads, probe.init_race)
 try_this(

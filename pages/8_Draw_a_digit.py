@@ -4,6 +4,7 @@ from PIL import Image, UnidentifiedImageError
 
 from nn_core import drawing, probe
 from ui import lesson_figures, page, state
+from ui.text import plain
 from ui.widgets import show_code
 
 page.setup("Draw a digit", "✏️")
@@ -52,7 +53,7 @@ if upload is not None:
             picture.thumbnail((1000, 1000))  # a huge photo is shrunk first: nothing needs more pixels
             image = np.asarray(picture.convert("RGBA"))
     except (UnidentifiedImageError, OSError, ValueError) as error:
-        st.error(f"That file is not a picture this page can read ({error}).")
+        st.error(f"That file is not a picture this page can read ({plain(error)}).")
         image = None
 
 prepared = None

@@ -3,6 +3,7 @@ import streamlit as st
 
 from nn_core.kaggle_csv import submission
 from ui import files, lesson_figures, page, state
+from ui.text import plain
 
 page.setup("Model", "💾")
 st.title("Model: keep it, bring it back, send it to Kaggle")
@@ -13,9 +14,9 @@ metrics = trainer.metrics()
 val = metrics["val_accuracy"]
 st.markdown(
     f"Your network: **{sizes}** ({model.activation}, {model.n_params:,} weights and biases), trained "
-    f"**{trainer.steps:,}** steps on *{state.source_label(state.built_source())}*"
+    f"**{trainer.steps:,}** steps on *{plain(state.source_label(state.built_source()))}*"
     + ("" if val != val else f", validation accuracy **{val:.1%}**")
-    + (f". Loaded from **{model.metadata['file']}**." if model.metadata.get("file") else ".")
+    + (f". Loaded from **{plain(model.metadata['file'])}**." if model.metadata.get("file") else ".")
 )
 
 st.header("Save")
@@ -63,9 +64,9 @@ def load_uploaded() -> None:
     try:
         state.load_network(uploaded.getvalue(), uploaded.name)
     except ValueError as error:
-        state.notice(f"Not loaded: {error}. Your current network is unchanged.", "error")
+        state.notice(f"Not loaded: {plain(error)}. Your current network is unchanged.", "error")
         return
-    state.notice(f"Loaded {uploaded.name}: it is now your network, ready to train on.", "success")
+    state.notice(f"Loaded {plain(uploaded.name)}: it is now your network, ready to train on.", "success")
 
 
 st.file_uploader(
@@ -92,7 +93,7 @@ if test_file is not None:
         pixels = state.kaggle_test_pixels(test_file.getvalue(), test_file.name)
         table = submission(model, pixels)
     except ValueError as error:
-        st.error(f"No submission: {error}")
+        st.error(f"No submission: {plain(error)}")
     else:
         st.success(f"Labelled {len(table):,} digits.")
         st.download_button(

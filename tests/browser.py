@@ -43,6 +43,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+SERVERS: dict[str, subprocess.Popen] = {}  # base URL -> the running server, for its pid
+
+
 @contextlib.contextmanager
 def streamlit_server(env: dict | None = None, timeout: float = 90):
     """``streamlit run app.py`` on a free port of 127.0.0.1; yields its base URL."""
@@ -69,6 +72,7 @@ def streamlit_server(env: dict | None = None, timeout: float = 90):
         command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
     )
     url = f"http://127.0.0.1:{port}"
+    SERVERS[url] = process
     try:
         deadline = time.time() + timeout
         while True:
@@ -83,6 +87,7 @@ def streamlit_server(env: dict | None = None, timeout: float = 90):
             time.sleep(0.3)
         yield url
     finally:
+        SERVERS.pop(url, None)
         process.terminate()
         try:
             process.wait(10)

@@ -145,6 +145,29 @@ def test_clicking_a_confusion_square_shows_its_digits(server, page):
     assert_no_exception(page)
 
 
+def test_two_pages_on_one_server_are_two_independent_learners(server, page):
+    other = page.context.browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    try:
+        for tab in (page, other):
+            tab.goto(server + "/Training")
+            wait_for_app(tab)
+        start_other = step_count(other)
+        start = step_count(page)
+        page.get_by_role("button", name="Step ×10").click()
+        deadline = time.time() + 15
+        while step_count(page) != start + 10 and time.time() < deadline:
+            time.sleep(0.1)
+        assert step_count(page) == start + 10
+        other.get_by_role("button", name="Step", exact=True).click()  # the other learner's own network
+        deadline = time.time() + 15
+        while step_count(other) == start_other and time.time() < deadline:
+            time.sleep(0.1)
+        assert step_count(other) == start_other + 1  # not start + 11: nothing leaked from the first page
+        assert_no_exception(other)
+    finally:
+        other.context.close()
+
+
 WATCH_STEPS = """() => {
     if (window.__stepChanges) return;
     window.__stepChanges = [];
@@ -225,11 +248,11 @@ def test_an_absurd_learning_rate_while_playing_shows_the_divergence_box(server, 
     wait_for_app(page)
     slider = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]').filter(has_text="Learning rate")
     slider.get_by_role("slider").focus()
-    page.keyboard.press("End")  # the largest choice: 10
+    page.keyboard.press("End")  # the largest choice: 100
     wait_for_app(page)
     page.get_by_role("radio", name="Play").click()
     page.get_by_text("Training stopped: the loss blew up").wait_for(timeout=15_000)
-    assert page.get_by_text("learning rate 10 is too high").count() >= 1
+    assert page.get_by_text("learning rate 100 is too high").count() >= 1
     screenshot(page, "06_Training_diverged")
     assert_no_exception(page)
     page.get_by_role("button", name="Restore and divide the learning rate by 10").click()

@@ -10,9 +10,9 @@ def test_parse_hidden_accepts_lists_and_refuses_nonsense():
             parse_hidden(bad)
 
 
-def test_learning_rate_choices_span_1e_4_to_10_on_a_log_scale():
-    assert LR_CHOICES[0] == 1e-4 and LR_CHOICES[-1] == 10.0
-    assert snap_lr(0.025) == 0.02 and snap_lr(0.04) == 0.05 and snap_lr(1e9) == 10.0
+def test_learning_rate_choices_span_1e_6_to_100_on_a_log_scale():
+    assert LR_CHOICES[0] == 1e-6 and LR_CHOICES[-1] == 100.0
+    assert snap_lr(0.025) == 0.02 and snap_lr(0.04) == 0.05 and snap_lr(1e9) == 100.0 and snap_lr(1e-9) == 1e-6
 
 
 def test_only_architecture_changes_need_a_new_network(mnist):
@@ -29,3 +29,14 @@ def test_built_trainer_follows_the_settings(mnist):
     trainer = build_trainer(Settings(hidden=(32,), activation="tanh", lr=0.5, optimizer="adam", batch_size=16), mnist)
     assert trainer.model.layer_sizes == [784, 32, 10] and trainer.model.activation == "tanh"
     assert trainer.lr == 0.5 and trainer.optimizer_name == "adam" and trainer.batch_size == 16
+
+
+def test_the_full_batch_choice_trains_on_every_training_row_per_step(mnist):
+    from ui.settings import FULL_BATCH, apply_live
+
+    trainer = build_trainer(Settings(batch_size=FULL_BATCH, hidden=(8,)), mnist)
+    assert trainer.batch_size == len(mnist.y_train)
+    trainer.step(1)
+    assert trainer.samples_seen == len(mnist.y_train) and trainer.epochs_done == 1
+    apply_live(trainer, Settings(batch_size=32, hidden=(8,)))
+    assert trainer.batch_size == 32

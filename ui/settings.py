@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 from nn_core import MLP, Dataset
 from nn_core.train import Trainer
 
-LR_CHOICES = tuple(float(f"{m}e{e}") for e in range(-4, 1) for m in (1, 2, 5)) + (10.0,)
-BATCH_CHOICES = (1, 8, 16, 32, 64, 128, 256, 512)
+LR_CHOICES = tuple(float(f"{m}e{e}") for e in range(-6, 2) for m in (1, 2, 5)) + (100.0,)
+FULL_BATCH = 0  # the batch-size choice "all": every training row in one step, like the seed notebook
+BATCH_CHOICES = (1, 8, 16, 32, 64, 128, 256, 512, 1024, 4096, FULL_BATCH)
 L2_CHOICES = (0.0, 1e-5, 1e-4, 1e-3, 1e-2)
 ACTIVATION_CHOICES = ("relu", "leaky_relu", "sigmoid", "tanh", "identity")
 INIT_CHOICES = ("he", "xavier", "uniform", "seed")
@@ -82,12 +83,17 @@ def build_trainer(settings: Settings, dataset: Dataset, model: MLP | None = None
         model,
         dataset,
         lr=settings.lr,
-        batch_size=settings.batch_size,
+        batch_size=rows_per_batch(settings.batch_size, dataset),
         optimizer=settings.optimizer,
         momentum=settings.momentum,
         l2=settings.l2,
         seed=settings.seed,
     )
+
+
+def rows_per_batch(batch_size: int, dataset: Dataset) -> int:
+    """The batch-size setting in rows: FULL_BATCH means all the training rows."""
+    return len(dataset.y_train) if batch_size == FULL_BATCH else batch_size
 
 
 def trainer_settings(trainer: Trainer, dataset_source: str) -> dict:
@@ -117,7 +123,7 @@ def apply_live(trainer: Trainer, settings: Settings) -> None:
     """Copy the live settings into the trainer; nothing is reset (an optimizer switch starts its state afresh)."""
     trainer.lr = settings.lr
     trainer.momentum = settings.momentum
-    trainer.batch_size = settings.batch_size
+    trainer.batch_size = rows_per_batch(settings.batch_size, trainer.dataset)
     trainer.l2 = settings.l2
     if trainer.optimizer_name != settings.optimizer:
         trainer.optimizer_name = settings.optimizer

@@ -19,6 +19,7 @@ from nn_core.kaggle_csv import load_kaggle_csv
 from nn_core.train import Trainer
 
 from .settings import Settings, apply_live, build_trainer, needs_new_network, trainer_settings
+from .text import plain
 
 KEY_SETTINGS = "settings"
 KEY_TRAINER = "trainer"
@@ -95,7 +96,10 @@ def _load_or_fall_back(source: str) -> tuple[Dataset, str]:
     try:
         return shared_dataset(source), source
     except (DataFormatError, OSError) as error:
-        notice(f"Could not load {source_label(source)}: {error}. Using the bundled 5,000 digits instead.", "error")
+        notice(
+            f"Could not load {plain(source_label(source))}: {plain(error)}. Using the bundled 5,000 digits instead.",
+            "error",
+        )
         st.session_state[KEY_SETTINGS] = settings().update(dataset=DEFAULT_DATASET)
         return shared_dataset(DEFAULT_DATASET), DEFAULT_DATASET
 

@@ -18,12 +18,14 @@ from . import state
 from .settings import (
     ACTIVATION_CHOICES,
     BATCH_CHOICES,
+    FULL_BATCH,
     INIT_CHOICES,
     L2_CHOICES,
     LR_CHOICES,
     OPTIMIZER_CHOICES,
     parse_hidden,
 )
+from .text import plain
 
 ACTIVATION_LABELS = {
     "relu": "ReLU",
@@ -49,7 +51,7 @@ def _copy_to_settings(name: str, convert=lambda v: v) -> None:
     try:
         state.update_settings(**{name: convert(state.widget_value(f"_{name}"))})
     except ValueError as error:
-        state.notice(f"{name}: {error}", "error")
+        state.notice(f"{name}: {plain(error)}", "error")
 
 
 def _bind(name: str, value) -> dict:
@@ -73,10 +75,10 @@ def _upload_csv() -> None:
     try:
         source = state.add_upload(uploaded.getvalue(), uploaded.name)
     except ValueError as error:
-        state.notice(f"Not loaded: {error}. Your network and data are unchanged.", "error")
+        state.notice(f"Not loaded: {plain(error)}. Your network and data are unchanged.", "error")
         return
     state.update_settings(dataset=source)
-    state.notice(f"{uploaded.name} loaded. Press **New network** in the sidebar to train on it.", "success")
+    state.notice(f"{plain(uploaded.name)} loaded. Press **New network** in the sidebar to train on it.", "success")
 
 
 def _download_full_mnist() -> None:
@@ -157,7 +159,13 @@ def settings_sidebar() -> None:
         help="Adam keeps its own moving averages; this applies to SGD.",
         **_bind("momentum", current.momentum),
     )
-    st.select_slider("Batch size", BATCH_CHOICES, **_bind("batch_size", current.batch_size))
+    st.select_slider(
+        "Batch size",
+        BATCH_CHOICES,
+        format_func=lambda b: "all" if b == FULL_BATCH else str(b),
+        help="Rows per step; *all* is full-batch gradient descent, as in the seed notebook.",
+        **_bind("batch_size", current.batch_size),
+    )
     st.select_slider("L2 (weight decay)", L2_CHOICES, format_func=_format_number, **_bind("l2", current.l2))
 
 

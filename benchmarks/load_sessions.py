@@ -1,0 +1,131 @@
+"""How many learners one server holds: N headless Chromium pages press Play on the Training page.
+
+For N = 1, 5, 10 and 20 sessions on one `streamlit run app.py` (127.0.0.1), each page opens the
+Training page, presses Play and trains for 30 seconds. Reported per N: errors seen, steps per
+second per session, the server's memory (RSS) before and while they play, memory per extra
+session, and the memory after the pages close and the disconnected-session time-to-live (set
+to 15 s here; 120 s by default) has passed. Then two more rounds of the largest N check that
+memory does not grow from round to round.
+
+    python benchmarks/load_sessions.py [--sessions 1,5,10,20] [--seconds 30] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.browser import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SERVERS,
+    missing_browser_reason,
+    step_count,
+    streamlit_server,
+    wait_for_app,
+)
+
+TTL = 15
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of the server process, in MB (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def page_errors(page) -> int:
+    shown = page.locator('[data-testid="stException"]').count()
+    return shown + ("Traceback" in page.inner_text("body"))
+
+
+def run_sessions(browser, url: str, n: int, seconds: float) -> dict:
+    pages, errors = [], 0
+    for _ in range(n):
+        context = browser.new_context(viewport={"width": 1200, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(90_000)
+        try:
+            page.goto(url + "/Training")
+            wait_for_app(page, timeout=90)
+            pages.append(page)
+        except Exception as error:  # noqa: BLE001 - a session that does not load is an error to count
+            print(f"  a session failed to load: {error}", file=sys.stderr)
+            errors += 1
+    starts = []
+    for page in pages:
+        starts.append((time.time(), step_count(page)))
+        page.get_by_role("radio", name="Play").click()
+    time.sleep(seconds)
+    rates = []
+    for page, (started, first) in zip(pages, starts):
+        try:
+            rates.append((step_count(page) - first) / (time.time() - started))
+            errors += page_errors(page)
+        except Exception as error:  # noqa: BLE001
+            print(f"  a session stopped answering: {error}", file=sys.stderr)
+            errors += 1
+    return {"errors": errors, "rates": rates, "pages": pages}
+
+
+def close(pages) -> None:
+    for page in pages:
+        page.context.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", default="1,5,10,20")
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    reason = missing_browser_reason()
+    if reason:
+        sys.exit(f"cannot run: {reason}")
+    from playwright.sync_api import sync_playwright
+
+    counts = [int(n) for n in args.sessions.split(",")]
+    env = {"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(TTL)}
+    with streamlit_server(env=env) as url, sync_playwright() as p:
+        pid = SERVERS[url].pid
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        warm = browser.new_page()  # the first visit imports everything and loads the data
+        warm.goto(url + "/Training")
+        wait_for_app(warm, timeout=120)
+        warm.context.close()
+        time.sleep(TTL + 5)
+        idle = rss_mb(pid)
+        print(f"server idle after a first visit: {idle:.0f} MB; disconnected sessions live {TTL} s")
+        print(
+            f"{'N':>3} {'errors':>6} {'steps/s per session':>20} {'RSS playing':>12} {'per extra':>10} {'RSS after':>10}"
+        )
+        playing_one = None
+        plan = [(n, 1) for n in counts] + [(counts[-1], r) for r in range(2, args.rounds + 1)]
+        for n, round_ in plan:
+            before = rss_mb(pid)
+            result = run_sessions(browser, url, n, args.seconds)
+            playing = rss_mb(pid)
+            close(result["pages"])
+            time.sleep(TTL + 10)
+            after = rss_mb(pid)
+            if n == 1 and playing_one is None:
+                playing_one = playing
+            per_extra = (playing - playing_one) / (n - 1) if n > 1 and playing_one is not None else float("nan")
+            rates = result["rates"]
+            rate = f"{min(rates):.1f}-{max(rates):.1f}" if rates else "-"
+            label = f"{n}" + ("" if round_ == 1 else f" (round {round_})")
+            print(
+                f"{label:>3} {result['errors']:>6} {rate:>20} {playing:>10.0f}MB {per_extra:>8.1f}MB {after:>8.0f}MB"
+                f"   (before: {before:.0f} MB)"
+            )
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
