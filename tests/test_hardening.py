@@ -256,7 +256,10 @@ def test_an_uploaded_file_name_is_shown_as_text_not_markdown():
 
 def test_plain_escapes_markdown_html_and_latex():
     assert plain("**a** [b](c) <i>d</i> $e$") == r"\*\*a\*\* \[b\](c) \<i\>d\</i\> \$e\$"
-    assert plain("train.csv: 785 columns (label + 784 pixels), found 2.") == "train.csv: 785 columns (label + 784 pixels), found 2."
+    assert (
+        plain("train.csv: 785 columns (label + 784 pixels), found 2.")
+        == "train.csv: 785 columns (label + 784 pixels), found 2."
+    )
     assert plain("x" * 500).endswith("…") and len(plain("line\nbreak").splitlines()) == 1
 
 
