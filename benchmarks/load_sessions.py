@@ -13,6 +13,7 @@ memory does not grow from round to round.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -40,12 +41,23 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for process {pid}")
 
 
+def cpu_seconds(pid: int | None = None) -> float:
+    """CPU time used so far by a process (user + system), or by the whole machine if pid is None."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    if pid is None:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+        busy = sum(int(v) for i, v in enumerate(fields) if i not in (3, 4))  # all but idle and iowait
+        return busy / ticks
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / ticks
+
+
 def page_errors(page) -> int:
     shown = page.locator('[data-testid="stException"]').count()
     return shown + ("Traceback" in page.inner_text("body"))
 
 
-def run_sessions(browser, url: str, n: int, seconds: float) -> dict:
+def run_sessions(browser, url: str, n: int, seconds: float, pid: int) -> dict:
     pages, errors = [], 0
     for _ in range(n):
         context = browser.new_context(viewport={"width": 1200, "height": 900})
@@ -62,7 +74,11 @@ def run_sessions(browser, url: str, n: int, seconds: float) -> dict:
     for page in pages:
         starts.append((time.time(), step_count(page)))
         page.get_by_role("radio", name="Play").click()
+    server_before, machine_before, cpu_started = cpu_seconds(pid), cpu_seconds(), time.time()
     time.sleep(seconds)
+    window = time.time() - cpu_started
+    server_cpu = (cpu_seconds(pid) - server_before) / window
+    browsers_cpu = (cpu_seconds() - machine_before) / window - server_cpu
     rates = []
     for page, (started, first) in zip(pages, starts):
         try:
@@ -71,7 +87,7 @@ def run_sessions(browser, url: str, n: int, seconds: float) -> dict:
         except Exception as error:  # noqa: BLE001
             print(f"  a session stopped answering: {error}", file=sys.stderr)
             errors += 1
-    return {"errors": errors, "rates": rates, "pages": pages}
+    return {"errors": errors, "rates": rates, "pages": pages, "server": server_cpu, "browsers": browsers_cpu}
 
 
 def close(pages) -> None:
@@ -103,13 +119,14 @@ def main() -> None:
         idle = rss_mb(pid)
         print(f"server idle after a first visit: {idle:.0f} MB; disconnected sessions live {TTL} s")
         print(
-            f"{'N':>3} {'errors':>6} {'steps/s per session':>20} {'RSS playing':>12} {'per extra':>10} {'RSS after':>10}"
+            f"{'N':>3} {'errors':>6} {'steps/s per session':>20} {'server CPU':>10} {'browsers CPU':>12} "
+            f"{'RSS playing':>12} {'per extra':>10} {'RSS after':>10}"
         )
         playing_one = None
         plan = [(n, 1) for n in counts] + [(counts[-1], r) for r in range(2, args.rounds + 1)]
         for n, round_ in plan:
             before = rss_mb(pid)
-            result = run_sessions(browser, url, n, args.seconds)
+            result = run_sessions(browser, url, n, args.seconds, pid)
             playing = rss_mb(pid)
             close(result["pages"])
             time.sleep(TTL + 10)
@@ -121,7 +138,8 @@ def main() -> None:
             rate = f"{min(rates):.1f}-{max(rates):.1f}" if rates else "-"
             label = f"{n}" + ("" if round_ == 1 else f" (round {round_})")
             print(
-                f"{label:>3} {result['errors']:>6} {rate:>20} {playing:>10.0f}MB {per_extra:>8.1f}MB {after:>8.0f}MB"
+                f"{label:>3} {result['errors']:>6} {rate:>20} {result['server']:>10.0%} {result['browsers']:>12.0%} "
+                f"{playing:>10.0f}MB {per_extra:>8.1f}MB {after:>8.0f}MB"
                 f"   (before: {before:.0f} MB)"
             )
         browser.close()

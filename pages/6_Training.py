@@ -70,14 +70,25 @@ for i, hint in enumerate(training_hints(trainer)):
             st.button(hint.fix_label, key=f"hint_fix_{i}", on_click=state.apply_fix, args=(hint.fix,))
 
 
-@st.fragment(run_every=0.2 if playing else None)
+# With many learners playing on one server, ticks come less often and train more steps each.
+pace = state.play_pace() if playing else 1
+
+
+@st.fragment(run_every=state.PLAY_INTERVAL * pace if playing else None)
 def live_view() -> None:
     """Trains while playing; redraws what changes every step: status, loss, first-layer weights."""
     trainer = state.trainer()
-    if state.is_playing() and not state.play_tick(trainer, state.steps_per_tick()):
-        state.set_playing(False)
-        st.rerun()  # the whole page: show the divergence box
-    st.container(key="status").markdown(status_line(trainer.metrics()))  # one element: cheap to redraw
+    if state.is_playing():
+        state.mark_playing()
+        if not state.play_tick(trainer, state.steps_per_tick() * pace):
+            state.set_playing(False)
+            st.rerun()  # the whole page: show the divergence box
+        if state.play_pace() != pace:
+            st.rerun()  # learners came or went: the whole page again, to set the new pace
+    status = status_line(trainer.metrics())
+    if pace > 1:
+        status += f" &nbsp;·&nbsp; *busy server: a refresh every {state.PLAY_INTERVAL * pace:.1f} s*"
+    st.container(key="status").markdown(status)  # one element: cheap to redraw
 
     steps, evals = trainer.history["steps"], trainer.history["evals"]
     left, right = st.columns([2, 3])
@@ -93,7 +104,7 @@ def live_view() -> None:
         st.page_link("pages/2_Weights_and_biases.py", label="Inspect each unit's weights", icon="🔍")
 
 
-@st.fragment(run_every=3.0 if playing else None)
+@st.fragment(run_every=3.0 * pace if playing else None)
 def slow_view() -> None:
     """What changes only at evaluations or drifts slowly: redrawn every 3 s while playing (each
     redraw of these seven charts keeps the browser busy for a moment, and clicks wait for it)."""

@@ -165,3 +165,10 @@ def test_uploading_a_kaggle_csv_offers_it_for_a_new_network(app):
     assert trainer(app).dataset.name == "mnist-5k"  # not until New network
     app.button(key="sidebar_new_network").click().run()
     assert trainer(app).dataset.name == "mine.csv" and sum(trainer(app).dataset.sizes().values()) == 60
+
+
+def test_play_is_paced_only_when_more_learners_play_than_the_server_serves_at_full_speed():
+    from ui.state import FULL_SPEED_PLAYERS, pace
+
+    assert [pace(n) for n in (0, 1, FULL_SPEED_PLAYERS)] == [1, 1, 1]
+    assert pace(FULL_SPEED_PLAYERS + 1) == 2 and pace(20) == -(-20 // FULL_SPEED_PLAYERS)

@@ -8,6 +8,9 @@ shared read-only by every session.
 from __future__ import annotations
 
 import hashlib
+import math
+import time
+import uuid
 from dataclasses import replace
 
 import numpy as np
@@ -232,6 +235,46 @@ def play_tick(current: Trainer, steps: int) -> bool:
     """One tick of Play: ``steps`` updates; False when training must stop (it diverged)."""
     current.step(steps)
     return current.diverged is None
+
+
+# -- pacing Play when many learners share the server ----------------------------------------------------
+
+PLAY_INTERVAL = 0.2  # seconds between Play ticks of one learner on a quiet server
+FULL_SPEED_PLAYERS = 3  # learners playing at once before each one's ticks are spaced out
+PLAYER_TIMEOUT = 3.0  # a learner with no tick for this long is no longer playing
+
+
+def pace(players: int) -> int:
+    """How many times longer each learner's Play tick interval is, when ``players`` learners play
+    at once: 1 up to FULL_SPEED_PLAYERS, then in proportion. Each tick then trains that many
+    times more steps, so training keeps its speed while the page redraws less often: redrawing,
+    not training, is what a tick mostly costs (about 50 ms against 1 ms per step)."""
+    return max(1, math.ceil(players / FULL_SPEED_PLAYERS))
+
+
+@st.cache_resource
+def _players() -> dict[str, float]:
+    """Process-wide: each playing session's key and the time of its last tick."""
+    return {}
+
+
+def _session_key() -> str:
+    if "_session_key" not in st.session_state:
+        st.session_state["_session_key"] = uuid.uuid4().hex
+    return st.session_state["_session_key"]
+
+
+def play_pace() -> int:
+    """``pace`` of the learners who played in the last PLAYER_TIMEOUT seconds (this one included)."""
+    now, players = time.time(), _players()
+    for key, seen in list(players.items()):
+        if now - seen > PLAYER_TIMEOUT:
+            players.pop(key, None)
+    return pace(len(players | {_session_key(): now}))
+
+
+def mark_playing() -> None:
+    _players()[_session_key()] = time.time()
 
 
 def apply_fix(changes: dict) -> None:
