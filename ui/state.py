@@ -240,7 +240,7 @@ def play_tick(current: Trainer, steps: int) -> bool:
 # -- pacing Play when many learners share the server ----------------------------------------------------
 
 PLAY_INTERVAL = 0.2  # seconds between Play ticks of one learner on a quiet server
-FULL_SPEED_PLAYERS = 3  # learners playing at once before each one's ticks are spaced out
+FULL_SPEED_PLAYERS = 2  # learners at full speed: one playing keeps most of a core busy (GIL: 1 in all)
 PLAYER_TIMEOUT = 3.0  # a learner with no tick for this long is no longer playing
 
 
