@@ -39,20 +39,31 @@ right.dataframe(
         {
             "digit": names,
             "samples": np.bincount(y, minlength=len(names)),
-            "precision": result.precision,
-            "recall": result.recall,
-            "accuracy": result.per_class_accuracy,
+            "precision": 100 * result.precision,
+            "recall": 100 * result.recall,
+            "accuracy": 100 * result.per_class_accuracy,
         }
     ),
     hide_index=True,
+    width="stretch",
     column_config={
-        c: st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0)
-        for c in ("precision", "recall", "accuracy")
+        "digit": st.column_config.TextColumn(width="small"),
+        "samples": st.column_config.NumberColumn(width="small"),
+        **{
+            c: st.column_config.ProgressColumn(format="%.0f%%", min_value=0.0, max_value=100.0, width="small")
+            for c in ("precision", "recall", "accuracy")
+        },
     },
 )
 st.caption(
     "**Precision** of a digit: of the answers *it is a 3*, the share that were 3s. **Recall**: of the 3s, the share "
     "answered 3, which is also the accuracy on 3s."
+    + (
+        f" A blank precision: the network never answered {', '.join(names[c] for c in np.flatnonzero(np.isnan(result.precision)))}, "
+        "so there is nothing to be right about."
+        if np.isnan(result.precision).any()
+        else ""
+    )
 )
 
 st.header("Confusion matrix")

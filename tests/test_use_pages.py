@@ -30,7 +30,17 @@ def test_evaluation_numbers_equal_nn_core_metrics(app):
     assert metrics["Mistakes"] == f"{int((predicted != data.y_test).sum()):,} of {len(data.y_test):,}"
     precision, recall = precision_recall(data.y_test, predicted, 10)
     table = at.dataframe[0].value
-    assert np.allclose(table["precision"], precision) and np.allclose(table["recall"], recall)
+    assert np.allclose(table["precision"], 100 * precision) and np.allclose(table["recall"], 100 * recall)
+
+
+def test_a_digit_never_answered_has_its_blank_precision_explained():
+    at = on_page(new_app(), "pages/7_Evaluation.py")  # untrained: it answers only a few digits
+    data = trainer(at).dataset
+    never = sorted(set(range(10)) - set(trainer(at).model.predict(data.X_test).tolist()))
+    assert never, "the untrained network answers every digit: this test needs one it never answers"
+    table = at.dataframe[0].value
+    assert np.isnan(table["precision"][never]).all()
+    assert f"never answered {', '.join(map(str, never))}" in " ".join(c.value for c in at.caption)
 
 
 def test_choosing_a_confusion_cell_shows_its_digits(app):
