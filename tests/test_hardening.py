@@ -55,7 +55,10 @@ def go(at, path: str):
 
 
 def set_sidebar(at, key: str, value, kind: str):
-    getattr(at, kind)(key=key).set_value(value)
+    widget = getattr(at, kind)(key=key)
+    if widget.disabled:  # momentum under Adam: a learner cannot touch it either
+        return at
+    widget.set_value(value)
     return at.run()
 
 
