@@ -7,7 +7,7 @@ session, and the memory after the pages close and the disconnected-session time-
 to 15 s here; 120 s by default) has passed. Then two more rounds of the largest N check that
 memory does not grow from round to round.
 
-    python benchmarks/load_sessions.py [--sessions 1,5,10,20] [--seconds 30] [--rounds 3]
+    python benchmarks/load_sessions.py [--sessions 1,5,10,20] [--seconds 30] [--rounds 3] [--arena-max 2]
 """
 
 from __future__ import annotations
@@ -100,6 +100,12 @@ def main() -> None:
     parser.add_argument("--sessions", default="1,5,10,20")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--arena-max",
+        type=int,
+        default=None,
+        help="MALLOC_ARENA_MAX for the server (glibc's arenas; 2 is what we deploy)",
+    )
     args = parser.parse_args()
     reason = missing_browser_reason()
     if reason:
@@ -108,6 +114,8 @@ def main() -> None:
 
     counts = [int(n) for n in args.sessions.split(",")]
     env = {"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(TTL)}
+    if args.arena_max:
+        env["MALLOC_ARENA_MAX"] = str(args.arena_max)
     with streamlit_server(env=env) as url, sync_playwright() as p:
         pid = SERVERS[url].pid
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -117,7 +125,8 @@ def main() -> None:
         warm.context.close()
         time.sleep(TTL + 5)
         idle = rss_mb(pid)
-        print(f"server idle after a first visit: {idle:.0f} MB; disconnected sessions live {TTL} s")
+        arenas = f"MALLOC_ARENA_MAX={args.arena_max}" if args.arena_max else "glibc's default arenas"
+        print(f"server idle after a first visit: {idle:.0f} MB; disconnected sessions live {TTL} s; {arenas}")
         print(
             f"{'N':>3} {'errors':>6} {'steps/s per session':>20} {'server CPU':>10} {'browsers CPU':>12} "
             f"{'RSS playing':>12} {'per extra':>10} {'RSS after':>10}"
