@@ -119,7 +119,6 @@ class Trainer:
         self._spare = self._previous
         self._grad_buffers = {f"d{k}": np.empty_like(v) for k, v in model.params.items() if k[0] == "W"}
         self._batch_buffers: dict[int, Array] = {}
-        self._diag_buffers: dict[tuple, Array] = {}
         self._rng = np.random.default_rng(self.seed)
         rows = min(TRAIN_EVAL_ROWS, len(dataset.y_train))
         self._train_eval_rows = np.sort(

@@ -55,13 +55,13 @@ right.dataframe(
         },
     },
 )
+never_answered = [names[c] for c in np.flatnonzero(np.isnan(result.precision))]  # precision 0/0
 st.caption(
     "**Precision** of a digit: of the answers *it is a 3*, the share that were 3s. **Recall**: of the 3s, the share "
     "answered 3, which is also the accuracy on 3s."
     + (
-        f" A blank precision: the network never answered {', '.join(names[c] for c in np.flatnonzero(np.isnan(result.precision)))}, "
-        "so there is nothing to be right about."
-        if np.isnan(result.precision).any()
+        f" A blank precision: the network never answered {', '.join(never_answered)}, so there is nothing to be right about."
+        if never_answered
         else ""
     )
 )
