@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import statistics
 import sys
 import time
 import warnings
@@ -125,43 +126,63 @@ def time_sklearn(data: Dataset, batch: int) -> float | None:
         return time.perf_counter() - started
 
 
-def best_times(repeats: int, contenders: dict) -> dict[str, float | None]:
-    """Best time of each contender, measured round-robin so that a noisy moment on a shared
-    machine hits all of them alike."""
+def best_times(repeats: int, contenders: dict, warm: bool = True) -> dict[str, list | None]:
+    """Every measured time of each contender, round-robin so that a noisy moment on a shared
+    machine hits all of them alike.
+
+    With ``warm``, each measured run directly follows an unmeasured run of the same contender.
+    Without it, a contender's time includes what the previous one left behind: PyTorch's epoch
+    right after a NumPy one measured 0.38-0.45 s against 0.33-0.35 s right after its own, which
+    flatters nn_core by about 15% (a likely cause: OpenBLAS's worker threads keep spinning for
+    a moment after their last call and take a core from PyTorch's)."""
     times: dict[str, list] = {name: [] for name in contenders}
     for _ in range(repeats):
         for name, (fn, args) in contenders.items():
+            if warm:
+                fn(*args)
             times[name].append(fn(*args))
-    return {name: None if t[0] is None else min(t) for name, t in times.items()}
+    return {name: None if t[0] is None else t for name, t in times.items()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--batch-sizes", default="32,128,512")
+    parser.add_argument(
+        "--cold", action="store_true", help="no unmeasured run before each measured one (see best_times)"
+    )
     args = parser.parse_args()
     data = synthetic_dataset()
     print(
-        f"one epoch, {N:,} samples, 784-128-10 ReLU, SGD lr {LR}; best of {args.repeats}; seconds, ratio = nn_core / other"
+        f"one epoch, {N:,} samples, 784-128-10 ReLU, SGD lr {LR}; best of {args.repeats}"
+        f"{' (cold)' if args.cold else ', each after a warm-up run'}; seconds, ratio = nn_core / other"
     )
-    header = f"{'batch':>5} {'nn_core':>8} {'numpy':>8} {'torch':>8} {'sklearn':>8} {'/numpy':>7} {'/torch':>7} {'/sklearn':>8}"
+    header = (
+        f"{'batch':>5} {'nn_core':>8} {'numpy':>8} {'torch':>8} {'sklearn':>8} {'/numpy':>7} {'/torch':>7} "
+        f"{'/sklearn':>8}   median ratios /numpy /torch"
+    )
     print(header)
     missing = set()
     for batch in (int(b) for b in args.batch_sizes.split(",")):
-        best = best_times(
+        runs = best_times(
             args.repeats,
             {
                 "nn_core": (time_nn_core, (data, batch)),
                 "numpy": (time_bare_numpy, (data, batch, blas_threads_for(batch))),
                 "torch": (time_torch, (data, batch)),
             },
+            warm=not args.cold,
         )
-        ours, bare, torch_time = best["nn_core"], best["numpy"], best["torch"]
+        ours, bare, torch_time = (None if runs[k] is None else min(runs[k]) for k in ("nn_core", "numpy", "torch"))
         sk = time_sklearn(data, batch)
         cells = [f"{batch:>5}", f"{ours:8.3f}", f"{bare:8.3f}"]
         cells += [f"{t:8.3f}" if t else f"{'-':>8}" for t in (torch_time, sk)]
         cells += [f"{ours / t:7.2f}" if t else f"{'-':>7}" for t in (bare, torch_time)]
         cells += [f"{ours / sk:8.2f}" if sk else f"{'-':>8}"]
+        medians = {k: statistics.median(v) for k, v in runs.items() if v is not None}
+        cells += [f"{'':>14}"] + [
+            f"{medians['nn_core'] / medians[k]:6.2f}" if k in medians else f"{'-':>6}" for k in ("numpy", "torch")
+        ]
         print(" ".join(cells))
         missing |= {name for name, t in (("torch==2.13.0", torch_time), ("scikit-learn", sk)) if t is None}
     if missing:
