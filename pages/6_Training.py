@@ -1,3 +1,5 @@
+import time
+
 import streamlit as st
 
 from nn_core.hints import training_hints
@@ -7,11 +9,8 @@ from ui.widgets import status_line
 page.setup("Training", "🏋️")
 # While playing, charts are drawn static (no hover layers to build): a third of the browser's work per redraw.
 CHART = {"config": {"staticPlot": True}} if state.is_playing() else {}
-
-
-def chart(where, name: str, version, build) -> None:
-    """A figure rebuilt only when ``version`` moves, drawn static while playing."""
-    where.plotly_chart(state.cached_figure(name, version, build), key=name, **CHART)
+LOSS_REDRAW = 0.6  # seconds between redraws of the loss curve while playing (the status line: every tick)
+SLOW_TICK = 0.5  # seconds between runs of the slow view while playing, each redrawing one chart at most
 
 
 st.title("Training")
@@ -91,12 +90,21 @@ def live_view() -> None:
     st.container(key="status").markdown(status)  # one element: cheap to redraw
 
     steps, evals = trainer.history["steps"], trainer.history["evals"]
+    # While playing, the curve moves on every LOSS_REDRAW seconds, not every tick: a third of the
+    # browser's work while playing, and the clicks wait for less. Paused, it shows every step.
+    moved = int(time.monotonic() / LOSS_REDRAW) if state.is_playing() else (trainer.steps, len(evals))
+    loss = state.cached_figures(
+        {
+            "loss": (
+                (id(trainer), moved),
+                lambda: figures.loss_figure(
+                    steps.column("step"), steps.column("loss"), evals.column("step"), evals.column("val_loss")
+                ),
+            )
+        }
+    )["loss"]
     left, right = st.columns([2, 3])
-    left.plotly_chart(
-        figures.loss_figure(steps.column("step"), steps.column("loss"), evals.column("step"), evals.column("val_loss")),
-        key="loss",
-        **CHART,
-    )
+    left.plotly_chart(loss, key="loss", **CHART)
     grid = figures.tile_grid(trainer.model.params["W1"][:256], trainer.dataset.image_shape, columns=16)
     with right:  # an image, not a heatmap: a small payload, redrawn 5 times a second without slowing clicks
         st.markdown("**First-layer weights**, one tile per hidden unit: red pulls its output up, blue down")
@@ -104,51 +112,50 @@ def live_view() -> None:
         st.page_link("pages/2_Weights_and_biases.py", label="Inspect each unit's weights", icon="🔍")
 
 
-@st.fragment(run_every=3.0 * pace if playing else None)
+@st.fragment(run_every=SLOW_TICK * pace if playing else None)
 def slow_view() -> None:
-    """What changes only at evaluations or drifts slowly: redrawn every 3 s while playing (each
-    redraw of these seven charts keeps the browser busy for a moment, and clicks wait for it)."""
+    """What changes only at evaluations or drifts slowly. While playing, each run redraws at most
+    one of these charts (the one waiting longest; each comes round every few seconds): redrawn
+    together they kept the browser busy up to 0.4 s, and a click on Pause waited for it."""
     trainer = state.trainer()
     evals, diag = trainer.history["evals"], trainer.history["diagnostics"]
-    eval_steps, names = evals.column("step"), trainer.dataset.class_names
+    eval_steps, names, diag_steps = evals.column("step"), trainer.dataset.class_names, diag.column("step")
     at_eval, at_diag = (id(trainer), evals.last("step")), (id(trainer), diag.last("step"))
-    left, middle, right = st.columns([2, 2, 3])
-    chart(
-        left,
-        "accuracy",
-        at_eval,
-        lambda: figures.accuracy_figure(eval_steps, evals.column("train_accuracy"), evals.column("val_accuracy")),
-    )
     per_class = evals.last("val_per_class_accuracy")
+    wanted = {
+        "accuracy": (
+            at_eval,
+            lambda: figures.accuracy_figure(eval_steps, evals.column("train_accuracy"), evals.column("val_accuracy")),
+        )
+    }
     if per_class is not None:
-        chart(middle, "per_class_bars", at_eval, lambda: figures.per_class_bars(per_class, names))
-        chart(
-            right,
-            "per_class_curves",
+        wanted["per_class_bars"] = (at_eval, lambda: figures.per_class_bars(per_class, names))
+        wanted["per_class_curves"] = (
             at_eval,
             lambda: figures.per_class_curves(eval_steps, evals.column("val_per_class_accuracy"), names),
         )
-    diag_steps = diag.column("step")
-    cols = st.columns([1, 1, 1, 1.6])
-    chart(
-        cols[0],
-        "grad_norm",
-        at_diag,
-        lambda: figures.layer_lines_figure(diag_steps, diag.column("grad_norm"), "Gradient norm ‖dW‖", ""),
-    )
-    chart(
-        cols[1],
-        "update_ratio",
-        at_diag,
-        lambda: figures.layer_lines_figure(diag_steps, diag.column("update_ratio"), "Update / weight ‖ΔW‖/‖W‖", ""),
-    )
-    chart(cols[2], "dead_units", at_eval, lambda: figures.dead_units_figure(eval_steps, evals.column("dead_fraction")))
-    chart(
-        cols[3],
-        "histograms",
-        (id(trainer), trainer.steps),
-        lambda: figures.weight_histograms(trainer.model.params, trainer.initial_params),
-    )
+    wanted |= {
+        "grad_norm": (
+            at_diag,
+            lambda: figures.layer_lines_figure(diag_steps, diag.column("grad_norm"), "Gradient norm ‖dW‖", ""),
+        ),
+        "update_ratio": (
+            at_diag,
+            lambda: figures.layer_lines_figure(diag_steps, diag.column("update_ratio"), "Update / weight ‖ΔW‖/‖W‖", ""),
+        ),
+        "dead_units": (at_eval, lambda: figures.dead_units_figure(eval_steps, evals.column("dead_fraction"))),
+        "histograms": (
+            (id(trainer), trainer.steps),
+            lambda: figures.weight_histograms(trainer.model.params, trainer.initial_params),
+        ),
+    }
+    shown = state.cached_figures(wanted, most=1 if state.is_playing() else None)
+    rows = [(["accuracy", "per_class_bars", "per_class_curves"], [2, 2, 3])]
+    rows += [(["grad_norm", "update_ratio", "dead_units", "histograms"], [1, 1, 1, 1.6])]
+    for row, widths in rows:
+        for column, name in zip(st.columns(widths), row, strict=True):
+            if name in shown:
+                column.plotly_chart(shown[name], key=name, **CHART)
 
 
 live_view()

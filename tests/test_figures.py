@@ -90,7 +90,8 @@ def test_weight_histograms_compare_now_and_initial_per_matrix():
     fig = figures.weight_histograms(model.params, initial, bins=10)
     assert len(fig.data) == 4  # (initial, now) for W1 and W2
     assert fig.data[0].name == "at initialisation" and fig.data[1].name == "now"
-    assert fig.data[1].y.sum() == 6 * 20
+    assert fig.data[1].y[:-1].sum() == 6 * 20  # the last count is repeated to close the step
+    assert len(fig.data[1].x) == len(fig.data[1].y) == 11  # bin edges
 
 
 def test_network_diagram_draws_every_layer_with_its_size():

@@ -40,3 +40,19 @@ def test_the_full_batch_choice_trains_on_every_training_row_per_step(mnist):
     assert trainer.samples_seen == len(mnist.y_train) and trainer.epochs_done == 1
     apply_live(trainer, Settings(batch_size=32, hidden=(8,)))
     assert trainer.batch_size == 32
+
+
+def test_the_app_gives_each_training_step_one_blas_thread(mnist):
+    # Two made OpenBLAS's idle worker spin between Play ticks: 60% of a core per playing learner, not 15%.
+    trainer = build_trainer(Settings(hidden=(8,), batch_size=128), mnist)
+    assert trainer.blas_threads == 1
+
+
+def test_the_app_turns_off_streamlits_garbage_collection_after_every_run():
+    # A full collection after each of seven runs a second cost over half a core per playing learner.
+    import tomllib
+
+    from tests.browser import ROOT
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False

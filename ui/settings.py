@@ -73,6 +73,14 @@ def snap_lr(value: float) -> float:
     return min(LR_CHOICES, key=lambda c: abs(math.log10(c) - math.log10(max(value, 1e-12))))
 
 
+# A server trains many learners' networks, one script thread each, so each matrix product gets one
+# BLAS thread. With two (the engine's choice from 64 rows up, best for one process alone on two
+# cores), OpenBLAS's second thread kept spinning between Play ticks: one learner playing cost the
+# server 60% of a core instead of 15%, and the spinning took the core the browser and other
+# learners needed.
+SERVER_BLAS_THREADS = 1
+
+
 def build_trainer(settings: Settings, dataset: Dataset, model: MLP | None = None) -> Trainer:
     """A trainer for these settings on this dataset, around ``model`` (a loaded network) or a fresh one."""
     if model is None:
@@ -88,6 +96,7 @@ def build_trainer(settings: Settings, dataset: Dataset, model: MLP | None = None
         momentum=settings.momentum,
         l2=settings.l2,
         seed=settings.seed,
+        blas_threads=SERVER_BLAS_THREADS,
     )
 
 
