@@ -10,7 +10,7 @@ page.setup("Training", "🏋️")
 # While playing, charts are drawn static (no hover layers to build): a third of the browser's work per redraw.
 CHART = {"config": {"staticPlot": True}} if state.is_playing() else {}
 LOSS_REDRAW = 0.6  # seconds between redraws of the loss curve while playing (the status line: every tick)
-SLOW_TICK = 0.5  # seconds between runs of the slow view while playing, each redrawing one chart at most
+SLOW_TICK = 0.5  # seconds between redraws of one of the slower charts while playing
 
 
 st.title("Training")
@@ -48,8 +48,12 @@ controls[5].select_slider(
     on_change=lambda: state.set_steps_per_tick(state.widget_value("_speed")),
 )
 
+# The notices go in one container that is always there, so the charts below keep their place in the
+# page whatever appears or goes: a tick of a chart fragment addresses its elements by position, and
+# one that arrived after a full rerun had moved them broke the page ("Bad delta path index").
+notices = st.container()
 if trainer.diverged is not None:
-    with st.container(border=True):
+    with notices.container(border=True):
         st.error(
             f"**Training stopped: the loss blew up.** {trainer.diverged.message}\n\n"
             "Why: with steps this large, each update jumps across the valley of the loss to a point higher "
@@ -63,7 +67,7 @@ if trainer.diverged is not None:
         )
 
 for i, hint in enumerate(training_hints(trainer)):
-    with st.container(border=True):
+    with notices.container(border=True):
         st.warning(f"**{hint.title}.** {hint.reason}", icon="💡")
         if hint.fix:
             st.button(hint.fix_label, key=f"hint_fix_{i}", on_click=state.apply_fix, args=(hint.fix,))
@@ -75,14 +79,21 @@ pace = state.play_pace() if playing else 1
 
 @st.fragment(run_every=state.PLAY_INTERVAL * pace if playing else None)
 def live_view() -> None:
-    """Trains while playing; redraws what changes every step: status, loss, first-layer weights."""
+    """Trains while playing and redraws: the status line and first-layer weights every tick, the
+    loss curve every LOSS_REDRAW seconds, one of the slower charts every SLOW_TICK seconds.
+
+    One fragment, not one per speed of chart: when a tick of one fragment reran the whole page (a
+    learner came or went, or training diverged), a tick of the other already queued addressed
+    elements that were gone, and the browser page broke ("Bad delta path index", 6 of 20 pages in
+    the load benchmark). Charts whose data did not move are re-sent as they were, which costs
+    next to nothing."""
     trainer = state.trainer()
     if state.is_playing():
         state.mark_playing()
         if not state.play_tick(trainer, state.steps_per_tick() * pace):
             state.set_playing(False)
             st.rerun()  # the whole page: show the divergence box
-        if state.play_pace() != pace:
+        if state.play_pace() != pace and not in_full_run:
             st.rerun()  # learners came or went: the whole page again, to set the new pace
     status = status_line(trainer.metrics())
     if pace > 1:
@@ -110,14 +121,25 @@ def live_view() -> None:
         st.markdown("**First-layer weights**, one tile per hidden unit: red pulls its output up, blue down")
         st.image(figures.diverging_rgb(grid, scale=1), width="stretch")
         st.page_link("pages/2_Weights_and_biases.py", label="Inspect each unit's weights", icon="🔍")
+    slow_charts(trainer, slow_budget())
 
 
-@st.fragment(run_every=SLOW_TICK * pace if playing else None)
-def slow_view() -> None:
-    """What changes only at evaluations or drifts slowly. While playing, each run redraws at most
-    one of these charts (the one waiting longest; each comes round every few seconds): redrawn
-    together they kept the browser busy up to 0.4 s, and a click on Pause waited for it."""
-    trainer = state.trainer()
+def slow_budget() -> int | None:
+    """How many of the slow charts this run may redraw: all that moved when paused; while playing,
+    one every SLOW_TICK seconds (redrawn together they kept the browser busy up to 0.4 s, and a
+    click on Pause waited for it)."""
+    if not state.is_playing():
+        return None
+    now, last = time.monotonic(), st.session_state.get("_slow_redrawn_at", 0.0)
+    if now - last < SLOW_TICK:
+        return 0
+    st.session_state["_slow_redrawn_at"] = now
+    return 1
+
+
+def slow_charts(trainer, most: int | None) -> None:
+    """What changes only at evaluations or drifts slowly; ``most`` as in ``state.cached_figures``
+    (the chart waiting longest goes first, so each comes round every few seconds)."""
     evals, diag = trainer.history["evals"], trainer.history["diagnostics"]
     eval_steps, names, diag_steps = evals.column("step"), trainer.dataset.class_names, diag.column("step")
     at_eval, at_diag = (id(trainer), evals.last("step")), (id(trainer), diag.last("step"))
@@ -149,7 +171,7 @@ def slow_view() -> None:
             lambda: figures.weight_histograms(trainer.model.params, trainer.initial_params),
         ),
     }
-    shown = state.cached_figures(wanted, most=1 if state.is_playing() else None)
+    shown = state.cached_figures(wanted, most=most)
     rows = [(["accuracy", "per_class_bars", "per_class_curves"], [2, 2, 3])]
     rows += [(["grad_norm", "update_ratio", "dead_units", "histograms"], [1, 1, 1, 1.6])]
     for row, widths in rows:
@@ -158,5 +180,6 @@ def slow_view() -> None:
                 column.plotly_chart(shown[name], key=name, **CHART)
 
 
+in_full_run = True  # a pace that moved during a full run waits for the next tick: a rerun here cut the page short
 live_view()
-slow_view()
+in_full_run = False
