@@ -47,3 +47,16 @@ def test_a_new_figure_is_built_even_when_the_budget_is_spent(session):
     state.cached_figures({"a": (0, builder(log, "a"))})
     state.cached_figures({"a": (1, builder(log, "a")), "new": (0, builder(log, "new"))}, most=1)
     assert log == ["a", "new"]  # the new one took the budget; "a" waits its turn
+
+
+def test_garbage_is_collected_at_most_every_gc_every_seconds(monkeypatch):
+    collections = []
+    monkeypatch.setattr(state.gc, "collect", lambda: collections.append(1))
+    clock = state._gc_clock()
+    clock["last"] = state.time.monotonic() - state.GC_EVERY - 1
+    state.collect_garbage_now_and_then()
+    state.collect_garbage_now_and_then()  # straight after: not again
+    assert len(collections) == 1
+    clock["last"] -= state.GC_EVERY
+    state.collect_garbage_now_and_then()
+    assert len(collections) == 2

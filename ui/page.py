@@ -36,6 +36,7 @@ def setup(title: str, icon: str = "🔢") -> None:
     """Page config, the session's state, the navigation and the settings sidebar."""
     st.set_page_config(page_title=f"{title} · Neural network digits", page_icon=icon, layout="wide")
     state.init()
+    state.collect_garbage_now_and_then()
     with st.sidebar:
         st.page_link(HOME[0], label=HOME[1], icon=HOME[2])
         for section, pages in SECTIONS.items():
