@@ -247,9 +247,10 @@ def _gc_clock() -> dict:
 def collect_garbage_now_and_then() -> None:
     """A full garbage collection at most every GC_EVERY seconds per process, from whichever
     session runs then. Streamlit's own after every run (``runner.postScriptGC``) is off: 50-100 ms
-    seven times a second per playing learner. Without any, Python's collector seldom reaches the
-    oldest generation with NumPy, pandas and Plotly loaded, and the cycles closed sessions leave
-    grew the server by 30-45 MB per round of 20 learners in the load benchmark."""
+    seven times a second per playing learner. With no full collection at all, Python's collector
+    seldom reaches the oldest generation with NumPy, pandas and Plotly loaded, and the server grew
+    30-45 MB per round of 20 learners in the load benchmark (with this: +73, then +22 MB; whether
+    the rest is garbage or the allocator keeping freed memory was not settled)."""
     clock, now = _gc_clock(), time.monotonic()
     if now - clock["last"] >= GC_EVERY:
         clock["last"] = now
