@@ -1,5 +1,3 @@
-import time
-
 import streamlit as st
 
 from nn_core.hints import training_hints
@@ -103,16 +101,16 @@ def live_view() -> None:
     steps, evals = trainer.history["steps"], trainer.history["evals"]
     # While playing, the curve moves on every LOSS_REDRAW seconds, not every tick: a third of the
     # browser's work while playing, and the clicks wait for less. Paused, it shows every step.
-    moved = int(time.monotonic() / LOSS_REDRAW) if state.is_playing() else (trainer.steps, len(evals))
     loss = state.cached_figures(
         {
             "loss": (
-                (id(trainer), moved),
+                (id(trainer), trainer.steps, len(evals)),
                 lambda: figures.loss_figure(
                     steps.column("step"), steps.column("loss"), evals.column("step"), evals.column("val_loss")
                 ),
             )
-        }
+        },
+        gap=LOSS_REDRAW if state.is_playing() else 0.0,
     )["loss"]
     left, right = st.columns([2, 3])
     left.plotly_chart(loss, key="loss", **CHART)
@@ -121,25 +119,13 @@ def live_view() -> None:
         st.markdown("**First-layer weights**, one tile per hidden unit: red pulls its output up, blue down")
         st.image(figures.diverging_rgb(grid, scale=1), width="stretch")
         st.page_link("pages/2_Weights_and_biases.py", label="Inspect each unit's weights", icon="🔍")
-    slow_charts(trainer, slow_budget())
+    slow_charts(trainer, playing=state.is_playing())
 
 
-def slow_budget() -> int | None:
-    """How many of the slow charts this run may redraw: all that moved when paused; while playing,
-    one every SLOW_TICK seconds (redrawn together they kept the browser busy up to 0.4 s, and a
-    click on Pause waited for it)."""
-    if not state.is_playing():
-        return None
-    now, last = time.monotonic(), st.session_state.get("_slow_redrawn_at", 0.0)
-    if now - last < SLOW_TICK:
-        return 0
-    st.session_state["_slow_redrawn_at"] = now
-    return 1
-
-
-def slow_charts(trainer, most: int | None) -> None:
-    """What changes only at evaluations or drifts slowly; ``most`` as in ``state.cached_figures``
-    (the chart waiting longest goes first, so each comes round every few seconds)."""
+def slow_charts(trainer, playing: bool) -> None:
+    """What changes only at evaluations or drifts slowly. While playing, one of these charts is
+    redrawn every SLOW_TICK seconds, the one waiting longest first, so each comes round every few
+    seconds: redrawn together they kept the browser busy up to 0.4 s, and a click on Pause waited."""
     evals, diag = trainer.history["evals"], trainer.history["diagnostics"]
     eval_steps, names, diag_steps = evals.column("step"), trainer.dataset.class_names, diag.column("step")
     at_eval, at_diag = (id(trainer), evals.last("step")), (id(trainer), diag.last("step"))
@@ -171,7 +157,7 @@ def slow_charts(trainer, most: int | None) -> None:
             lambda: figures.weight_histograms(trainer.model.params, trainer.initial_params),
         ),
     }
-    shown = state.cached_figures(wanted, most=most)
+    shown = state.cached_figures(wanted, most=1, gap=SLOW_TICK) if playing else state.cached_figures(wanted)
     rows = [(["accuracy", "per_class_bars", "per_class_curves"], [2, 2, 3])]
     rows += [(["grad_norm", "update_ratio", "dead_units", "histograms"], [1, 1, 1, 1.6])]
     for row, widths in rows:

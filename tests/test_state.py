@@ -60,3 +60,16 @@ def test_garbage_is_collected_at_most_every_gc_every_seconds(monkeypatch):
     clock["last"] -= state.GC_EVERY
     state.collect_garbage_now_and_then()
     assert len(collections) == 2
+
+
+def test_with_a_gap_nothing_on_screen_is_rebuilt_until_it_has_passed(session, monkeypatch):
+    now = [100.0]
+    monkeypatch.setattr(state.time, "monotonic", lambda: now[0])
+    log = []
+    state.cached_figures({"a": (0, builder(log, "a"))}, gap=0.6)
+    now[0] += 0.2
+    state.cached_figures({"a": (1, builder(log, "a"))}, gap=0.6)
+    assert log == ["a"]  # moved, but within the gap: re-sent as it was
+    now[0] += 0.5
+    state.cached_figures({"a": (2, builder(log, "a"))}, gap=0.6)
+    assert log == ["a", "a"]

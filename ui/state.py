@@ -313,10 +313,11 @@ def apply_fix(changes: dict) -> None:
     update_settings(**changes)
 
 
-def cached_figures(wanted: dict, most: int | None = None) -> dict:
+def cached_figures(wanted: dict, most: int | None = None, gap: float = 0.0) -> dict:
     """The figure for each ``name: (version, build)`` in ``wanted``, rebuilt only when its
     ``version`` moved. With ``most``, at most that many figures already on screen are rebuilt (those
-    waiting longest first); the others are re-sent as they were.
+    waiting longest first); with ``gap``, none of them within ``gap`` seconds of the last rebuild
+    among ``wanted``. The others are re-sent as they were.
 
     Building a Plotly figure costs the server 5-25 ms. Re-sending an unchanged one costs the browser
     almost nothing, while redrawing one keeps it busy 40-70 ms, and a click waits for that:
@@ -325,6 +326,9 @@ def cached_figures(wanted: dict, most: int | None = None) -> dict:
     stale = [name for name, (version, _) in wanted.items() if name not in cache or cache[name][0] != version]
     rebuild = [name for name in stale if name not in cache]  # nothing to re-send: always built
     waiting = sorted((name for name in stale if name in cache), key=lambda name: cache[name][2])
+    last = max((cache[name][2] for name in wanted if name in cache), default=-math.inf)
+    if time.monotonic() - last < gap:
+        waiting = []
     rebuild += waiting if most is None else waiting[: max(0, most - len(rebuild))]
     for name in rebuild:
         version, build = wanted[name]
