@@ -122,3 +122,55 @@ def make_dataset(
         description=description,
         pixel_max=float(max_value),
     )
+
+
+# -- summaries of the data, for the lessons ------------------------------------------------
+
+
+def class_counts(y: Array, classes: int) -> Array:
+    """Samples per class, shape (classes,)."""
+    return np.bincount(np.asarray(y), minlength=classes)
+
+
+def class_means(X: Array, y: Array, classes: int) -> Array:
+    """The average image of each class, shape (classes, features); zeros for an absent class."""
+    sums = np.zeros((classes, X.shape[1]), dtype=np.float64)
+    np.add.at(sums, y, X)
+    counts = np.bincount(y, minlength=classes)[:, None]
+    return (sums / np.maximum(counts, 1)).astype(np.float32)
+
+
+def samples_per_class(y: Array, classes: int, per_class: int) -> Array:
+    """Row indices of the first ``per_class`` samples of each class, shape (classes, per_class);
+    -1 where a class has fewer."""
+    grid = np.full((classes, per_class), -1, dtype=np.int64)
+    for label in range(classes):
+        rows = np.flatnonzero(y == label)[:per_class]
+        grid[label, : len(rows)] = rows
+    return grid
+
+
+def sample_images_per_class(X: Array, y: Array, classes: int, per_class: int) -> Array:
+    """The first ``per_class`` images of each class, class after class, shape
+    (classes * per_class, features); all NaN where a class has fewer."""
+    rows = samples_per_class(y, classes, per_class).reshape(-1)
+    return np.where(rows[:, None] >= 0, X[np.maximum(rows, 0)], np.nan)
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One image as the file stored it: whole numbers from 0 to ``pixel_max``."""
+
+    values: Array  # (features,) int
+    brightest: int  # the pixel with the most ink
+    edge: int  # the pixel nearest half ink (on a stroke's edge)
+
+
+def raw_row(x: Array, pixel_max: float) -> RawRow:
+    values = np.rint(np.asarray(x) * pixel_max).astype(int)
+    return RawRow(values, int(np.argmax(values)), int(np.argmin(np.abs(values - pixel_max / 2))))
+
+
+def blank_share(X: Array) -> float:
+    """The share of pixels that are exactly 0 (paper)."""
+    return float((np.asarray(X) == 0).mean())

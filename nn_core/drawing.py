@@ -22,6 +22,26 @@ class EmptyDrawingError(ValueError):
     """Nothing (or almost nothing) is drawn."""
 
 
+class PictureError(ValueError):
+    """A file that is not a picture this module can read."""
+
+
+MAX_PICTURE_SIDE = 1000  # a huge photo is shrunk first: nothing needs more pixels
+
+
+def read_picture(source) -> Array:
+    """An uploaded picture (a path or a file-like object of PNG or JPEG bytes) as RGBA pixels,
+    (H, W, 4) uint8, its longer side at most MAX_PICTURE_SIDE; raises PictureError."""
+    from PIL import UnidentifiedImageError
+
+    try:
+        with Image.open(source) as picture:
+            picture.thumbnail((MAX_PICTURE_SIDE, MAX_PICTURE_SIDE))
+            return np.asarray(picture.convert("RGBA"))
+    except (UnidentifiedImageError, OSError, ValueError) as error:
+        raise PictureError(f"that file is not a picture this page can read ({error})") from None
+
+
 @dataclass(frozen=True)
 class Prepared:
     """Each preprocessing step's image, for showing; ``pixels`` is what the network gets."""

@@ -68,6 +68,27 @@ def row_normalised(confusion: Array) -> Array:
     return np.divide(confusion, totals, out=np.zeros(confusion.shape), where=totals > 0)
 
 
+def worst_confusion(confusion: Array) -> tuple[int, int]:
+    """(true, answered) of the largest off-diagonal count: the network's most common mistake."""
+    off = np.array(confusion, copy=True)
+    np.fill_diagonal(off, 0)
+    true, answered = np.unravel_index(int(off.argmax()), off.shape)
+    return int(true), int(answered)
+
+
+def never_answered(result: Evaluation) -> Array:
+    """The classes the network never answered on this split (their precision is 0/0)."""
+    return np.flatnonzero(np.isnan(result.precision))
+
+
+def class_counts(result: Evaluation) -> Array:
+    return np.bincount(result.y, minlength=len(result.precision))
+
+
+def mistake_count(result: Evaluation) -> int:
+    return int((~result.correct).sum())
+
+
 def cell_members(result: Evaluation, true: int, predicted: int) -> Array:
     """Rows whose label is ``true`` and answer ``predicted``, most confident first."""
     rows = np.flatnonzero((result.y == true) & (result.predicted == predicted))
@@ -158,7 +179,9 @@ def layer_outputs(model: MLP, X: Array, layer: int) -> Array:
     return model.forward(X)[f"A{layer}"]
 
 
-def abstention_curve(result: Evaluation, thresholds: Array) -> tuple[Array, Array]:
-    """Coverage and accuracy of what is answered, for each threshold: arrays shaped like ``thresholds``."""
+def abstention_curve(result: Evaluation, points: int = 100) -> tuple[Array, Array, Array]:
+    """``(thresholds, coverage, accuracy)``: ``points`` thresholds from 0 to 0.99, and for each the
+    share answered and the accuracy of what is answered."""
+    thresholds = np.linspace(0, 0.99, points)
     outcomes = [abstain_below(result, t) for t in thresholds]
-    return np.array([o.coverage for o in outcomes]), np.array([o.accuracy for o in outcomes])
+    return thresholds, np.array([o.coverage for o in outcomes]), np.array([o.accuracy for o in outcomes])

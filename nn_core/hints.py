@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .diagnostics import dead_description
 from .train import Trainer
 
 WINDOW = 50
@@ -58,16 +59,16 @@ def _lr_too_low(losses: np.ndarray, lr: float) -> Hint | None:
     )
 
 
-def _dead_units(dead: np.ndarray, lr: float, activation: str) -> Hint | None:
-    if dead.size == 0 or activation not in ("relu", "sigmoid", "tanh"):
+def _dead_units(dead: np.ndarray, lr: float, activation: str, slope: float) -> Hint | None:
+    called, because = dead_description(activation, slope)
+    if dead.size == 0 or not called:
         return None
     worst = int(np.argmax(dead))
     if dead[worst] < DEAD_LIMIT:
         return None
-    what = "output 0 for every validation digit" if activation == "relu" else "are saturated for every validation digit"
     return Hint(
-        f"{dead[worst]:.0%} of hidden layer {worst + 1}'s units are dead",
-        f"They {what}, so no gradient flows through them and they stop learning. "
+        f"{dead[worst]:.0%} of hidden layer {worst + 1}'s units are {called}",
+        f"They {because}, so no gradient flows through them and they stop learning. "
         "A high learning rate often kills them; leaky ReLU (a new network) keeps a small slope so they can recover.",
         f"Lower the learning rate to {lr / 3:.3g}",
         {"lr": lr / 3},
@@ -99,7 +100,12 @@ def training_hints(trainer: Trainer) -> list[Hint]:
     hints = [
         _lr_rising(losses, trainer.lr),
         _lr_too_low(losses, trainer.lr),
-        _dead_units(np.asarray(evals.last("dead_fraction", np.empty(0))), trainer.lr, trainer.model.activation),
+        _dead_units(
+            np.asarray(evals.last("dead_fraction", np.empty(0))),
+            trainer.lr,
+            trainer.model.activation,
+            trainer.model.leaky_slope,
+        ),
         _overfitting(evals.column("train_accuracy"), evals.column("val_accuracy"), trainer.l2),
     ]
     return [h for h in hints if h is not None]

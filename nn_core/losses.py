@@ -5,6 +5,9 @@ Every loss is a mean over the ``m`` rows of the batch, so every gradient carries
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 
 from .activations import softmax, softmax_backward
@@ -55,17 +58,55 @@ def mse_dZ(A: Array, y: Array) -> Array:
     return softmax_backward(A, dA.astype(A.dtype, copy=False))
 
 
-LOSSES = {
-    "cross_entropy": (lambda Z, A, y: cross_entropy(Z, y), lambda Z, A, y: cross_entropy_dZ(A, y)),
-    "mse": (lambda Z, A, y: mse(A, y), lambda Z, A, y: mse_dZ(A, y)),
+@dataclass(frozen=True)
+class Loss:
+    """One loss on the output layer: ``value(Z, A, y) -> float`` and ``dZ(Z, A, y) -> array``
+    (the gradient with respect to the logits), with its label and formula."""
+
+    name: str
+    label: str
+    value: Callable[[Array, Array, Array], float]
+    dZ: Callable[[Array, Array, Array], Array]
+    latex: str
+
+
+LOSSES: dict[str, Loss] = {
+    entry.name: entry
+    for entry in (
+        Loss(
+            "cross_entropy",
+            "cross-entropy",
+            lambda Z, A, y: cross_entropy(Z, y),
+            lambda Z, A, y: cross_entropy_dZ(A, y),
+            r"L = -\frac{1}{m}\sum_i \log A_{i, y_i}",
+        ),
+        Loss(
+            "mse",
+            "squared error (the notebook's)",
+            lambda Z, A, y: mse(A, y),
+            lambda Z, A, y: mse_dZ(A, y),
+            r"L = \frac{1}{m}\sum_i \sum_k (A_{ik} - Y_{ik})^2",
+        ),
+    )
 }
+DEFAULT_LOSS = "cross_entropy"
 
 
-def get_loss(name: str):
-    """Return ``(loss(Z, A, y) -> float, dZ(Z, A, y) -> array)`` for ``name``."""
+def get_loss(name: str) -> Loss:
+    """The registry entry called ``name``."""
     if name not in LOSSES:
         raise ValueError(f"unknown loss {name!r}: choose one of {', '.join(LOSSES)}")
     return LOSSES[name]
 
 
-__all__ = ["softmax", "log_softmax", "one_hot", "cross_entropy", "cross_entropy_dZ", "mse", "mse_dZ", "get_loss"]
+__all__ = [
+    "softmax",
+    "log_softmax",
+    "one_hot",
+    "cross_entropy",
+    "cross_entropy_dZ",
+    "mse",
+    "mse_dZ",
+    "get_loss",
+    "LOSSES",
+]

@@ -17,43 +17,98 @@ Backward, for each layer from the last to the first:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 
-from .activations import get_activation, softmax_and_log_norm
+from .activations import DEFAULT_ACTIVATION, DEFAULT_LEAKY_SLOPE, get_activation, softmax_and_log_norm
 from .losses import get_loss
 
 Array = np.ndarray
 
-INITS = ("he", "xavier", "uniform", "seed")
+
+@dataclass(frozen=True)
+class Init:
+    """One way to draw a network's starting weights: ``draw(rng, fan_in, fan_out)`` returns
+    ``(W, b)`` of shapes (fan_out, fan_in) and (fan_out,), in float64."""
+
+    name: str
+    label: str  # the sidebar's: "He (for ReLU)"
+    short: str  # a legend's: "He"
+    draw: Callable[[np.random.Generator, int, int], tuple[Array, Array]]
+
+
+def _normal_scaled(variance: Callable[[int, int], float]):
+    def draw(rng: np.random.Generator, fan_in: int, fan_out: int) -> tuple[Array, Array]:
+        return rng.standard_normal((fan_out, fan_in)) * np.sqrt(variance(fan_in, fan_out)), np.zeros(fan_out)
+
+    return draw
+
+
+def _uniform(rng: np.random.Generator, fan_in: int, fan_out: int) -> tuple[Array, Array]:
+    return rng.random((fan_out, fan_in)) - 0.5, rng.random(fan_out) - 0.5
+
+
+def _randn(rng: np.random.Generator, fan_in: int, fan_out: int) -> tuple[Array, Array]:
+    return rng.standard_normal((fan_out, fan_in)), rng.standard_normal(fan_out)
+
+
+INITS: dict[str, Init] = {
+    i.name: i
+    for i in (
+        Init("he", "He (for ReLU)", "He", _normal_scaled(lambda fan_in, fan_out: 2 / fan_in)),
+        Init(
+            "xavier",
+            "Xavier (for sigmoid, tanh)",
+            "Xavier",
+            _normal_scaled(lambda fan_in, fan_out: 2 / (fan_in + fan_out)),
+        ),
+        Init("uniform", "uniform ±0.5 (the notebook's text)", "uniform ±0.5", _uniform),
+        Init("randn", "standard normal (the notebook's code)", "randn", _randn),
+    )
+}
+DEFAULT_INIT = "he"
+INIT_ALIASES = {"seed": "randn"}  # model files saved before the rename call randn "seed"
+
+MAX_HIDDEN_LAYERS = 5
+MAX_UNITS = 2048
 
 
 class ArchitectureError(ValueError):
     """Layer sizes or settings that cannot make a network."""
 
 
-def init_params(layer_sizes, init="he", scale=1.0, seed=0, dtype=np.float32) -> dict[str, Array]:
+def parse_hidden(text: str) -> tuple[int, ...]:
+    """Hidden layer sizes from "128" or "256, 64" (at most MAX_HIDDEN_LAYERS layers of
+    MAX_UNITS units); raises ArchitectureError with a reason."""
+    parts = [p.strip() for p in str(text).replace(";", ",").split(",") if p.strip()]
+    if not parts:
+        raise ArchitectureError("give at least one hidden layer, e.g. 128 or 256, 64")
+    try:
+        sizes = tuple(int(p) for p in parts)
+    except ValueError:
+        raise ArchitectureError(f"hidden layers are whole numbers separated by commas, not {text!r}") from None
+    if any(s < 1 or s > MAX_UNITS for s in sizes) or len(sizes) > MAX_HIDDEN_LAYERS:
+        raise ArchitectureError(f"use 1 to {MAX_HIDDEN_LAYERS} hidden layers of 1 to {MAX_UNITS:,} units each")
+    return sizes
+
+
+def init_params(layer_sizes, init=DEFAULT_INIT, scale=1.0, seed=0, dtype=np.float32) -> dict[str, Array]:
     """Return ``{"W1": (n1, n0), "b1": (n1,), ...}`` drawn with the named scheme, times ``scale``.
 
-    - ``"seed"``: standard normal weights and biases, what the notebook's ``np.random.randn`` does;
+    - ``"randn"``: standard normal weights and biases, what the notebook's ``np.random.randn`` does;
     - ``"uniform"``: uniform in [-0.5, 0.5] for weights and biases, what the notebook says it does;
     - ``"he"``: normal with variance 2 / fan_in, biases 0 (made for ReLU);
     - ``"xavier"``: normal with variance 2 / (fan_in + fan_out), biases 0 (made for tanh, sigmoid).
     """
+    init = INIT_ALIASES.get(init, init)
     if init not in INITS:
         raise ArchitectureError(f"unknown initialisation {init!r}: choose one of {', '.join(INITS)}")
     rng = np.random.default_rng(seed)
     params = {}
     for l, (fan_in, fan_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:]), start=1):
-        if init == "seed":
-            W = rng.standard_normal((fan_out, fan_in))
-            b = rng.standard_normal(fan_out)
-        elif init == "uniform":
-            W = rng.random((fan_out, fan_in)) - 0.5
-            b = rng.random(fan_out) - 0.5
-        else:
-            variance = 2 / fan_in if init == "he" else 2 / (fan_in + fan_out)
-            W = rng.standard_normal((fan_out, fan_in)) * np.sqrt(variance)
-            b = np.zeros(fan_out)
+        W, b = INITS[init].draw(rng, fan_in, fan_out)
         params[f"W{l}"] = (W * scale).astype(dtype)
         params[f"b{l}"] = (b * scale).astype(dtype)
     return params
@@ -65,12 +120,12 @@ class MLP:
     def __init__(
         self,
         layer_sizes,
-        activation: str = "relu",
-        init: str = "he",
+        activation: str = DEFAULT_ACTIVATION,
+        init: str = DEFAULT_INIT,
         seed: int = 0,
         dtype=np.float32,
         init_scale: float = 1.0,
-        leaky_slope: float = 0.01,
+        leaky_slope: float = DEFAULT_LEAKY_SLOPE,
     ):
         layer_sizes = [int(n) for n in layer_sizes]
         if len(layer_sizes) < 2 or min(layer_sizes) < 1:
@@ -83,11 +138,11 @@ class MLP:
         self.activation = activation
         self.leaky_slope = float(leaky_slope)
         self.g, self.g_prime = get_activation(activation, slope=self.leaky_slope)
-        self.init = init
+        self.init = INIT_ALIASES.get(init, init)
         self.init_scale = float(init_scale)
         self.seed = int(seed)
         self.dtype = np.dtype(dtype)
-        self.params = init_params(layer_sizes, init, self.init_scale, self.seed, self.dtype)
+        self.params = init_params(layer_sizes, self.init, self.init_scale, self.seed, self.dtype)
         self.metadata: dict = {}
 
     @property
@@ -168,8 +223,7 @@ class MLP:
             Z = cache[f"Z{L}"]
             value = float(cache["log_norm"].sum(dtype=np.float64) - Z[np.arange(len(y)), y].sum(dtype=np.float64))
             return value / len(y) + self.l2_penalty(l2)
-        loss_fn, _ = get_loss(loss)
-        return loss_fn(cache[f"Z{L}"], cache[f"A{L}"], y) + self.l2_penalty(l2)
+        return get_loss(loss).value(cache[f"Z{L}"], cache[f"A{L}"], y) + self.l2_penalty(l2)
 
     def backward(
         self,
@@ -189,7 +243,7 @@ class MLP:
         ``out`` may hold arrays ``dWl`` to write the weight gradients into: the trainer
         reuses them every step, which saves the page faults of a fresh 400 kB array each time.
         """
-        _, dZ_fn = get_loss(loss)
+        dZ_fn = get_loss(loss).dZ
         L = self.n_layers
         y = np.asarray(y)
         grads = {}

@@ -6,7 +6,7 @@ The chain rule, one factor at a time, as the Backpropagation page writes it out:
     dE/db = dE/dA · dA/dZ · dZ/db = 2(A - Y) · g'(Z) · 1
     dE/dx = dE/dA · dA/dZ · dZ/dx = 2(A - Y) · g'(Z) · w
 
-``seed_boxed_gradients`` is what the notebook boxed instead (``w`` where ``x`` belongs, ``1``
+``notebook_boxed_gradients`` is what the notebook boxed instead (``w`` where ``x`` belongs, ``1``
 where ``w`` belongs), kept so the page can show both beside a finite-difference estimate.
 Everything is float64: these are teaching numbers, not training ones.
 """
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import get_activation
+from .gradcheck import numeric_gradient
 
 Array = np.ndarray
 
@@ -66,29 +67,21 @@ def neuron_error(x, w, b: float, y: float, activation: str = "sigmoid") -> float
 
 
 def numeric_neuron_gradients(x, w, b: float, y: float, activation: str = "sigmoid", eps: float = 1e-6) -> dict:
-    """Central-difference estimates ``{"dE_dw", "dE_db", "dE_dx"}``, shaped like ``neuron``'s."""
-    x, w = _vector(x), _vector(w)
+    """Central-difference estimates ``{"dE_dw", "dE_db", "dE_dx"}``, shaped like ``neuron``'s
+    (``gradcheck.numeric_gradient``: the same loop that checks the whole network)."""
+    x, w, bias = _vector(x).copy(), _vector(w).copy(), np.array([float(b)])
 
-    def nudged(vector: Array, i: int, step: float) -> Array:
-        out = vector.copy()
-        out[i] += step
-        return out
-
-    def central(error_at) -> float:
-        return (error_at(eps) - error_at(-eps)) / (2 * eps)
+    def error() -> float:
+        return neuron_error(x, w, float(bias[0]), y, activation)
 
     return {
-        "dE_dw": np.array(
-            [central(lambda h, i=i: neuron_error(x, nudged(w, i, h), b, y, activation)) for i in range(len(w))]
-        ),
-        "dE_db": central(lambda h: neuron_error(x, w, b + h, y, activation)),
-        "dE_dx": np.array(
-            [central(lambda h, i=i: neuron_error(nudged(x, i, h), w, b, y, activation)) for i in range(len(x))]
-        ),
+        "dE_dw": numeric_gradient(error, w, np.arange(len(w)), eps),
+        "dE_db": float(numeric_gradient(error, bias, np.arange(1), eps)[0]),
+        "dE_dx": numeric_gradient(error, x, np.arange(len(x)), eps),
     }
 
 
-def seed_boxed_gradients(p: NeuronPass) -> dict:
+def notebook_boxed_gradients(p: NeuronPass) -> dict:
     """The notebook's boxed formulas: ``dE/dw = 2(A-Y) g'(Z) · w`` and ``dE/dx = 2(A-Y) g'(Z) · 1``
     (``dE/db`` is right)."""
     return {"dE_dw": p.dE_dZ * p.w, "dE_db": p.dE_dZ, "dE_dx": np.full_like(p.x, p.dE_dZ)}

@@ -27,11 +27,14 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
+from .activations import ACTIVATIONS, DEFAULT_ACTIVATION
 from .data import Dataset, load_dataset
+from .diagnostics import dead_unit_fraction
 from .history import Trace
+from .losses import DEFAULT_LOSS
 from .metrics import accuracy, confusion_matrix, per_class_accuracy, precision_recall
-from .network import MLP
-from .optim import make_optimizer
+from .network import DEFAULT_INIT, INITS, MLP, ArchitectureError, parse_hidden
+from .optim import DEFAULT_OPTIMIZER, OPTIMIZERS, make_optimizer
 
 Array = np.ndarray
 
@@ -48,18 +51,6 @@ class Divergence:
     loss: float
     reference_loss: float
     message: str
-
-
-def dead_unit_fraction(Z: Array, g_prime) -> float:
-    """Fraction of units (columns of Z) whose activation passes no gradient for any row.
-
-    A unit counts as dead when ``g'(Z)`` is below 1e-3 of its largest value on every row:
-    exactly zero for a ReLU unit that is negative on every input, and a saturated unit for
-    sigmoid or tanh.
-    """
-    slope = g_prime(Z)
-    peak = max(float(slope.max(initial=0.0)), 1e-12)
-    return float((slope < 1e-3 * peak).all(axis=0).mean())
 
 
 @functools.cache
@@ -83,11 +74,11 @@ class Trainer:
         dataset: Dataset,
         lr: float = 0.1,
         batch_size: int = 64,
-        optimizer: str = "sgd",
+        optimizer: str = DEFAULT_OPTIMIZER,
         momentum: float = 0.0,
         l2: float = 0.0,
         seed: int = 0,
-        loss: str = "cross_entropy",
+        loss: str = DEFAULT_LOSS,
         eval_every: int | None = 50,
         diag_every: int = 10,
         blas_threads: int | None = None,
@@ -127,6 +118,9 @@ class Trainer:
         self._order = self._rng.permutation(len(dataset.y_train))
         self._position = 0
         self.steps = 0
+        # Counts every change of the parameters (an update, a restore after a blow-up): what a view
+        # of the weights depends on. ``steps`` alone misses a restore, which changes no step count.
+        self.revision = 0
         self.samples_seen = 0
         self.epochs_done = 0
         self.last_loss = float("nan")
@@ -234,6 +228,7 @@ class Trainer:
     def _restore_previous(self) -> None:
         self.model.params, self._spare = self._previous, self.model.params
         self.optimizer.reset()
+        self.revision += 1
 
     def step(self, n: int = 1) -> dict:
         """Run ``n`` mini-batch updates (fewer if training diverges); return ``metrics()``."""
@@ -261,6 +256,7 @@ class Trainer:
                 self.optimizer.update(params, grads, self.lr, out=updated)
                 self.model.params, self._previous, self._spare = updated, params, params
                 self.steps += 1
+                self.revision += 1
                 self.samples_seen += len(rows)
                 self.last_loss = loss
                 self.history["steps"].append(step=self.steps, loss=loss, lr=self.lr)
@@ -283,10 +279,9 @@ class Trainer:
             self.record_evaluation()
         return self.metrics()
 
-    def recover(self, lr_divisor: float = 10.0) -> None:
-        """After a divergence: divide the learning rate and allow training again."""
-        if self.diverged is not None:
-            self.lr = self.diverged.lr / lr_divisor
+    def recover(self) -> None:
+        """After a divergence (the weights are already restored): allow training again. The
+        learning rate is the caller's to lower first; ``diverged.lr`` is the one that blew up."""
         self.diverged = None
         self.reference_loss = None
 
@@ -327,7 +322,10 @@ class Trainer:
         train_loss, train_pred, _ = self._loss_and_predictions(self.dataset.X_train[rows], self.dataset.y_train[rows])
         X_val, y_val = self.dataset.split("val")
         val_loss, val_pred, cache = self._loss_and_predictions(X_val, y_val)
-        dead = [dead_unit_fraction(cache[f"Z{l}"], self.model.g_prime) for l in range(1, self.model.n_layers)]
+        model = self.model
+        dead = [
+            dead_unit_fraction(cache[f"Z{l}"], model.activation, model.leaky_slope) for l in range(1, model.n_layers)
+        ]
         row = {
             "step": self.steps,
             "epoch": self.epochs_elapsed,
@@ -360,14 +358,11 @@ class Trainer:
 # -- command line ----------------------------------------------------------------------------
 
 
-def _parse_hidden(text: str) -> list[int]:
+def _hidden_argument(text: str) -> tuple[int, ...]:
     try:
-        sizes = [int(part) for part in text.replace(" ", "").split(",") if part]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"hidden sizes are whole numbers separated by commas, not {text!r}") from None
-    if any(s < 1 for s in sizes):
-        raise argparse.ArgumentTypeError("every hidden layer needs at least 1 unit")
-    return sizes
+        return parse_hidden(text)
+    except ArchitectureError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def main(argv=None) -> int:
@@ -378,15 +373,17 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--data", help="a Kaggle train.csv (or .csv.gz) or a folder of MNIST IDX files; overrides --dataset"
     )
-    parser.add_argument("--hidden", type=_parse_hidden, default=[128], help="hidden layer sizes, e.g. 128 or 256,64")
+    parser.add_argument(
+        "--hidden", type=_hidden_argument, default=(128,), help="hidden layer sizes, e.g. 128 or 256,64"
+    )
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--lr", type=float, default=0.1)
     parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--optimizer", default="sgd", choices=["sgd", "momentum", "adam"])
+    parser.add_argument("--optimizer", default=DEFAULT_OPTIMIZER, choices=list(OPTIMIZERS))
     parser.add_argument("--momentum", type=float, default=0.0)
     parser.add_argument("--l2", type=float, default=0.0)
-    parser.add_argument("--activation", default="relu")
-    parser.add_argument("--init", default="he")
+    parser.add_argument("--activation", default=DEFAULT_ACTIVATION, choices=list(ACTIVATIONS))
+    parser.add_argument("--init", default=DEFAULT_INIT, choices=list(INITS))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--save", help="write the trained model to this .npz file")
     args = parser.parse_args(argv)

@@ -9,6 +9,7 @@ from nn_core.activations import (
     softmax,
     softmax_backward,
     softmax_jacobian,
+    softmax_steps,
 )
 
 
@@ -62,3 +63,19 @@ def test_unknown_activation_names_the_choices():
     with pytest.raises(UnknownActivationError, match="relu"):
         get_activation("swish")
     assert issubclass(UnknownActivationError, ValueError)
+
+
+@pytest.mark.parametrize("temperature", [0.1, 1.0, 5.0])
+def test_softmax_steps_end_at_softmax_of_the_scaled_logits(temperature):
+    z = np.array([2.0, -1.0, 0.5, 300.0])
+    steps = softmax_steps(z, temperature)
+    assert steps.shifted.max() == 0 and steps.exps.max() == 1.0
+    assert np.allclose(steps.probs, softmax(z[None] / temperature)[0])
+    assert steps.probs.sum() == pytest.approx(1.0)
+
+
+def test_a_higher_temperature_flattens_the_probabilities():
+    z = np.array([2.0, 1.0, 0.0])
+    assert softmax_steps(z, 5.0).probs.max() < softmax_steps(z, 1.0).probs.max()
+    with pytest.raises(ValueError):
+        softmax_steps(z, 0.0)

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from nn_core import dataset as summaries
 from nn_core import load_dataset
 from nn_core.data import DataFormatError, stratified_split
 
@@ -159,3 +160,30 @@ def test_a_submission_needs_a_network_for_28x28_pixels():
 
     with pytest.raises(DataFormatError, match="this network takes 64"):
         submission(MLP([64, 8, 10]), np.zeros((3, 784), np.float32))
+
+
+def test_class_means_are_each_class_average(mnist):
+    means = summaries.class_means(mnist.X_train, mnist.y_train, 10)
+    assert means.shape == (10, 784)
+    assert np.allclose(means[7], mnist.X_train[mnist.y_train == 7].mean(axis=0), atol=1e-6)
+
+
+def test_samples_per_class_picks_rows_of_that_class_and_marks_missing_ones():
+    y = np.array([0, 1, 0, 2, 0, 1])
+    grid = summaries.samples_per_class(y, 4, 2)
+    assert grid.tolist() == [[0, 2], [1, 5], [3, -1], [-1, -1]]
+
+
+def test_sample_images_per_class_are_class_after_class_with_nan_for_missing():
+    X = np.arange(12, dtype=np.float32).reshape(6, 2)
+    y = np.array([0, 1, 0, 2, 0, 1])
+    images = summaries.sample_images_per_class(X, y, 4, 2)
+    assert images.shape == (8, 2)
+    assert images[:2].tolist() == [[0, 1], [4, 5]] and images[2].tolist() == [2, 3]
+    assert np.isnan(images[5]).all() and np.isnan(images[6:]).all()
+
+
+def test_a_raw_row_finds_the_brightest_pixel_and_one_on_an_edge():
+    row = summaries.raw_row(np.array([0.0, 1.0, 0.5, 0.2]), 255)
+    assert row.values.tolist() == [0, 255, 128, 51] and row.brightest == 1 and row.edge == 2
+    assert summaries.blank_share(np.array([[0.0, 1.0], [0.0, 0.0]])) == 0.75

@@ -56,8 +56,16 @@ def test_abstaining_trades_coverage_for_accuracy(result):
     assert sure.answered == int((result.confidence >= 0.9).sum())
     nothing = evaluation.abstain_below(result, 1.01)
     assert nothing.coverage == 0 and np.isnan(nothing.accuracy)
-    coverage, acc = evaluation.abstention_curve(result, np.array([0.0, 0.9]))
-    assert coverage.tolist() == [1.0, sure.coverage] and acc[1] == sure.accuracy
+    thresholds, coverage, acc = evaluation.abstention_curve(result, points=100)
+    at = int(np.flatnonzero(np.isclose(thresholds, 0.9))[0])
+    assert thresholds[0] == 0.0 and coverage[0] == 1.0
+    assert coverage[at] == sure.coverage and acc[at] == sure.accuracy
+
+
+def test_the_worst_confusion_is_the_largest_mistake_and_never_the_diagonal():
+    confusion = np.array([[50, 2, 0], [7, 40, 1], [0, 3, 90]])
+    assert evaluation.worst_confusion(confusion) == (1, 0)
+    assert evaluation.worst_confusion(np.diag([5, 5])) == (0, 0)  # no mistake: the first cell
 
 
 def test_reliability_bins_count_every_answer_and_average_within_bins(result):

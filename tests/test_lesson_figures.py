@@ -8,7 +8,7 @@ import pytest
 
 from nn_core import MLP, probe
 from nn_core.activations import get_activation
-from nn_core.seed import SeedBugs, gradient_descent
+from nn_core.notebook import NotebookBugs, gradient_descent
 from ui import backprop_figures as bf
 from ui import lesson_figures as lf
 
@@ -118,7 +118,7 @@ def test_backprop_figures():
 def test_seed_runs_figure_names_each_run_with_its_final_accuracy():
     rng = np.random.default_rng(0)
     X, Y = rng.random((784, 30)), rng.integers(0, 10, 30)
-    run = gradient_descent(X, Y, iterations=3, bugs=SeedBugs.fixed(), record_every=1)
+    run = gradient_descent(X, Y, iterations=3, bugs=NotebookBugs.fixed(), record_every=1)
     data = {"iterations": run.iterations, "accuracy": run.accuracy}
     fig = bf.seed_runs_figure({"as written": data, "all fixed": data})
     assert isinstance(fig, go.Figure) and fig.data[1].name.startswith("all fixed: ")

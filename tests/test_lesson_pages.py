@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from nn_core import neuron, probe
-from nn_core.seed import BUG_NAMES
+from nn_core.notebook import BUG_NAMES
 from tests.apptest import all_text, array, button, chart, new_app, on_page, trainer
 
 LESSONS = [

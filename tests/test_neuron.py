@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from nn_core.activations import ACTIVATIONS
-from nn_core.neuron import gradient_step, neuron, neuron_error, numeric_neuron_gradients, seed_boxed_gradients
+from nn_core.neuron import gradient_step, neuron, neuron_error, notebook_boxed_gradients, numeric_neuron_gradients
 
 
 @pytest.mark.parametrize("activation", list(ACTIVATIONS))
@@ -28,12 +28,12 @@ def test_each_chain_rule_factor_has_its_formula():
 
 def test_the_notebooks_boxed_formulas_are_wrong_for_w_and_x_and_right_for_b():
     p = neuron(1.5, 0.8, -0.5, 1.0, "sigmoid")
-    boxed = seed_boxed_gradients(p)
+    boxed = notebook_boxed_gradients(p)
     assert boxed["dE_db"] == pytest.approx(p.dE_db)
     assert boxed["dE_dw"][0] != pytest.approx(p.dE_dw[0])
     assert boxed["dE_dx"][0] != pytest.approx(p.dE_dx[0])
     same = neuron(0.7, 0.7, 0.1, 1.0, "sigmoid")  # w = X: the box for dE/dw is right by accident
-    assert seed_boxed_gradients(same)["dE_dw"][0] == pytest.approx(same.dE_dw[0])
+    assert notebook_boxed_gradients(same)["dE_dw"][0] == pytest.approx(same.dE_dw[0])
 
 
 def test_a_small_gradient_step_lowers_the_error():

@@ -1,18 +1,18 @@
 import numpy as np
 import pytest
 
-from nn_core.seed import BUG_NAMES, SeedBugs, gradient_descent, one_hot, run_on_dataset, softmax
+from nn_core.notebook import BUG_NAMES, NotebookBugs, gradient_descent, one_hot, run_on_dataset, softmax
 
 
 def test_the_notebook_as_written_stays_at_chance(mnist):
-    run = run_on_dataset(mnist, SeedBugs(), iterations=200)
+    run = run_on_dataset(mnist, NotebookBugs(), iterations=200)
     assert run.final_accuracy < 0.15
     assert run.b1_shape == (10, len(mnist.y_train))  # b1 grew into one bias per sample
     assert run.softmax_column_sum[-1] == pytest.approx(1 / len(mnist.y_train))
 
 
 def test_the_corrected_algorithm_learns_like_the_notebook_reports(mnist):
-    run = run_on_dataset(mnist, SeedBugs.fixed(), iterations=501, init="uniform")
+    run = run_on_dataset(mnist, NotebookBugs.fixed(), iterations=501, init="uniform")
     assert run.final_accuracy >= 0.85  # measured: 0.872 on the bundled training split
     assert run.b1_shape == (10, 1)
     assert run.softmax_column_sum[-1] == pytest.approx(1.0)
@@ -20,16 +20,16 @@ def test_the_corrected_algorithm_learns_like_the_notebook_reports(mnist):
 
 
 def test_the_whole_matrix_softmax_alone_is_enough_to_break_training(mnist):
-    only_softmax = SeedBugs(**{name: name == "softmax_whole_matrix" for name in BUG_NAMES})
-    all_but_softmax = SeedBugs(**{name: name != "softmax_whole_matrix" for name in BUG_NAMES})
+    only_softmax = NotebookBugs(**{name: name == "softmax_whole_matrix" for name in BUG_NAMES})
+    all_but_softmax = NotebookBugs(**{name: name != "softmax_whole_matrix" for name in BUG_NAMES})
     assert run_on_dataset(mnist, only_softmax, iterations=150, init="uniform").final_accuracy < 0.15
     assert run_on_dataset(mnist, all_but_softmax, iterations=150, init="uniform").final_accuracy > 0.6
 
 
 def test_softmax_as_written_normalises_over_the_whole_matrix():
     Z = np.random.default_rng(0).normal(size=(10, 4))
-    np.testing.assert_allclose(softmax(Z, SeedBugs()).sum(), 1.0)
-    np.testing.assert_allclose(softmax(Z, SeedBugs.fixed()).sum(axis=0), 1.0)
+    np.testing.assert_allclose(softmax(Z, NotebookBugs()).sum(), 1.0)
+    np.testing.assert_allclose(softmax(Z, NotebookBugs.fixed()).sum(axis=0), 1.0)
 
 
 def test_one_hot_is_the_notebooks_column_layout():
@@ -39,12 +39,12 @@ def test_one_hot_is_the_notebooks_column_layout():
 def test_the_corrected_seed_gradient_matches_nn_core():
     """The fixed seed backprop equals nn_core's gradients for the same 784-10-10 network."""
     from nn_core import MLP
-    from nn_core.seed import backward_prop, forward_prop, init_params
+    from nn_core.notebook import backward_prop, forward_prop, init_params
 
     rng = np.random.default_rng(0)
     X, Y = rng.random((784, 6)), np.array([0, 1, 2, 3, 4, 9])
     W1, b1, W2, b2 = init_params("uniform", seed=1)
-    fixed = SeedBugs.fixed()
+    fixed = NotebookBugs.fixed()
     Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X, fixed)
     dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y, m_global=6, bugs=fixed)
     model = MLP([784, 10, 10], dtype=np.float64)
@@ -56,24 +56,24 @@ def test_the_corrected_seed_gradient_matches_nn_core():
 
 def test_gradient_descent_records_every_tenth_iteration_and_the_last():
     X, Y = np.random.default_rng(0).random((784, 30)), np.arange(30) % 10
-    run = gradient_descent(X, Y, iterations=25, bugs=SeedBugs.fixed(), record_every=10)
+    run = gradient_descent(X, Y, iterations=25, bugs=NotebookBugs.fixed(), record_every=10)
     assert run.iterations == [0, 10, 20, 24]
 
 
 def test_every_bug_has_its_lines_for_the_page():
-    from nn_core.seed import BUG_LINES
+    from nn_core.notebook import BUG_LINES
 
     assert tuple(BUG_LINES) == BUG_NAMES
     assert all(len(entry) == 4 and entry[2] != entry[3] for entry in BUG_LINES.values())
 
 
 def test_a_scalar_db2_moves_every_output_bias_alike(mnist):
-    as_written = run_on_dataset(mnist, SeedBugs(), iterations=5)
-    fixed = run_on_dataset(mnist, SeedBugs.fixed(), iterations=5)
+    as_written = run_on_dataset(mnist, NotebookBugs(), iterations=5)
+    fixed = run_on_dataset(mnist, NotebookBugs.fixed(), iterations=5)
     assert np.ptp(as_written.b2_change) < 1e-12 and as_written.b2_change[0] != 0
     assert np.ptp(fixed.b2_change) > 0
 
 
 def test_the_notebooks_code_runs_on_8x8_digits(digits):
-    run = run_on_dataset(digits, SeedBugs.fixed(), iterations=50, init="uniform")
+    run = run_on_dataset(digits, NotebookBugs.fixed(), iterations=50, init="uniform")
     assert run.params[0].shape == (10, 64) and run.final_accuracy > 0.3

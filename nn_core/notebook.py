@@ -2,7 +2,7 @@
 
 The notebook trains a 784-10-10 network (ReLU, then softmax) by full-batch gradient descent
 with samples in columns: ``X`` is (784, m), ``W1`` (10, 784), ``b1`` (10, 1). Its code, as
-written, stays near 10% accuracy. ``SeedBugs`` turns each bug on (as written) or off
+written, stays near 10% accuracy. ``NotebookBugs`` turns each bug on (as written) or off
 (fixed), so a learner can fix them one at a time and see which ones matter:
 
 - ``softmax_whole_matrix``: ``exps / np.sum(exps)`` divides by the sum over the whole
@@ -32,7 +32,7 @@ Array = np.ndarray
 
 
 @dataclass(frozen=True)
-class SeedBugs:
+class NotebookBugs:
     """Which of the notebook's bugs are in (True: as written) or fixed (False)."""
 
     softmax_whole_matrix: bool = True
@@ -41,11 +41,11 @@ class SeedBugs:
     global_m: bool = True
 
     @classmethod
-    def fixed(cls) -> SeedBugs:
+    def fixed(cls) -> NotebookBugs:
         return cls(**{f.name: False for f in fields(cls)})
 
 
-BUG_NAMES = tuple(f.name for f in fields(SeedBugs))
+BUG_NAMES = tuple(f.name for f in fields(NotebookBugs))
 
 # name -> (short name, what is wrong, the line as written, the line fixed)
 BUG_LINES = {
@@ -76,19 +76,23 @@ BUG_LINES = {
 }
 
 
-def init_params(init: str = "seed", seed: int = 0, n_inputs: int = 784) -> tuple[Array, Array, Array, Array]:
+# the notebook's two ways to start: what its code does, and what its text says it does
+STARTS = {"randn": "np.random.randn (the code)", "uniform": "uniform ±0.5 (the text)"}
+
+
+def init_params(init: str = "randn", seed: int = 0, n_inputs: int = 784) -> tuple[Array, Array, Array, Array]:
     """W1 (10, 784), b1 (10, 1), W2 (10, 10), b2 (10, 1) (``n_inputs`` columns of W1 for other images).
 
-    "seed": ``np.random.randn``, what the code does (standard normal, not +-0.5);
+    "randn": ``np.random.randn``, what the code does (standard normal, not +-0.5);
     "uniform": uniform in [-0.5, 0.5], what the notebook's text says it does.
     """
     rng = np.random.default_rng(seed)
     shapes = [(10, n_inputs), (10, 1), (10, 10), (10, 1)]
-    if init == "seed":
+    if init == "randn":
         return tuple(rng.standard_normal(s) for s in shapes)
     if init == "uniform":
         return tuple(rng.random(s) - 0.5 for s in shapes)
-    raise ValueError(f"unknown initialisation {init!r}: choose 'seed' or 'uniform'")
+    raise ValueError(f"unknown initialisation {init!r}: choose one of {', '.join(STARTS)}")
 
 
 def ReLU(Z):
@@ -99,14 +103,14 @@ def ReLU_deriv(Z):
     return Z > 0
 
 
-def softmax(Z, bugs: SeedBugs = SeedBugs()):
+def softmax(Z, bugs: NotebookBugs = NotebookBugs()):
     exps = np.exp(Z - Z.max())
     if bugs.softmax_whole_matrix:
         return exps / np.sum(exps)  # BUG: sums over all samples, not per sample
     return exps / np.sum(exps, axis=0, keepdims=True)
 
 
-def forward_prop(W1, b1, W2, b2, X, bugs: SeedBugs = SeedBugs()):
+def forward_prop(W1, b1, W2, b2, X, bugs: NotebookBugs = NotebookBugs()):
     Z1 = np.dot(W1, X) + b1
     A1 = ReLU(Z1)
     Z2 = np.dot(W2, A1) + b2
@@ -120,7 +124,7 @@ def one_hot(Y):
     return one_hot_Y.T
 
 
-def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y, m_global: int, bugs: SeedBugs = SeedBugs()):
+def backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y, m_global: int, bugs: NotebookBugs = NotebookBugs()):
     m = m_global if bugs.global_m else X.shape[1]  # BUG when on: the file's row count
     one_hot_Y = one_hot(Y)
     dE = A2 - one_hot_Y  # right for softmax + cross-entropy: this *is* dL/dZ2
@@ -155,10 +159,10 @@ def get_accuracy(predictions, Y):
 
 
 @dataclass
-class SeedRun:
+class NotebookRun:
     """What a run of the notebook's ``gradient_descent`` did."""
 
-    bugs: SeedBugs
+    bugs: NotebookBugs
     iterations: list[int] = field(default_factory=list)
     accuracy: list[float] = field(default_factory=list)
     softmax_column_sum: list[float] = field(default_factory=list)  # mean over samples; 1 when right
@@ -184,17 +188,17 @@ def gradient_descent(
     Y: Array,
     alpha: float = 0.10,
     iterations: int = 501,
-    bugs: SeedBugs = SeedBugs(),
-    init: str = "seed",
+    bugs: NotebookBugs = NotebookBugs(),
+    init: str = "randn",
     seed: int = 0,
     m_global: int | None = None,
     record_every: int = 10,
-) -> SeedRun:
+) -> NotebookRun:
     """The notebook's training loop. ``X`` (784, m), ``Y`` (m,); accuracy as the notebook measures
     it (on the forward pass of each iteration, before its update), every ``record_every`` iterations."""
     m_global = X.shape[1] if m_global is None else m_global
     W1, b1, W2, b2 = init_params(init, seed, X.shape[0])
-    run = SeedRun(bugs, initial=(W1, b1, W2, b2))
+    run = NotebookRun(bugs, initial=(W1, b1, W2, b2))
     for i in range(iterations):
         Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X, bugs)
         dW1, db1, dW2, db2 = backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y, m_global, bugs)
@@ -207,7 +211,7 @@ def gradient_descent(
     return run
 
 
-def run_on_dataset(dataset, bugs: SeedBugs = SeedBugs(), iterations: int = 501, **kwargs) -> SeedRun:
+def run_on_dataset(dataset, bugs: NotebookBugs = NotebookBugs(), iterations: int = 501, **kwargs) -> NotebookRun:
     """``gradient_descent`` on a dataset's training split, laid out as the notebook does
     (float64, samples in columns); the global m is the whole file's row count."""
     X = np.asarray(dataset.X_train, dtype=np.float64).T

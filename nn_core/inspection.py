@@ -1,0 +1,244 @@
+"""Looking inside one network on one input: a unit's sum, the gradient of one sample, one step on
+a copy, the loss along one weight. Each function returns plain arrays or small records and never
+changes the model it is given (``one_sample_step`` works on a copy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import softmax
+from .gradcheck import numeric_gradient
+from .losses import DEFAULT_LOSS, cross_entropy, one_hot
+from .network import MLP
+
+Array = np.ndarray
+
+
+def largest_entries(values: Array, k: int) -> Array:
+    """Indices of the ``k`` entries of the 1-D ``values`` largest in size, largest first."""
+    return np.argsort(-np.abs(np.asarray(values).reshape(-1)), kind="stable")[:k]
+
+
+def largest_index(values: Array) -> tuple[int, ...]:
+    """The index (one int per axis) of the entry of ``values`` largest in size."""
+    values = np.asarray(values)
+    return tuple(int(i) for i in np.unravel_index(int(np.argmax(np.abs(values))), values.shape))
+
+
+def slope_at(model: MLP, z: float) -> float:
+    """The hidden activation's derivative g'(z) at one value."""
+    return float(model.g_prime(np.array([z], dtype=model.dtype))[0])
+
+
+def activation_at(model: MLP, z: float) -> float:
+    """The hidden activation g(z) at one value, in float64."""
+    return float(model.g(np.array([z], dtype=np.float64))[0])
+
+
+def mean_activation_by_class(model: MLP, X: Array, y: Array, layer: int = 1) -> Array:
+    """Mean activation ``A_layer`` of each unit over each class's samples, shape (classes, units)."""
+    A = model.forward(X)[f"A{layer}"].astype(np.float64)
+    classes = model.layer_sizes[-1]
+    sums = np.zeros((classes, A.shape[1]))
+    np.add.at(sums, y, A)
+    return sums / np.maximum(np.bincount(y, minlength=classes), 1)[:, None]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The network's answer for one input."""
+
+    probs: Array  # (classes,)
+    guess: int
+    runner_up: int
+
+    @property
+    def confidence(self) -> float:
+        return float(self.probs[self.guess])
+
+
+def answer(model: MLP, x: Array) -> Answer:
+    probs = model.predict_proba(np.asarray(x).reshape(1, -1))[0]
+    order = np.argsort(probs, kind="stable")
+    return Answer(probs, int(order[-1]), int(order[-2]) if len(order) > 1 else int(order[-1]))
+
+
+@dataclass(frozen=True)
+class UnitSum:
+    """How hidden unit j adds up its input: ``Z1[j] = sum_i W1[j, i] x_i + b1[j]``."""
+
+    unit: int
+    weights: Array  # W1[j], (inputs,)
+    products: Array  # W1[j] * x, (inputs,)
+    bias: float
+    z: float
+    inked: int  # inputs that are not 0
+
+    @property
+    def total(self) -> float:
+        """The weighted sum before the bias."""
+        return float(self.products.sum())
+
+    def top_pixels(self, k: int = 3) -> Array:
+        """Indices of the ``k`` products largest in size."""
+        return largest_entries(self.products, k)
+
+
+def unit_sum(model: MLP, x: Array, unit: int) -> UnitSum:
+    W, b = model.params["W1"], model.params["b1"]
+    if not 0 <= unit < W.shape[0]:
+        raise ValueError(f"the first layer has units 0 to {W.shape[0] - 1}, not {unit}")
+    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    weights = W[unit].astype(np.float64)
+    products = weights * x
+    return UnitSum(unit, weights, products, float(b[unit]), float(products.sum() + b[unit]), int((x != 0).sum()))
+
+
+def units_switched_on(model: MLP, x: Array) -> int:
+    """How many first-layer units have Z > 0 for the input ``x``."""
+    return int((model.forward(np.asarray(x).reshape(1, -1))["Z1"][0] > 0).sum())
+
+
+def next_mistake(model: MLP, X: Array, y: Array, after: int = -1) -> int | None:
+    """The first row after ``after`` (wrapping round) that the model gets wrong; None if none."""
+    wrong = np.flatnonzero(model.predict(X) != y)
+    if len(wrong) == 0:
+        return None
+    later = wrong[wrong > after]
+    return int(later[0] if len(later) else wrong[0])
+
+
+@dataclass(frozen=True)
+class LogitGradient:
+    """dL/dZ for softmax + cross-entropy on one sample: the formula A - Y against finite differences."""
+
+    logits: Array
+    probs: Array
+    target: Array  # one-hot Y
+    analytic: Array  # A - Y
+    numeric: Array
+
+    @property
+    def max_difference(self) -> float:
+        return float(np.abs(self.analytic - self.numeric).max())
+
+
+def logit_gradient(z: Array, label: int, eps: float = 1e-6) -> LogitGradient:
+    z = np.array(z, dtype=np.float64).reshape(1, -1)
+    labels = np.array([label])
+    numeric = numeric_gradient(lambda: cross_entropy(z, labels), z, np.arange(z.size), eps)
+    probs = softmax(z)[0]
+    target = one_hot(labels, z.shape[1], np.float64)[0]
+    return LogitGradient(z[0], probs, target, probs - target, numeric)
+
+
+@dataclass
+class OneStep:
+    """One gradient-descent step on one sample, on a copy of the network."""
+
+    backward: dict[str, Array]  # every dZ, dA, dW, db of the sample (dA0 included)
+    before: dict[str, Array]
+    after: dict[str, Array]
+    loss_before: float
+    loss_after: float
+    probs_before: Array
+    probs_after: Array
+    cache: dict[str, Array]  # the forward pass before the step
+
+    @property
+    def busiest_unit(self) -> int:
+        """The first-layer unit with the largest |dZ1|: where most gradient arrives."""
+        return int(largest_entries(self.backward["dZ1"][0], 1)[0])
+
+    def unit_passing_most(self, layer: int) -> int:
+        """The unit of hidden ``layer`` whose dZ is largest in size (where dZ is all 0, as for a
+        layer of dead units, the one whose dA is largest)."""
+        dZ = self.backward[f"dZ{layer}"][0]
+        return int(largest_entries(dZ if np.any(dZ) else self.backward[f"dA{layer}"][0], 1)[0])
+
+
+def one_sample_step(model: MLP, x: Array, label: int, lr: float, loss: str = DEFAULT_LOSS) -> OneStep:
+    """Forward, backward and ``W <- W - lr dW`` on the single sample ``x``, on a copy of ``model``."""
+    copy = model.copy()
+    x = np.asarray(x, dtype=copy.dtype).reshape(1, -1)
+    y = np.array([label])
+    cache = copy.forward(x)
+    L = copy.n_layers
+    backward = copy.backward(cache, y, loss, input_grad=True)
+    before = {k: v.copy() for k, v in copy.params.items()}
+    for name, value in copy.params.items():
+        value -= copy.dtype.type(lr) * backward["d" + name]
+    after_cache = copy.forward(x)
+    return OneStep(
+        backward,
+        before,
+        copy.params,
+        copy.loss(cache, y, loss),
+        copy.loss(after_cache, y, loss),
+        cache[f"A{L}"][0],
+        after_cache[f"A{L}"][0],
+        cache,
+    )
+
+
+@dataclass(frozen=True)
+class LossSlice:
+    """The loss as one weight moves, and the tangent whose slope is backprop's gradient."""
+
+    name: str
+    index: tuple[int, ...]
+    value: float  # the weight now
+    offsets: Array  # added to the weight
+    losses: Array
+    loss: float  # at offset 0
+    gradient: float  # backprop's dL/dweight
+
+    def tangent(self) -> Array:
+        return self.loss + self.gradient * self.offsets
+
+
+def loss_slice(
+    model: MLP,
+    X: Array,
+    y: Array,
+    name: str,
+    index: tuple[int, ...],
+    span: float = 1.0,
+    points: int = 41,
+    loss: str = DEFAULT_LOSS,
+) -> LossSlice:
+    """Loss on ``(X, y)`` with ``params[name][index]`` moved by offsets in [-span, span], in float64."""
+    model64 = model.copy(dtype=np.float64)
+    X64 = np.asarray(X, dtype=np.float64)
+    if name not in model64.params:
+        raise ValueError(f"no parameter {name!r}: choose one of {', '.join(model64.params)}")
+    theta = model64.params[name]
+    index = tuple(int(i) for i in np.atleast_1d(index))
+    _, grads = model64.loss_and_grads(X64, y, loss)
+    saved = float(theta[index])
+    offsets = np.linspace(-span, span, points)
+    losses = np.empty(points)
+    for i, offset in enumerate(offsets):
+        theta[index] = saved + offset
+        losses[i] = model64.loss(model64.forward(X64), y, loss)
+    theta[index] = saved
+    loss0 = model64.loss(model64.forward(X64), y, loss)
+    return LossSlice(name, index, saved, offsets, losses, loss0, float(grads[name][index]))
+
+
+def input_gradient(model: MLP, x: Array, target: int) -> Array:
+    """``-dL/dx`` for the loss ``-log p(target)``: the pixels where more ink would raise the
+    target class's probability (positive) or lower it (negative), shape (inputs,)."""
+    cache = model.forward(np.asarray(x).reshape(1, -1))
+    grads = model.backward(cache, np.array([target]), input_grad=True)
+    return -grads["dA0"][0]
+
+
+def strongest_units(model: MLP, x: Array, k: int = 8) -> tuple[Array, Array]:
+    """The ``k`` first-layer units with the largest activation on ``x``: (units, activations)."""
+    A1 = model.forward(np.asarray(x).reshape(1, -1))["A1"][0]
+    units = np.argsort(-A1, kind="stable")[:k]
+    return units, A1[units]
