@@ -1,6 +1,7 @@
 import streamlit as st
 
-from ui import figures, page, state
+from ui import page, state
+from ui.figures import network
 from ui.text import plain
 
 page.setup("Home", "🔢")
@@ -16,7 +17,7 @@ model, data = trainer.model, trainer.dataset
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Your network")
-    st.plotly_chart(figures.network_diagram(model.layer_sizes, model.params), key="diagram")
+    st.plotly_chart(network.network_diagram(model.layer_sizes, model.params), key="diagram")
     st.caption(
         f"{' → '.join(f'{n:,}' for n in model.layer_sizes)} units, {model.n_params:,} weights and biases. "
         "A sample of the connections is drawn: red for positive weights, blue for negative, thicker for stronger."

@@ -63,6 +63,11 @@ def dead_unit_fraction(Z: Array, activation_name: str, slope: float = DEFAULT_LE
     return float(dead.mean()) if dead.size else 0.0
 
 
+def dead_unit_count(Z: Array, activation_name: str, slope: float = DEFAULT_LEAKY_SLOPE) -> int:
+    """How many units of ``Z`` are dead."""
+    return int(dead_units(Z, activation_name, slope).sum())
+
+
 def dead_description(activation_name: str, slope: float = DEFAULT_LEAKY_SLOPE) -> tuple[str, str]:
     """``(what a stuck unit is called, why)`` for this activation: ("dead", "output 0 for every
     validation digit"); ("", "") where units cannot get stuck."""

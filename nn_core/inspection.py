@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import softmax
+from .diagnostics import dead_units
 from .gradcheck import numeric_gradient
 from .losses import DEFAULT_LOSS, cross_entropy, one_hot
 from .network import MLP
@@ -45,6 +46,30 @@ def mean_activation_by_class(model: MLP, X: Array, y: Array, layer: int = 1) -> 
     sums = np.zeros((classes, A.shape[1]))
     np.add.at(sums, y, A)
     return sums / np.maximum(np.bincount(y, minlength=classes), 1)[:, None]
+
+
+@dataclass(frozen=True)
+class UnitResponse:
+    """How one hidden unit responds to a set of labelled inputs."""
+
+    unit: int
+    means: Array  # its mean activation over each class's inputs, (classes,)
+    favourite: int  # the class it responds to most
+    dead: bool  # stuck for every input (``diagnostics.dead_units``)
+
+
+def unit_response(model: MLP, X: Array, y: Array, unit: int, layer: int = 1) -> UnitResponse:
+    cache = model.forward(X)
+    A = cache[f"A{layer}"][:, unit].astype(np.float64)
+    classes = model.layer_sizes[-1]
+    means = np.bincount(y, weights=A, minlength=classes) / np.maximum(np.bincount(y, minlength=classes), 1)
+    dead = bool(dead_units(cache[f"Z{layer}"][:, [unit]], model.activation, model.leaky_slope)[0])
+    return UnitResponse(unit, means, int(np.argmax(means)), dead)
+
+
+def added_by_training(now: dict[str, Array], start: dict[str, Array], name: str) -> Array:
+    """What training added to parameter ``name``: its value now minus at the start."""
+    return now[name] - start[name]
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import itertools
 import math
 import time
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from .optim import DEFAULT_OPTIMIZER, OPTIMIZERS, make_optimizer
 Array = np.ndarray
 
 TRAIN_EVAL_ROWS = 2000
+_SERIALS = itertools.count(1)  # each trainer's own number, never reused in a process
 EXPLODE_FACTOR = 10.0
 
 
@@ -90,6 +92,7 @@ class Trainer:
             )
         self.model = model
         self.dataset = dataset
+        self.serial = next(_SERIALS)
         self.loss_name = loss
         self.seed = int(seed)
         self.eval_every = eval_every

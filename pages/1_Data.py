@@ -1,11 +1,11 @@
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from nn_core import probe
+from nn_core import dataset as summaries
 from nn_core.dataset import make_dataset, stratified_split
 from nn_core.losses import one_hot
-from ui import figures, lesson_figures, page, state
+from ui import page, state
+from ui.figures import common, images, lessons
 from ui.text import plain
 from ui.widgets import sample_picker, show_code, try_this
 
@@ -24,11 +24,10 @@ st.header("One row becomes an image")
 index = sample_picker(mistakes=False)
 X_val, y_val = data.split("val")
 x, label = X_val[index], int(y_val[index])
-raw = np.rint(x * data.pixel_max).astype(int)
+pixels_raw = summaries.raw_row(x, data.pixel_max)
+raw, brightest, grey = pixels_raw.values, pixels_raw.brightest, pixels_raw.edge  # grey: on a stroke's edge
 row = pd.DataFrame([[label, *raw]], columns=["label", *[f"pixel{i}" for i in range(pixels)]])
 st.dataframe(row, hide_index=True, height=80)
-brightest = int(np.argmax(raw))
-grey = int(np.argmin(np.abs(raw - data.pixel_max / 2)))  # a pixel on a stroke's edge, for the scaling formula
 left, right = st.columns([3, 2])
 with left:
     st.markdown(
@@ -46,7 +45,7 @@ with left:
         f"x_{{{grey}}} = \\frac{{{raw[grey]}}}{{{data.pixel_max:g}}} = {x[grey]:.4f}\\qquad x \\in [0, 1]^{{{pixels}}}"
     )
 right.plotly_chart(
-    lesson_figures.image_figure(x, data.image_shape, f"Row {index}: a {data.class_names[label]}", value_name="x"),
+    common.image_figure(x, data.image_shape, f"Row {index}: a {data.class_names[label]}", value_name="x"),
     key="sample_image",
 )
 
@@ -57,7 +56,7 @@ left, right = st.columns([1, 2], vertical_alignment="center")
 chosen = left.selectbox(
     "Label", range(data.n_classes), index=label, format_func=lambda c: data.class_names[c], key="one_hot_label"
 )
-Y = one_hot(np.array([chosen]), data.n_classes, np.int64)[0]
+Y = one_hot([chosen], data.n_classes, int)[0]
 with right:
     st.markdown(
         f"The network answers with {data.n_classes} probabilities, one per class, so the label becomes "
@@ -70,25 +69,22 @@ show_code(one_hot)
 
 st.header("Every digit, many hands")
 per_class = 12
-grid_rows = probe.samples_per_class(data.y_train, data.n_classes, per_class)
-images = np.where(grid_rows.reshape(-1, 1) >= 0, data.X_train[np.maximum(grid_rows.reshape(-1), 0)], np.nan)
+samples = summaries.sample_images_per_class(data.X_train, data.y_train, data.n_classes, per_class)
 left, right = st.columns([3, 2])
 left.image(
-    lesson_figures.gray_rgb(figures.tile_grid(images, data.image_shape, columns=per_class), scale=2),
+    images.gray_rgb(images.tile_grid(samples, data.image_shape, columns=per_class), scale=2),
     caption=f"The first {per_class} training samples of each class, one class per row ({', '.join(data.class_names)})",
     width="stretch",
 )
-counts = np.bincount(data.y_train, minlength=data.n_classes)
-right.plotly_chart(
-    lesson_figures.class_count_bars(counts, data.class_names, "Training samples per class"), key="class_counts"
-)
+counts = summaries.class_counts(data.y_train, data.n_classes)
+right.plotly_chart(lessons.class_count_bars(counts, data.class_names, "Training samples per class"), key="class_counts")
 
 left, right = st.columns(2)
-means = probe.class_means(data.X_train, data.y_train, data.n_classes)
+means = summaries.class_means(data.X_train, data.y_train, data.n_classes)
 with left:
     st.subheader("The average of each class")
     st.image(
-        lesson_figures.gray_rgb(figures.tile_grid(means, data.image_shape, columns=5), scale=4),
+        images.gray_rgb(images.tile_grid(means, data.image_shape, columns=5), scale=4),
         width="stretch",
     )
     st.caption(
@@ -97,15 +93,15 @@ with left:
     )
 with right:
     shown = data.X_train[:1000]
-    st.plotly_chart(lesson_figures.pixel_histogram(shown, data.pixel_max), key="pixel_histogram")
-    blank = float((shown == 0).mean())
+    st.plotly_chart(lessons.pixel_histogram(shown, data.pixel_max), key="pixel_histogram")
+    blank = summaries.blank_share(shown)
     st.caption(f"Over the first {len(shown):,} training images, {blank:.0%} of pixels are exactly 0.")
 
-show_code(probe.class_means)
+show_code(summaries.class_means)
 
 st.header("Train, validation, test")
 sizes = data.sizes()
-st.plotly_chart(lesson_figures.split_bars(sizes), key="split")
+st.plotly_chart(lessons.split_bars(sizes), key="split")
 st.markdown(
     f"The network learns from the **{sizes['train']:,}** training digits only. The **{sizes['val']:,}** "
     "validation digits tell us, while training, how well it does on digits it has never seen (every lesson page "

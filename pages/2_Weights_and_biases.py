@@ -1,10 +1,11 @@
-import numpy as np
 import streamlit as st
 
-from nn_core import neuron, probe
+from nn_core import experiments, inspection, neuron
 from nn_core.activations import sigmoid
+from nn_core.diagnostics import dead_description
 from nn_core.network import init_params
-from ui import figures, lesson_figures, page, state
+from ui import page, shared, state
+from ui.figures import common, lessons, training
 from ui.widgets import show_code, try_this, unit_picker
 
 RACE_AUTOMATIC_PARAMS = 300_000  # larger networks race only when asked: it takes seconds
@@ -40,7 +41,7 @@ with right:
         f"$w_1 = {new_w[0]:.3f}$, $w_2 = {new_w[1]:.3f}$, $b = {new_b:.3f}$ and error **{after.E:.4f}** "
         f"(from {p.E:.4f})."
     )
-    st.plotly_chart(lesson_figures.neuron_curve(sigmoid, "σ", p.Z, p.A, target), key="neuron_curve")
+    st.plotly_chart(lessons.neuron_curve(sigmoid, "σ", p.Z, p.A, target), key="neuron_curve")
 
 show_code(neuron.neuron, neuron.gradient_step)
 
@@ -61,11 +62,12 @@ view = st.segmented_control(
     default="now",
     key="tiles_view",
 )
-W1, W1_start = model.params["W1"], trainer.initial_params["W1"]
+W1 = model.params["W1"]
+W1_added = inspection.added_by_training(model.params, trainer.initial_params, "W1")
 shown_units = min(hidden, 256)
-tiles = (W1 - W1_start if view == "change" else W1)[:shown_units]
+tiles = (W1_added if view == "change" else W1)[:shown_units]
 st.plotly_chart(
-    lesson_figures.unit_tiles_figure(
+    common.unit_tiles_figure(
         tiles,
         data.image_shape,
         columns=16,
@@ -79,17 +81,18 @@ if view == "change" and trainer.steps == 0:
 
 unit = unit_picker("Look at hidden unit", hidden, "weights_unit")
 X_val, y_val = data.split("val")
-means = probe.mean_activation_by_class(model, X_val, y_val, layer=1)
+response = inspection.unit_response(model, X_val, y_val, unit)
+called, _ = dead_description(model.activation, model.leaky_slope)
 left, middle, right = st.columns([2, 2, 3])
 left.plotly_chart(
-    lesson_figures.image_figure(
+    common.image_figure(
         W1[unit], data.image_shape, f"W1[{unit}]: unit {unit}'s weights", diverging=True, value_name="weight"
     ),
     key="unit_weights",
 )
 middle.plotly_chart(
-    lesson_figures.image_figure(
-        W1[unit] - W1_start[unit],
+    common.image_figure(
+        W1_added[unit],
         data.image_shape,
         "…and what training added",
         diverging=True,
@@ -97,21 +100,25 @@ middle.plotly_chart(
     ),
     key="unit_change",
 )
-right.plotly_chart(lesson_figures.unit_response_bars(means[:, unit], data.class_names, unit), key="unit_response")
-favourite = int(np.argmax(means[:, unit]))
+right.plotly_chart(lessons.unit_response_bars(response.means, data.class_names, unit), key="unit_response")
+favourite = response.favourite
 st.markdown(
     f"Unit {unit}'s bias is $b1_{{{unit}}} = {float(model.params['b1'][unit]):.4f}$. Over the validation digits "
-    f"it responds most to **{data.class_names[favourite]}** (mean $A1 = {means[favourite, unit]:.3f}$)"
-    + (", and to every digit alike: it is **dead** (never above 0)." if np.allclose(means[:, unit], 0) else ".")
+    f"it responds most to **{data.class_names[favourite]}** (mean $A1 = {response.means[favourite]:.3f}$)"
+    + (
+        f", but it is **{called}**: its activation's gradient is flat for every validation digit, so it learns nothing."
+        if response.dead
+        else "."
+    )
 )
 
-show_code(probe.mean_activation_by_class)
+show_code(inspection.unit_response)
 
 L = model.n_layers
 st.header("The output layer and the biases")
 left, right = st.columns([3, 2])
 left.plotly_chart(
-    lesson_figures.matrix_heatmap(
+    common.matrix_heatmap(
         model.params[f"W{L}"],
         f"W{L}: how each hidden unit votes for each class ({model.layer_sizes[-1]}×{model.layer_sizes[-2]})",
         f"hidden unit (layer {L - 1})",
@@ -119,8 +126,8 @@ left.plotly_chart(
     ),
     key="output_weights",
 )
-right.plotly_chart(lesson_figures.bias_bars(model.params, trainer.initial_params), key="biases")
-st.plotly_chart(figures.weight_histograms(model.params, trainer.initial_params), key="weight_histograms")
+right.plotly_chart(lessons.bias_bars(model.params, trainer.initial_params), key="biases")
+st.plotly_chart(training.weight_histograms(model.params, trainer.initial_params), key="weight_histograms")
 
 st.header("Where the knobs start: initialisation")
 settings = state.settings()
@@ -128,31 +135,31 @@ st.markdown(
     "Random, but how random? Each hidden unit sums hundreds of inputs: with weights too large the sums "
     "explode layer after layer (and sigmoid or tanh saturate), too small and the signal fades. "
     "**He** draws weights with standard deviation $\\sqrt{2/n_{in}}$ (for ReLU, which zeroes half its inputs), "
-    "**Xavier** $\\sqrt{2/(n_{in} + n_{out})}$ (for sigmoid and tanh); the seed's code used `np.random.randn` (std 1) while its text promised "
+    "**Xavier** $\\sqrt{2/(n_{in} + n_{out})}$ (for sigmoid and tanh); the notebook's code used `np.random.randn` (std 1) while its text promised "
     "uniform in $[-0.5, 0.5]$ (std 0.29). Same batch, same architecture, four starts:"
 )
 hidden_sizes = tuple(model.layer_sizes[1:-1])
-spreads = probe.init_spreads(model.layer_sizes, model.activation, data.X_train[:256], seed=model.seed)
+spreads = experiments.init_spreads(model.layer_sizes, model.activation, data.X_train[:256], seed=model.seed)
 race_batch = min(trainer.batch_size, 256)  # "all" would make 800 full passes: a sample of the race is enough
 small = model.n_params <= RACE_AUTOMATIC_PARAMS
 left, right = st.columns([2, 3])
-left.plotly_chart(lesson_figures.init_spread_figure(spreads), key="init_spread")
+left.plotly_chart(lessons.init_spread_figure(spreads), key="init_spread")
 with right:
     if small or st.toggle(
         f"Race the four starts ({model.n_params:,} weights each: a few seconds)", key="init_race_big"
     ):
-        race = state.init_race(
+        race = shared.init_race(
             state.built_source(), hidden_sizes, model.activation, settings.lr, race_batch, model.seed
         )
-        st.plotly_chart(lesson_figures.init_race_figure(race), key="init_race")
+        st.plotly_chart(lessons.init_race_figure(race), key="init_race")
 st.caption(
     f"Both for your architecture ({' → '.join(map(str, model.layer_sizes))}, {model.activation}): "
     f"200 SGD steps at learning rate {settings.lr:g}, batch {race_batch}, the same batches for each."
 )
-show_code(init_params, probe.init_spreads, probe.init_race)
+show_code(init_params, experiments.init_spreads, experiments.init_race)
 try_this(
     "Train one epoch, then switch the tiles to *what training added*: the strokes each unit learned appear even "
     "while the weights themselves still look like noise. Then set the initialisation to *standard normal "
-    "(seed's code)* in the sidebar and compare the races above: first-layer weights 20× wider than He's cost "
+    "(the notebook's code)* in the sidebar and compare the races above: first-layer weights 20× wider than He's cost "
     "hundreds of steps."
 )

@@ -1,11 +1,12 @@
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from nn_core import probe
-from nn_core.activations import ACTIVATIONS, get_activation, softmax
-from ui import lesson_figures, page, state
-from ui.widgets import ACTIVATION_LABELS, sample_picker, show_code, try_this
+from nn_core import diagnostics, experiments
+from nn_core.activations import ACTIVATIONS, DEFAULT_LEAKY_SLOPE, get_activation, softmax, softmax_steps
+from ui import page, state
+from ui.figures import common, lessons
+from ui.text import latex_matrix
+from ui.widgets import sample_picker, show_code, try_this
 
 page.setup("Activations", "📈")
 st.title("Activations: the bend in every unit")
@@ -15,17 +16,6 @@ st.markdown(
     "During backpropagation every gradient passes through $g'(z)$: where $g$ is flat, nothing gets through, "
     "and the weights feeding that unit stop learning."
 )
-
-FORMULAS = {
-    "relu": (r"g(z) = \max(0, z)", r"g'(z) = \begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}"),
-    "leaky_relu": (
-        r"g(z) = \begin{cases} z & z > 0 \\ a z & z \le 0 \end{cases}",
-        r"g'(z) = \begin{cases} 1 & z > 0 \\ a & z \le 0 \end{cases}",
-    ),
-    "sigmoid": (r"\sigma(z) = \frac{1}{1 + e^{-z}}", r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z))"),
-    "tanh": (r"\tanh(z) = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}", r"\tanh'(z) = 1 - \tanh^2(z)"),
-    "identity": (r"g(z) = z", r"g'(z) = 1"),
-}
 
 trainer = state.trainer()
 model, data = trainer.model, trainer.dataset
@@ -39,20 +29,25 @@ left, right = st.columns([1, 3])
 with left:
     name = st.radio(
         "Activation",
-        list(FORMULAS),
-        index=list(FORMULAS).index(model.activation),
-        format_func=lambda n: ACTIVATION_LABELS[n] + (" (your network's)" if n == model.activation else ""),
+        list(ACTIVATIONS),
+        index=list(ACTIVATIONS).index(model.activation),
+        format_func=lambda n: ACTIVATIONS[n].label + (" (your network's)" if n == model.activation else ""),
         key="activation_shown",
     )
-    slope = st.slider("Leaky slope a", 0.0, 0.5, 0.01, 0.01, key="leaky_slope") if name == "leaky_relu" else 0.01
+    entry = ACTIVATIONS[name]
+    slope = (
+        st.slider("Leaky slope a", 0.0, 0.5, DEFAULT_LEAKY_SLOPE, 0.01, key="leaky_slope")
+        if entry.has_slope
+        else DEFAULT_LEAKY_SLOPE
+    )
     f, df = get_activation(name, slope)
-    st.latex(FORMULAS[name][0])
-    st.latex(FORMULAS[name][1])
-regions = [probe.flat_region(Z, name, slope) for Z in hidden_Z]
+    st.latex(entry.latex)
+    st.latex(entry.latex_derivative)
+regions = [diagnostics.flat_region(Z, name, slope) for Z in hidden_Z]
 region = regions[0]
 right.plotly_chart(
-    lesson_figures.activation_figure(
-        ACTIVATION_LABELS[name],
+    lessons.activation_figure(
+        entry.label,
         f,
         df,
         hidden_Z,
@@ -69,20 +64,22 @@ if region is None:
     )
 else:
     shares = "; ".join(f"layer {i + 1}: **{r.fraction:.0%}**" for i, r in enumerate(regions))
-    whose = "" if name == model.activation else f" if your network used {ACTIVATION_LABELS[name]} on the same sums"
+    whose = "" if name == model.activation else f" if your network used {entry.label} on the same sums"
     st.markdown(
         f"The histograms are your network's pre-activations {layers} on 500 validation digits. "
         f"In the shaded region ({region.label}) lie{whose}: {shares}."
     )
-if model.activation in ("relu", "leaky_relu"):
-    dead = [int(probe.dead_units(Z).sum()) for Z in hidden_Z]
+called, because = diagnostics.dead_description(model.activation, model.leaky_slope)
+if called:
+    dead = [diagnostics.dead_unit_count(Z, model.activation, model.leaky_slope) for Z in hidden_Z]
     st.markdown(
-        "Dead units (at or below 0 for every one of these digits, so their weights get no gradient at all): "
+        f"Units of your network that are **{called}** (in the flat region for every one of these digits, so "
+        "their weights get almost no gradient): "
         + "; ".join(f"layer {i + 1}: **{d}** of {Z.shape[1]}" for i, (d, Z) in enumerate(zip(dead, hidden_Z)))
         + "."
     )
 
-show_code(*ACTIVATIONS[name], probe.flat_region)
+show_code(entry.f, entry.df, diagnostics.flat_region, diagnostics.dead_units)
 
 st.header("Softmax: from scores to probabilities")
 st.markdown(
@@ -99,12 +96,12 @@ temperature = left.select_slider(
     "Temperature T", [0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0], value=1.0, key="softmax_temperature"
 )
 left.plotly_chart(
-    lesson_figures.image_figure(x, data.image_shape, f"Sample {index}: a {data.class_names[label]}", height=220),
+    common.image_figure(x, data.image_shape, f"Sample {index}: a {data.class_names[label]}", height=220),
     key="softmax_sample",
 )
-steps = probe.softmax_steps(logits, temperature)
-right.plotly_chart(lesson_figures.softmax_steps_figure(steps, data.class_names), key="softmax_steps")
-top = int(np.argmax(steps.probs))
+steps = softmax_steps(logits, temperature)
+right.plotly_chart(lessons.softmax_steps_figure(steps, data.class_names), key="softmax_steps")
+top = steps.top
 st.latex(
     f"p_{{{data.class_names[top]}}} = \\frac{{e^{{z_{{{top}}}/T - \\max}}}}{{\\sum_k e^{{z_k/T - \\max}}}} "
     f"= \\frac{{e^{{{steps.shifted[top]:.3f}}}}}{{{steps.total:.4f}}} = \\frac{{{steps.exps[top]:.4f}}}{{{steps.total:.4f}}}"
@@ -126,24 +123,17 @@ st.dataframe(
     | {"probability": st.column_config.ProgressColumn(format="%.3f", min_value=0.0, max_value=1.0)},
 )
 
-show_code(probe.softmax_steps, softmax)
+show_code(softmax_steps, softmax)
 
 st.header("Why bend at all: two linear layers are one")
-demo = probe.linear_collapse()
-
-
-def matrix(values: np.ndarray) -> str:
-    rows = np.atleast_2d(values)
-    return r"\begin{bmatrix}" + r" \\ ".join(" & ".join(f"{v:g}" for v in row) for row in rows) + r"\end{bmatrix}"
-
-
+demo = experiments.linear_collapse()
 st.markdown(
     "Stack two layers with no activation between them: $h = W_1 x + b_1$, then $y = W_2 h + b_2$. "
     "Multiply out and it is a single layer, $y = (W_2 W_1) x + (W_2 b_1 + b_2)$:"
 )
 st.latex(
-    f"W_2 W_1 = {matrix(demo.W2)} {matrix(demo.W1)} = {matrix(demo.W)}, \\qquad "
-    f"W_2 b_1 + b_2 = {matrix(demo.b[:, None])}"
+    f"W_2 W_1 = {latex_matrix(demo.W2)} {latex_matrix(demo.W1)} = {latex_matrix(demo.W)}, \\qquad "
+    f"W_2 b_1 + b_2 = {latex_matrix(demo.b[:, None])}"
 )
 st.dataframe(
     pd.DataFrame(
@@ -161,10 +151,10 @@ st.markdown(
     "between the layers and the answers change: no single matrix gives the last column for every input, which "
     "is what lets a deep network draw curved boundaries between the digits."
 )
-show_code(probe.linear_collapse)
+show_code(experiments.linear_collapse)
 try_this(
     "Choose *sigmoid* above: how much of your ReLU network's sums would sit in the flat tails? Then set the "
-    "initialisation to *standard normal (seed's code)* in the sidebar, press **New network** and come back: "
+    "initialisation to *standard normal (the notebook's code)* in the sidebar, press **New network** and come back: "
     "the sums spread so wide that a sigmoid network would be almost all saturated. Finally set the learning "
     "rate to 5 on the Training page, train a few steps, and count the dead ReLU units here."
 )

@@ -1,10 +1,11 @@
-import numpy as np
 import streamlit as st
 
-from nn_core import probe
+from nn_core import inspection
+from nn_core.activations import activation
 from nn_core.network import MLP
-from ui import lesson_figures, page, state
-from ui.widgets import ACTIVATION_LABELS, sample_picker, show_code, try_this, unit_picker
+from ui import page, state
+from ui.figures import common
+from ui.widgets import sample_picker, show_code, try_this, unit_picker
 
 page.setup("Forward pass", "➡️")
 st.title("Forward pass: one digit through the network")
@@ -21,13 +22,14 @@ index = sample_picker()
 x, label = X_val[index], int(y_val[index])
 cache = model.forward(x[None, :])
 probs = cache[f"A{L}"][0]
-guess = int(np.argmax(probs))
+guess = inspection.answer(model, x).guess
 verdict = "right" if guess == label else f"wrong: it is a **{data.class_names[label]}**"
 st.markdown(f"The network says **{data.class_names[guess]}** with probability **{probs[guess]:.1%}**, {verdict}.")
 
 st.header("Layer by layer, with the shapes")
 sizes = model.layer_sizes
-g = ACTIVATION_LABELS[model.activation]
+hidden_activation = activation(model.activation)
+g = hidden_activation.label
 shape_lines = [f"x = A^{{[0]}} &: 1 \\times {sizes[0]}"]
 for l in range(1, L + 1):
     act = r"\mathrm{softmax}" if l == L else r"\mathrm{" + g.replace(" ", r"\ ") + "}"
@@ -42,51 +44,47 @@ st.caption(
     "its transpose: `Z = A @ W.T + b`, for a whole batch of rows at once."
 )
 columns = st.columns([1.2] + [2] * (L - 1) + [1.6])
-columns[0].plotly_chart(
-    lesson_figures.image_figure(x, data.image_shape, f"x: sample {index}", height=260), key="forward_input"
-)
+columns[0].plotly_chart(common.image_figure(x, data.image_shape, f"x: sample {index}", height=260), key="forward_input")
 unit = state.widget_value("forward_unit", 0)
 for l in range(1, L):
     with columns[l]:
         st.plotly_chart(
-            lesson_figures.unit_bars(
+            common.unit_bars(
                 cache[f"Z{l}"][0], f"Z{l} = A{l - 1}·W{l}ᵀ + b{l}", "", highlight=unit if l == 1 else None, height=200
             ),
             key=f"forward_Z{l}",
         )
         st.plotly_chart(
-            lesson_figures.unit_bars(
+            common.unit_bars(
                 cache[f"A{l}"][0], f"A{l} = {g}(Z{l})", "", highlight=unit if l == 1 else None, height=200
             ),
             key=f"forward_A{l}",
         )
 with columns[L]:
+    st.plotly_chart(common.unit_bars(cache[f"Z{L}"][0], f"Z{L}: the logits", "", height=200), key=f"forward_Z{L}")
     st.plotly_chart(
-        lesson_figures.unit_bars(cache[f"Z{L}"][0], f"Z{L}: the logits", "", height=200), key=f"forward_Z{L}"
+        common.probability_bars(probs, data.class_names, label, f"A{L} = softmax(Z{L})"), key="forward_probs"
     )
-    st.plotly_chart(
-        lesson_figures.probability_bars(probs, data.class_names, label, f"A{L} = softmax(Z{L})"), key="forward_probs"
-    )
-if model.activation in ("relu", "leaky_relu"):
-    active = int((cache["Z1"][0] > 0).sum())
+if hidden_activation.switches_off:
+    active = inspection.units_switched_on(model, x)
     st.markdown(
         f"Of the {sizes[1]} first-layer units, **{active}** are switched on by this digit (their $Z > 0$); "
-        "the rest pass on 0" + (" (or a small negative value)." if model.activation == "leaky_relu" else ".")
+        "the rest pass on 0" + (" (or a small negative value)." if hidden_activation.has_slope else ".")
     )
 
 show_code(MLP.forward)
 
 st.header("Inside one hidden unit")
 unit = unit_picker("Hidden unit, orange in the bars above", sizes[1], "forward_unit")
-parts = probe.unit_sum(model, x, unit)
+parts = inspection.unit_sum(model, x, unit)
 left, middle, right = st.columns(3)
 left.plotly_chart(
-    lesson_figures.image_figure(parts.weights, data.image_shape, f"W1[{unit}]: its weights", diverging=True),
+    common.image_figure(parts.weights, data.image_shape, f"W1[{unit}]: its weights", diverging=True),
     key="unit_weights",
 )
-middle.plotly_chart(lesson_figures.image_figure(x, data.image_shape, "x: the pixels", height=300), key="unit_pixels")
+middle.plotly_chart(common.image_figure(x, data.image_shape, "x: the pixels", height=300), key="unit_pixels")
 right.plotly_chart(
-    lesson_figures.image_figure(
+    common.image_figure(
         parts.products, data.image_shape, f"W1[{unit}] ⊙ x: what each pixel adds", diverging=True, value_name="w·x"
     ),
     key="unit_products",
@@ -94,7 +92,7 @@ right.plotly_chart(
 top = parts.top_pixels(3)
 terms = " + ".join(f"({parts.weights[i]:.3f})({x[i]:.3f})" for i in top)
 rest = parts.total - float(parts.products[top].sum())
-inked = int((x > 0).sum())
+inked = parts.inked
 st.latex(
     r"\begin{aligned}"
     f"Z1_{{{unit}}} &= \\sum_{{i=0}}^{{{sizes[0] - 1}}} W1_{{{unit},i}}\\, x_i + b1_{{{unit}}} \\\\"
@@ -102,13 +100,13 @@ st.latex(
     f" = {parts.z:.4f}"
     r"\end{aligned}"
 )
-g_z = float(model.g(np.array([parts.z], dtype=np.float64))[0])
+g_z = inspection.activation_at(model, parts.z)
 st.markdown(
     f"Only the {inked} pixels with ink ($x_i > 0$) add anything; the three largest terms are written out. "
     f"Then the activation gives $g(Z1_{{{unit}}}) = {g_z:.4f}$, this unit's output "
     f"$A1_{{{unit}}}$ (the same number as bar {unit} of A1 above: {float(cache['A1'][0][unit]):.4f})."
 )
-show_code(probe.unit_sum)
+show_code(inspection.unit_sum)
 try_this(
     "Press **Next mistake** and look at the probability bars: is the network torn between two classes, or "
     "confidently wrong? Then pick a unit whose weights look like a stroke, and find a digit that switches it on "

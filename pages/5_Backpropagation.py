@@ -1,13 +1,14 @@
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from nn_core import neuron, probe, seed
+from nn_core import inspection, neuron, notebook
+from nn_core.activations import ACTIVATIONS
 from nn_core.gradcheck import check_gradients, numeric_gradient
 from nn_core.losses import cross_entropy_dZ
 from nn_core.network import MLP
-from ui import backprop_figures, lesson_figures, page, state
-from ui.widgets import ACTIVATION_LABELS, sample_picker, show_code, try_this, unit_picker
+from ui import page, shared, state
+from ui.figures import backprop, common
+from ui.widgets import sample_picker, show_code, try_this, unit_picker
 
 page.setup("Backpropagation", "⬅️")
 st.title("Backpropagation: which way to turn every knob")
@@ -28,7 +29,7 @@ with left:
     y = st.slider("target Y", 0.0, 1.0, 1.0, 0.05, key="bp_y")
 p = neuron.neuron(x, w, b, y, "sigmoid")
 numeric = neuron.numeric_neuron_gradients(x, w, b, y, "sigmoid")
-boxed = neuron.seed_boxed_gradients(p)
+boxed = neuron.notebook_boxed_gradients(p)
 with right:
     st.latex(f"Z = wX + b = ({w:g})({x:g}) + ({b:g}) = {p.Z:.4f},\\quad A = \\sigma(Z) = {p.A:.4f}")
     st.latex(f"E = (A - Y)^2 = ({p.A:.4f} - {y:g})^2 = {p.E:.4f}")
@@ -67,7 +68,7 @@ st.markdown(
     "$\\partial E/\\partial b$ is right."
 )
 
-show_code(neuron.neuron, neuron.numeric_neuron_gradients, neuron.seed_boxed_gradients)
+show_code(neuron.neuron, neuron.numeric_neuron_gradients, neuron.notebook_boxed_gradients)
 
 # -- 2. softmax and cross-entropy ------------------------------------------------------------------
 trainer = state.trainer()
@@ -79,7 +80,7 @@ st.markdown("The digit used from here on (your network, as trained so far):")
 index = sample_picker()
 x_digit, label = X_val[index], int(y_val[index])
 cache = model.forward(x_digit[None, :])
-check = probe.logit_gradient(cache[f"Z{L}"][0], label)
+check = inspection.logit_gradient(cache[f"Z{L}"][0], label)
 st.markdown(
     "The output layer's probabilities are $A = \\mathrm{softmax}(Z)$ and the loss is cross-entropy, "
     "$L = -\\sum_k Y_k \\log A_k$, which for a one-hot $Y$ is $-\\log A_y$: small when the true class gets a "
@@ -96,7 +97,7 @@ st.latex(
     r" = -Y_j + A_j \sum_k Y_k = A_j - Y_j"
 )
 left, right = st.columns([3, 2])
-left.plotly_chart(backprop_figures.logit_gradient_figure(check, data.class_names), key="logit_gradient")
+left.plotly_chart(backprop.logit_gradient_figure(check, data.class_names), key="logit_gradient")
 with right:
     st.markdown(
         f"On this **{data.class_names[label]}**: $A_{{{label}}} = {check.probs[label]:.4f}$, so "
@@ -110,18 +111,18 @@ with right:
         "derivative was already inside it. Its network failed for other reasons (part 5)."
     )
 
-show_code(cross_entropy_dZ, probe.logit_gradient)
+show_code(cross_entropy_dZ, inspection.logit_gradient)
 
 # -- 3. the real network ------------------------------------------------------------------------------
 st.header("3. Your network, backwards, on this digit")
-g = ACTIVATION_LABELS[model.activation]
+g = ACTIVATIONS[model.activation].label
 lr = st.select_slider(
     "Learning rate for the step at the end",
     [0.01, 0.05, 0.1, 0.5, 1.0, 2.0],
     value=0.1,
     key="bp_lr",
 )
-step = probe.one_sample_step(model, x_digit, label, lr)
+step = inspection.one_sample_step(model, x_digit, label, lr)
 grads = step.backward
 st.markdown(
     "With one digit, $m = 1$. The backward pass starts at the output and walks back layer by layer; each "
@@ -139,11 +140,11 @@ for l in range(L, 0, -1):
     st.subheader(f"Layer {l}" + (" (output)" if l == L else f" (hidden, {g})"))
     cols = st.columns(3)
     dZ, dW, db = grads[f"dZ{l}"][0], grads[f"dW{l}"], grads[f"db{l}"]
-    cols[0].plotly_chart(lesson_figures.unit_bars(dZ, f"dZ{l}: 1×{sizes[l]}", "", height=230), key=f"bp_dZ{l}")
+    cols[0].plotly_chart(common.unit_bars(dZ, f"dZ{l}: 1×{sizes[l]}", "", height=230), key=f"bp_dZ{l}")
     if l == 1:
-        busiest = np.argsort(-np.abs(dZ))[: min(sizes[1], 12)]
+        busiest = inspection.largest_entries(dZ, min(sizes[1], 12))
         cols[1].plotly_chart(
-            lesson_figures.unit_tiles_figure(
+            common.unit_tiles_figure(
                 dW[busiest],
                 data.image_shape,
                 columns=4,
@@ -155,7 +156,7 @@ for l in range(L, 0, -1):
         )
     else:
         cols[1].plotly_chart(
-            lesson_figures.matrix_heatmap(
+            common.matrix_heatmap(
                 dW,
                 f"dW{l}: {sizes[l]}×{sizes[l - 1]}",
                 f"unit of layer {l - 1}",
@@ -164,19 +165,18 @@ for l in range(L, 0, -1):
             ),
             key=f"bp_dW{l}",
         )
-    cols[2].plotly_chart(lesson_figures.unit_bars(db, f"db{l}: {sizes[l]}", "", height=230), key=f"bp_db{l}")
+    cols[2].plotly_chart(common.unit_bars(db, f"db{l}: {sizes[l]}", "", height=230), key=f"bp_db{l}")
     if l == L:
         st.caption(
             f"dZ{L} is part 2's A − Y ({step.probs_before[label]:.4f} − 1 at class {data.class_names[label]}); "
             f"db{L} equals it, since there is one row."
         )
     if l > 1:
-        below = grads[f"dZ{l - 1}"][0]  # show the unit where most gradient gets through
-        j = int(np.argmax(np.abs(below if np.any(below) else grads[f"dA{l - 1}"][0])))
+        j = step.unit_passing_most(l - 1)  # show the unit where most gradient gets through
         dA_j, z_j = float(grads[f"dA{l - 1}"][0][j]), float(cache[f"Z{l - 1}"][0][j])
-        slope = float(model.g_prime(np.array([z_j], dtype=model.dtype))[0])
+        slope = inspection.slope_at(model, z_j)
         st.plotly_chart(
-            lesson_figures.unit_bars(
+            common.unit_bars(
                 grads[f"dA{l - 1}"][0], f"dA{l - 1} = dZ{l}·W{l}: 1×{sizes[l - 1]}", "", highlight=j, height=200
             ),
             key=f"bp_dA{l - 1}",
@@ -194,7 +194,7 @@ if "dA0" in grads:
     )
 
 st.subheader("Apply one step")
-unit = int(np.argmax(np.abs(grads["dZ1"][0])))
+unit = step.busiest_unit
 before, after = step.before["W1"][unit], step.after["W1"][unit]
 cols = st.columns(3)
 for col, values, title, key in (
@@ -202,7 +202,7 @@ for col, values, title, key in (
     (cols[1], after - before, f"change: −{lr:g} × dW1[{unit}]", "bp_change"),
     (cols[2], after, f"W1[{unit}] after", "bp_after"),
 ):
-    col.plotly_chart(lesson_figures.image_figure(values, data.image_shape, title, diverging=True, height=260), key=key)
+    col.plotly_chart(common.image_figure(values, data.image_shape, title, diverging=True, height=260), key=key)
 left, right = st.columns([2, 3])
 with left:
     st.markdown(
@@ -217,11 +217,11 @@ with left:
         "averaging their gradients (the $1/m$)."
     )
 right.plotly_chart(
-    backprop_figures.before_after_probs(step.probs_before, step.probs_after, data.class_names, label),
+    backprop.before_after_probs(step.probs_before, step.probs_after, data.class_names, label),
     key="bp_probs",
 )
 
-show_code(MLP.backward, probe.one_sample_step)
+show_code(MLP.backward, inspection.one_sample_step)
 
 # -- 4. gradient check ------------------------------------------------------------------------------
 st.header("4. Check every gradient")
@@ -253,7 +253,7 @@ left.dataframe(
     },
 )
 right.plotly_chart(
-    backprop_figures.relative_error_bars([c.name for c in checks], [c.relative_error for c in checks]),
+    backprop.relative_error_bars([c.name for c in checks], [c.relative_error for c in checks]),
     key="bp_gradcheck",
 )
 st.caption(
@@ -267,7 +267,7 @@ left, right = st.columns([1, 2])
 with left:
     name = st.selectbox("Tensor", names, key="bp_nudge_tensor")
     theta = model.params[name]
-    largest = np.unravel_index(int(np.argmax(np.abs(grads["d" + name]))), theta.shape)
+    largest = inspection.largest_index(grads["d" + name])
     pick = st.radio(
         "Which entry",
         ["largest", "choose"],
@@ -278,16 +278,16 @@ with left:
     if pick == "choose":
         where = tuple(unit_picker(axis, size, f"bp_nudge_{axis}") for axis, size in zip(("row", "column"), theta.shape))
     else:
-        where = tuple(int(i) for i in largest)
+        where = largest
     span = st.select_slider("How far to move it", [0.1, 0.5, 1.0, 2.0, 5.0], value=1.0, key="bp_nudge_span")
-slice_ = probe.loss_slice(model, x_digit[None, :], np.array([label]), name, where, span=span)
-right.plotly_chart(backprop_figures.loss_slice_figure(slice_), key="bp_nudge")
+slice_ = inspection.loss_slice(model, x_digit[None, :], [label], name, where, span=span)
+right.plotly_chart(backprop.loss_slice_figure(slice_), key="bp_nudge")
 left.markdown(
     f"{name}[{', '.join(map(str, where))}] = {slice_.value:.4f}; backprop's slope there: **{slice_.gradient:.5f}**. "
     "The dashed tangent touches the curve at the dot: near it, the slope predicts the loss."
 )
 
-show_code(numeric_gradient, check_gradients, probe.loss_slice)
+show_code(numeric_gradient, check_gradients, inspection.loss_slice)
 
 # -- 5. the notebook ------------------------------------------------------------------------------------
 st.header("5. What went wrong in the notebook")
@@ -298,30 +298,30 @@ else:
     st.markdown(
         f"The notebook trains a {data.n_features}→10→10 network (ReLU, softmax) on all training digits at once "
         "(full-batch gradient descent, learning rate 0.1), with samples in columns. Here is its own code "
-        "(`nn_core/seed.py`), with each bug switchable. Tick a box to fix that bug:"
+        "(`nn_core/notebook.py`), with each bug switchable. Tick a box to fix that bug:"
     )
     fixes = {}
-    for bug, (short, what, written, fixed) in seed.BUG_LINES.items():
+    for bug, (short, what, written, fixed) in notebook.BUG_LINES.items():
         left, right = st.columns([1, 4])
         fixes[bug] = left.checkbox(f"Fix {short}", key=f"fix_{bug}")
         right.markdown(f"{what.capitalize()}: `{written}` → `{fixed}`")
     left, right = st.columns(2)
     init = left.radio(
         "Starting weights",
-        ["seed", "uniform"],
-        format_func={"seed": "np.random.randn (the code)", "uniform": "uniform ±0.5 (the text)"}.get,
+        list(notebook.STARTS),
+        format_func=notebook.STARTS.get,
         horizontal=True,
-        key="seed_init",
+        key="notebook_init",
     )
-    iterations = right.select_slider("Iterations", [100, 200, 300, 500], value=300, key="seed_iterations")
-    yours = tuple(not fixes[bug] for bug in seed.BUG_NAMES)
+    iterations = right.select_slider("Iterations", [100, 200, 300, 500], value=300, key="notebook_iterations")
+    yours = tuple(not fixes[bug] for bug in notebook.BUG_NAMES)
     runs = {
-        "as written": state.seed_run(source, tuple(True for _ in seed.BUG_NAMES), init, iterations),
-        "with your fixes": state.seed_run(source, yours, init, iterations),
-        "all fixed": state.seed_run(source, tuple(False for _ in seed.BUG_NAMES), init, iterations),
+        "as written": shared.notebook_run(source, tuple(True for _ in notebook.BUG_NAMES), init, iterations),
+        "with your fixes": shared.notebook_run(source, yours, init, iterations),
+        "all fixed": shared.notebook_run(source, tuple(False for _ in notebook.BUG_NAMES), init, iterations),
     }
     left, right = st.columns([3, 2])
-    left.plotly_chart(backprop_figures.seed_runs_figure(runs), key="seed_runs")
+    left.plotly_chart(backprop.notebook_runs_figure(runs), key="notebook_runs")
     written = runs["as written"]
     m_train, m_file = len(data.y_train), sum(data.sizes().values())
     with right:
@@ -342,7 +342,10 @@ else:
             "sums are huge. The text's uniform ±0.5 (deviation 0.29) learns much faster."
         )
 show_code(
-    seed.softmax, seed.backward_prop, seed.gradient_descent, label="The notebook's code, with its bugs switchable"
+    notebook.softmax,
+    notebook.backward_prop,
+    notebook.gradient_descent,
+    label="The notebook's code, with its bugs switchable",
 )
 try_this(
     "In part 5, fix the bugs one at a time: which single fix makes the biggest difference, and which does "

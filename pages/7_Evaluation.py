@@ -1,9 +1,10 @@
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from nn_core import evaluation
-from ui import eval_figures, lesson_figures, page, state
+from ui import page, selections, state
+from ui.figures import common, images
+from ui.figures import evaluation as figures
 from ui.widgets import show_code
 
 page.setup("Evaluation", "🎯")
@@ -29,16 +30,16 @@ if trainer.steps == 0:
 cols = st.columns(4)
 cols[0].metric("Accuracy", f"{result.accuracy:.1%}")
 cols[1].metric("Loss (cross-entropy)", f"{result.loss:.3f}")
-cols[2].metric("Mistakes", f"{int((~result.correct).sum()):,} of {len(y):,}")
+cols[2].metric("Mistakes", f"{evaluation.mistake_count(result):,} of {len(y):,}")
 cols[3].metric("Trained", f"{trainer.steps:,} steps")
 
 left, right = st.columns(2)
-left.plotly_chart(eval_figures.per_class_scores(result.precision, result.recall, names), key="per_class_scores")
+left.plotly_chart(figures.per_class_scores(result.precision, result.recall, names), key="per_class_scores")
 right.dataframe(
     pd.DataFrame(
         {
             "digit": names,
-            "samples": np.bincount(y, minlength=len(names)),
+            "samples": evaluation.class_counts(result),
             "precision": 100 * result.precision,
             "recall": 100 * result.recall,
             "accuracy": 100 * result.per_class_accuracy,
@@ -55,7 +56,7 @@ right.dataframe(
         },
     },
 )
-never_answered = [names[c] for c in np.flatnonzero(np.isnan(result.precision))]  # precision 0/0
+never_answered = [names[c] for c in evaluation.never_answered(result)]
 st.caption(
     "**Precision** of a digit: of the answers *it is a 3*, the share that were 3s. **Recall**: of the 3s, the share "
     "answered 3, which is also the accuracy on 3s."
@@ -67,16 +68,14 @@ st.caption(
 )
 
 st.header("Confusion matrix")
-off = result.confusion * (1 - np.eye(len(names), dtype=result.confusion.dtype))
-worst = np.unravel_index(int(off.argmax()), off.shape)
-true_class, answered = state.chosen_cell((int(worst[0]), int(worst[1])))
+true_class, answered = selections.chosen_cell(evaluation.worst_confusion(result.confusion))
 left, right = st.columns([3, 2])
 with left:
     normalised = st.toggle("Share of each row (instead of counts)", key="confusion_normalised")
     st.plotly_chart(
-        eval_figures.confusion_grid(result.confusion, names, normalised, selected=(true_class, answered)),
+        figures.confusion_grid(result.confusion, names, normalised, selected=(true_class, answered)),
         key="confusion_chart",
-        on_select=lambda: state.cell_from_chart("confusion_chart"),
+        on_select=lambda: selections.cell_from_chart("confusion_chart"),
         selection_mode="points",
     )
 with right:
@@ -85,8 +84,8 @@ with right:
         "**Click a square** to see those digits, or pick it here:"
     )
     a, b = st.columns(2)
-    a.selectbox("True digit", range(len(names)), format_func=lambda c: names[c], key=state.KEY_CELL_TRUE)
-    b.selectbox("Answered", range(len(names)), format_func=lambda c: names[c], key=state.KEY_CELL_PREDICTED)
+    a.selectbox("True digit", range(len(names)), format_func=lambda c: names[c], key=selections.KEY_CELL_TRUE)
+    b.selectbox("Answered", range(len(names)), format_func=lambda c: names[c], key=selections.KEY_CELL_PREDICTED)
     members = evaluation.cell_members(result, true_class, answered)
     verb = "answered correctly" if true_class == answered else f"answered {names[answered]}"
     st.markdown(
@@ -95,7 +94,7 @@ with right:
     shown = members[:12]
     if len(shown):
         st.image(
-            [lesson_figures.gray_rgb(X[i].reshape(data.image_shape), scale=3) for i in shown],
+            [images.digit_rgb(X[i], data.image_shape) for i in shown],
             caption=[f"{result.probs[i, answered]:.0%} {names[answered]}" for i in shown],
             width=76,
         )
@@ -107,29 +106,31 @@ if len(mistakes) == 0:
 else:
     top = mistakes[:16]
     st.image(
-        [lesson_figures.gray_rgb(X[i].reshape(data.image_shape), scale=3) for i in top],
+        [images.digit_rgb(X[i], data.image_shape) for i in top],
         caption=[f"{names[y[i]]} → {names[result.predicted[i]]} ({result.confidence[i]:.0%})" for i in top],
         width=76,
     )
     st.caption("Each caption: true digit → the answer (its probability). Some of these labels are arguable.")
     st.subheader("Browse the mistakes")
-    position = state.mistake_position(len(mistakes))
+    position = selections.mistake_position(len(mistakes))
     row = int(mistakes[position])
     controls = st.columns([1, 1, 4], vertical_alignment="center")
-    controls[0].button("Previous", icon="⬅️", on_click=state.move_mistake, args=(-1, len(mistakes)), width="stretch")
-    controls[1].button("Next mistake", icon="➡️", on_click=state.move_mistake, args=(1, len(mistakes)), width="stretch")
+    controls[0].button(
+        "Previous", icon="⬅️", on_click=selections.move_mistake, args=(-1, len(mistakes)), width="stretch"
+    )
+    controls[1].button(
+        "Next mistake", icon="➡️", on_click=selections.move_mistake, args=(1, len(mistakes)), width="stretch"
+    )
     controls[2].markdown(
         f"Mistake **{position + 1}** of {len(mistakes)} (by confidence): {split} row {row}, a "
         f"**{names[y[row]]}** answered **{names[result.predicted[row]]}**."
     )
     left, right = st.columns([1, 2])
     left.plotly_chart(
-        lesson_figures.image_figure(X[row], data.image_shape, f"{split} row {row}", height=280), key="mistake_image"
+        common.image_figure(X[row], data.image_shape, f"{split} row {row}", height=280), key="mistake_image"
     )
     right.plotly_chart(
-        lesson_figures.probability_bars(
-            result.probs[row], names, int(y[row]), "Its probabilities (true digit outlined)"
-        ),
+        common.probability_bars(result.probs[row], names, int(y[row]), "Its probabilities (true digit outlined)"),
         key="mistake_probs",
     )
 
@@ -141,18 +142,15 @@ st.markdown(
     + ("and none is left to score." if kept.answered == 0 else f"and gets **{kept.accuracy:.1%}** of those right")
     + f" (against {result.accuracy:.1%} when it must answer all)."
 )
-thresholds = np.linspace(0, 0.99, 100)
-coverage, accuracy = evaluation.abstention_curve(result, thresholds)
+thresholds, coverage, accuracy = evaluation.abstention_curve(result)
 calibration = evaluation.reliability(result, bins=10)
 cols = st.columns(3)
 cols[0].plotly_chart(
-    eval_figures.confidence_histogram(result.confidence, result.correct, threshold), key="confidence_histogram"
+    figures.confidence_histogram(result.confidence, result.correct, threshold), key="confidence_histogram"
 )
-cols[1].plotly_chart(eval_figures.coverage_figure(thresholds, coverage, accuracy, threshold), key="coverage")
+cols[1].plotly_chart(figures.coverage_figure(thresholds, coverage, accuracy, threshold), key="coverage")
 cols[2].plotly_chart(
-    eval_figures.reliability_figure(
-        calibration.edges, calibration.confidence, calibration.accuracy, calibration.counts
-    ),
+    figures.reliability_figure(calibration.edges, calibration.confidence, calibration.accuracy, calibration.counts),
     key="reliability",
 )
 st.caption(
@@ -175,7 +173,7 @@ shown_rows = min(len(y), 2000)
 projection = evaluation.pca_2d(evaluation.layer_outputs(model, X[:shown_rows], layer))
 left, right = st.columns([3, 1])
 picked = left.plotly_chart(
-    eval_figures.pca_map(
+    figures.pca_map(
         projection.points,
         y[:shown_rows],
         result.predicted[:shown_rows],
@@ -187,12 +185,12 @@ picked = left.plotly_chart(
     on_select="rerun",
     selection_mode="points",
 )
-row = state.clicked_row(picked.selection.points if picked else [])
+row = selections.clicked_row(picked.selection.points if picked else [])
 with right:
     if row is None:
         st.info("Click a dot to see its digit.")
     else:
-        st.image(lesson_figures.gray_rgb(X[row].reshape(data.image_shape), scale=6), width=170)
+        st.image(images.digit_rgb(X[row], data.image_shape, scale=6), width=170)
         st.markdown(
             f"{split} row {row}: a **{names[y[row]]}**, answered **{names[result.predicted[row]]}** "
             f"({result.confidence[row]:.0%})."

@@ -1,9 +1,8 @@
-import numpy as np
 import streamlit as st
-from PIL import Image, UnidentifiedImageError
 
-from nn_core import drawing, probe
-from ui import lesson_figures, page, state
+from nn_core import drawing, inspection
+from ui import page, state
+from ui.figures import common, images
 from ui.text import plain
 from ui.widgets import show_code
 
@@ -21,7 +20,7 @@ if trainer.steps == 0:
     st.warning("This network is untrained, so its answers are guesses: train it first (one epoch is enough to be fun).")
 
 
-def canvas_image() -> np.ndarray | None:
+def canvas_image():
     """The canvas's RGBA pixels, or None where the canvas component cannot run (it needs a browser)."""
     try:
         from streamlit_drawable_canvas import st_canvas  # registers a component: only inside a running app
@@ -49,11 +48,9 @@ with left:
 image = drawn
 if upload is not None:
     try:
-        with Image.open(upload) as picture:
-            picture.thumbnail((1000, 1000))  # a huge photo is shrunk first: nothing needs more pixels
-            image = np.asarray(picture.convert("RGBA"))
-    except (UnidentifiedImageError, OSError, ValueError) as error:
-        st.error(f"That file is not a picture this page can read ({plain(error)}).")
+        image = drawing.read_picture(upload)
+    except drawing.PictureError as error:
+        st.error(f"{plain(error).capitalize()}.")
         image = None
 
 prepared = None
@@ -66,35 +63,32 @@ with right:
     if prepared is None:
         st.info("✏️ **Draw a digit** in the box: the network's answer appears here.")
     else:
-        probs = model.predict_proba(prepared.pixels[None, :])[0]
-        guess = int(np.argmax(probs))
-        runner_up = int(np.argsort(probs)[-2])
+        answer = inspection.answer(model, prepared.pixels)
+        probs, guess, runner_up = answer.probs, answer.guess, answer.runner_up
         st.markdown(
             f"### It's a **{data.class_names[guess]}** ({probs[guess]:.0%})\n"
             f"Next guess: {data.class_names[runner_up]} ({probs[runner_up]:.0%})."
         )
-        st.plotly_chart(
-            lesson_figures.probability_bars(probs, data.class_names, None, "Probabilities"), key="draw_probs"
-        )
+        st.plotly_chart(common.probability_bars(probs, data.class_names, None, "Probabilities"), key="draw_probs")
 
 if prepared is not None:
     st.header("What the network receives")
     cols = st.columns(4)
     top, bottom, left_edge, right_edge = prepared.box
     cols[0].image(
-        lesson_figures.square_preview(prepared.ink, box=prepared.box),
+        images.square_preview(prepared.ink, box=prepared.box),
         caption=f"1. your drawing as ink, {prepared.ink.shape[0]}×{prepared.ink.shape[1]}",
     )
     cols[1].image(
-        lesson_figures.square_preview(prepared.cropped),
+        images.square_preview(prepared.cropped),
         caption=f"2. cropped to the ink: {bottom - top}×{right_edge - left_edge}",
     )
     cols[2].image(
-        lesson_figures.square_preview(prepared.scaled),
+        images.square_preview(prepared.scaled),
         caption=f"3. scaled to {prepared.scaled.shape[0]}×{prepared.scaled.shape[1]}",
     )
     cols[3].plotly_chart(
-        lesson_figures.image_figure(prepared.pixels, data.image_shape, f"4. centred in {size}×{size}", height=240),
+        common.image_figure(prepared.pixels, data.image_shape, f"4. centred in {size}×{size}", height=240),
         key="draw_input",
     )
 
@@ -106,11 +100,11 @@ if prepared is not None:
         format_func=lambda c: data.class_names[c] + (" (its answer)" if c == guess else ""),
         key="draw_explain",
     )
-    push = probe.input_gradient(model, prepared.pixels, explain)
-    units, activations = probe.strongest_units(model, prepared.pixels, k=8)
+    push = inspection.input_gradient(model, prepared.pixels, explain)
+    units, activations = inspection.strongest_units(model, prepared.pixels, k=8)
     left, right = st.columns(2)
     left.plotly_chart(
-        lesson_figures.image_figure(
+        common.image_figure(
             push,
             data.image_shape,
             f"Which pixels push towards {data.class_names[explain]}",
@@ -126,7 +120,7 @@ if prepared is not None:
         "the probability, blue where ink lowers it."
     )
     right.plotly_chart(
-        lesson_figures.unit_tiles_figure(
+        common.unit_tiles_figure(
             model.params["W1"][units],
             data.image_shape,
             columns=4,
@@ -136,4 +130,4 @@ if prepared is not None:
         key="draw_units",
     )
     right.caption("Their activations: " + ", ".join(f"unit {u}: {a:.2f}" for u, a in zip(units, activations)) + ".")
-    show_code(drawing.prepare, probe.input_gradient)
+    show_code(drawing.prepare, inspection.input_gradient)

@@ -1,8 +1,9 @@
-import numpy as np
 import streamlit as st
 
+from nn_core.dataset import class_counts
 from nn_core.kaggle_csv import submission
-from ui import files, lesson_figures, page, state
+from ui import files, page, shared, state
+from ui.figures import images
 from ui.text import plain
 
 page.setup("Model", "💾")
@@ -14,7 +15,7 @@ metrics = trainer.metrics()
 val = metrics["val_accuracy"]
 st.markdown(
     f"Your network: **{sizes}** ({model.activation}, {model.n_params:,} weights and biases), trained "
-    f"**{trainer.steps:,}** steps on *{plain(state.source_label(state.built_source()))}*"
+    f"**{trainer.steps:,}** steps on *{plain(shared.source_label(state.built_source()))}*"
     + ("" if val != val else f", validation accuracy **{val:.1%}**")
     + (f". Loaded from **{plain(model.metadata['file'])}**." if model.metadata.get("file") else ".")
 )
@@ -90,7 +91,7 @@ st.markdown(
 test_file = st.file_uploader("test.csv (or .csv.gz)", type=["csv", "gz"], key="_kaggle_test")
 if test_file is not None:
     try:
-        pixels = state.kaggle_test_pixels(test_file.getvalue(), test_file.name)
+        pixels = shared.kaggle_test_pixels(test_file.getvalue(), test_file.name)
         table = submission(model, pixels)
     except ValueError as error:
         st.error(f"No submission: {plain(error)}")
@@ -106,11 +107,11 @@ if test_file is not None:
         )
         preview = min(16, len(table))
         st.image(
-            [lesson_figures.gray_rgb(pixels[i].reshape(28, 28), scale=3) for i in range(preview)],
+            [images.digit_rgb(pixels[i], (28, 28)) for i in range(preview)],
             caption=[f"#{i + 1}: {table['Label'][i]}" for i in range(preview)],
             width=76,
         )
-        counts = np.bincount(table["Label"], minlength=data.n_classes)
+        counts = class_counts(table["Label"].to_numpy(), data.n_classes)
         st.caption(
             "The first predictions, and how many of each label: "
             + ", ".join(f"{data.class_names[c]}: {n:,}" for c, n in enumerate(counts))

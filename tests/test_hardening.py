@@ -16,19 +16,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nn_core.activations import ACTIVATIONS
 from nn_core.data import available_datasets
+from nn_core.network import INITS
+from nn_core.notebook import BUG_NAMES
+from nn_core.optim import OPTIMIZERS
 from tests.apptest import ROOT, all_text, button, new_app, on_page, trainer
 from tests.csv_maker import kaggle_csv, kaggle_rows
 from ui.page import ALL_PAGES
-from ui.settings import (
-    ACTIVATION_CHOICES,
-    BATCH_CHOICES,
-    FULL_BATCH,
-    INIT_CHOICES,
-    L2_CHOICES,
-    LR_CHOICES,
-    OPTIMIZER_CHOICES,
-)
+from ui.settings import BATCH_CHOICES, FULL_BATCH, L2_CHOICES, LR_CHOICES
 from ui.text import plain
 
 LESSON_PICKERS = ("pages/1_Data.py", "pages/3_Activations.py", "pages/4_Forward_pass.py", "pages/5_Backpropagation.py")
@@ -153,15 +149,15 @@ def action_fix_bug(at, bug):
 
 PAGES = [path for path, _, _ in ALL_PAGES]
 DATASETS = [d for d in available_datasets() if d != "mnist"]  # every dataset usable offline
-SEED_BUGS = ("softmax_whole_matrix", "scalar_db2", "broken_db1", "global_m")
+NOTEBOOK_BUGS = BUG_NAMES
 
 actions = st.one_of(
     st.tuples(st.just(action_setting), st.just("_lr"), st.sampled_from(LR_CHOICES)),
     st.tuples(st.just(action_setting), st.just("_batch_size"), st.sampled_from(BATCH_CHOICES)),
     st.tuples(st.just(action_setting), st.just("_l2"), st.sampled_from(L2_CHOICES)),
-    st.tuples(st.just(action_setting), st.just("_activation"), st.sampled_from(ACTIVATION_CHOICES)),
-    st.tuples(st.just(action_setting), st.just("_init"), st.sampled_from(INIT_CHOICES)),
-    st.tuples(st.just(action_setting), st.just("_optimizer"), st.sampled_from(OPTIMIZER_CHOICES)),
+    st.tuples(st.just(action_setting), st.just("_activation"), st.sampled_from(list(ACTIVATIONS))),
+    st.tuples(st.just(action_setting), st.just("_init"), st.sampled_from(list(INITS))),
+    st.tuples(st.just(action_setting), st.just("_optimizer"), st.sampled_from(list(OPTIMIZERS))),
     st.tuples(st.just(action_setting), st.just("_dataset"), st.sampled_from(DATASETS)),
     st.tuples(st.just(action_setting), st.just("_momentum"), st.sampled_from([0.0, 0.5, 0.9, 0.99])),
     st.tuples(st.just(action_hidden), st.lists(st.sampled_from([1, 2, 7, 32, 128, 1024]), min_size=1, max_size=2)),
@@ -198,7 +194,7 @@ actions = st.one_of(
     st.tuples(st.just(action_evaluation), st.just("layer"), st.integers(0, 5)),
     st.tuples(st.just(action_evaluation), st.just("split"), st.sampled_from(["test", "val"])),
     st.tuples(st.just(action_evaluation), st.just("mistake"), st.sampled_from(["Next mistake", "Previous"])),
-    st.tuples(st.just(action_fix_bug), st.sampled_from(SEED_BUGS)),
+    st.tuples(st.just(action_fix_bug), st.sampled_from(NOTEBOOK_BUGS)),
 )
 
 

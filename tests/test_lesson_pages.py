@@ -4,7 +4,8 @@ are the ones nn_core computes for the same network and sample."""
 import numpy as np
 import pytest
 
-from nn_core import neuron, probe
+from nn_core import diagnostics, inspection, neuron
+from nn_core.activations import softmax_steps
 from nn_core.notebook import BUG_NAMES
 from tests.apptest import all_text, array, button, chart, new_app, on_page, trainer
 
@@ -78,7 +79,7 @@ def test_weights_page_shows_the_chosen_unit_and_what_training_added(app):
     model = trainer(at).model
     assert np.array_equal(array(chart(at, "unit_weights")["data"][0]["z"]), model.params["W1"][5].reshape(28, 28))
     X, y = validation(at)
-    means = probe.mean_activation_by_class(model, X, y)[:, 5]
+    means = inspection.mean_activation_by_class(model, X, y)[:, 5]
     assert np.allclose(array(chart(at, "unit_response")["data"][0]["y"]), means, atol=1e-6)
     assert f"b1_{{5}} = {float(model.params['b1'][5]):.4f}" in all_text(at)
 
@@ -95,7 +96,7 @@ def test_activations_page_gives_the_flat_share_of_the_networks_sums(app):
     at.radio(key="activation_shown").set_value("sigmoid").run()
     X, _ = validation(at)
     Z1 = trainer(at).model.forward(X[:500])["Z1"]
-    share = probe.flat_region(Z1, "sigmoid").fraction
+    share = diagnostics.flat_region(Z1, "sigmoid").fraction
     assert f"layer 1: **{share:.0%}**" in all_text(at)
     assert len(chart(at, "activation_figure")["layout"]["shapes"]) == 2  # both saturated tails shaded
 
@@ -105,7 +106,7 @@ def test_the_softmax_temperature_changes_the_probabilities_as_computed(app):
     at.select_slider(key="softmax_temperature").set_value(5.0).run()
     X, _ = validation(at)
     logits = trainer(at).model.forward(X[:1])["Z2"][0]
-    expected = probe.softmax_steps(logits, 5.0).probs * 100
+    expected = softmax_steps(logits, 5.0).probs * 100
     shown = array(chart(at, "softmax_steps")["data"][2]["y"])
     assert np.allclose(shown, expected, atol=1e-4)
     table = at.dataframe[0].value
@@ -123,7 +124,7 @@ def test_forward_page_numbers_are_the_networks_for_the_chosen_sample(app):
     assert np.allclose(array(chart(at, "forward_probs")["data"][0]["y"]), cache["A2"][0] * 100, atol=1e-4)
 
     at.number_input(key="forward_unit").set_value(9).run()
-    parts = probe.unit_sum(trainer(at).model, X[11], 9)
+    parts = inspection.unit_sum(trainer(at).model, X[11], 9)
     assert f"= {parts.z:.4f}" in all_text(at)
     assert parts.z == pytest.approx(float(cache["Z1"][0, 9]), abs=1e-5)
 
@@ -144,10 +145,10 @@ def test_backprop_page_numbers_match_nn_core_on_the_sample(app):
     at.number_input(key="_sample").set_value(3).run()
     X, y = validation(at)
     model = trainer(at).model
-    check = probe.logit_gradient(model.forward(X[3:4])["Z2"][0], int(y[3]))
+    check = inspection.logit_gradient(model.forward(X[3:4])["Z2"][0], int(y[3]))
     assert np.allclose(array(chart(at, "logit_gradient")["data"][0]["y"]), check.analytic, atol=1e-6)
 
-    step = probe.one_sample_step(model, X[3], int(y[3]), 0.1)
+    step = inspection.one_sample_step(model, X[3], int(y[3]), 0.1)
     assert np.allclose(array(chart(at, "bp_dZ2")["data"][0]["y"]), step.backward["dZ2"][0], atol=1e-6)
     assert f"{step.loss_before:.4g}" in all_text(at) and f"{step.loss_after:.4g}" in all_text(at)
 
@@ -164,13 +165,13 @@ def test_backprop_page_numbers_match_nn_core_on_the_sample(app):
 
 def test_fixing_the_notebooks_softmax_changes_its_run(app):
     at = on_page(app, "pages/5_Backpropagation.py")
-    at.select_slider(key="seed_iterations").set_value(100).run()
-    at.radio(key="seed_init").set_value("uniform").run()
-    traces = {t["name"].split(":")[0]: t for t in chart(at, "seed_runs")["data"]}
+    at.select_slider(key="notebook_iterations").set_value(100).run()
+    at.radio(key="notebook_init").set_value("uniform").run()
+    traces = {t["name"].split(":")[0]: t for t in chart(at, "notebook_runs")["data"]}
     assert array(traces["with your fixes"]["y"])[-1] == array(traces["as written"]["y"])[-1]
     for bug in BUG_NAMES:
         at.checkbox(key=f"fix_{bug}").check().run()
-    traces = {t["name"].split(":")[0]: t for t in chart(at, "seed_runs")["data"]}
+    traces = {t["name"].split(":")[0]: t for t in chart(at, "notebook_runs")["data"]}
     assert np.array_equal(array(traces["with your fixes"]["y"]), array(traces["all fixed"]["y"]))
     assert array(traces["all fixed"]["y"])[-1] > 50 > array(traces["as written"]["y"])[-1]
 

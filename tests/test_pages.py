@@ -126,12 +126,12 @@ def test_the_speed_control_sets_batches_per_tick(app):
 
 def test_a_play_tick_trains_and_stops_on_divergence(mnist):
     from nn_core import MLP, Trainer
-    from ui import state
+    from ui import live
 
     trainer = Trainer(MLP([784, 16, 10]), mnist)
-    assert state.play_tick(trainer, 5) and trainer.steps == 5
+    assert live.play_tick(trainer, 5) and trainer.steps == 5
     trainer.lr = 1e6
-    assert not state.play_tick(trainer, 5) and trainer.diverged is not None
+    assert not live.play_tick(trainer, 5) and trainer.diverged is not None
 
 
 def test_home_page_trains_one_epoch_in_one_click(app):
@@ -168,7 +168,7 @@ def test_uploading_a_kaggle_csv_offers_it_for_a_new_network(app):
 
 
 def test_play_is_paced_only_when_more_learners_play_than_the_server_serves_at_full_speed():
-    from ui.state import FULL_SPEED_PLAYERS, pace
+    from ui.pacing import FULL_SPEED_PLAYERS, pace
 
     assert [pace(n) for n in (0, 1, FULL_SPEED_PLAYERS)] == [1, 1, 1]
     assert pace(FULL_SPEED_PLAYERS + 1) == 2 and pace(20) == -(-20 // FULL_SPEED_PLAYERS)

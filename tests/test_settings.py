@@ -1,13 +1,21 @@
 import pytest
 
-from ui.settings import LR_CHOICES, Settings, build_trainer, needs_new_network, parse_hidden, snap_lr, trainer_settings
+from nn_core.network import MAX_UNITS, parse_hidden
+from ui.settings import LR_CHOICES, Settings, build_trainer, needs_new_network, snap_lr, trainer_settings
 
 
 def test_parse_hidden_accepts_lists_and_refuses_nonsense():
     assert parse_hidden("128") == (128,) and parse_hidden(" 256, 64 ") == (256, 64)
-    for bad in ("", "abc", "0", "10,10,10,10,10,10", "5000"):
+    for bad in ("", "abc", "0", "10,10,10,10,10,10", str(MAX_UNITS + 1)):
         with pytest.raises(ValueError):
             parse_hidden(bad)
+
+
+def test_the_command_line_uses_the_same_hidden_layer_parser():
+    from nn_core.train import main
+
+    with pytest.raises(SystemExit):
+        main(["--hidden", str(MAX_UNITS + 1), "--epochs", "0"])  # the sidebar's limit, not a silent 5,000-unit layer
 
 
 def test_learning_rate_choices_span_1e_6_to_100_on_a_log_scale():

@@ -1,4 +1,4 @@
-"""The frame of every page: page config, session state, sectioned navigation and the settings sidebar.
+"""The frame of every page: page config, sectioned navigation, the settings sidebar and the notices.
 
 Every page, the home page included, starts with ``setup("Title")``, so a page opened from a
 bookmark on a fresh server looks and works exactly like one reached by a click.
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import state
-from .widgets import settings_sidebar
+from . import server, state
+from .sidebar import settings_sidebar
 
 HOME = ("app.py", "Home", "🏠")
 SECTIONS = {
@@ -35,8 +35,8 @@ ALL_PAGES = [HOME] + [page for pages in SECTIONS.values() for page in pages]
 def setup(title: str, icon: str = "🔢") -> None:
     """Page config, the session's state, the navigation and the settings sidebar."""
     st.set_page_config(page_title=f"{title} · Neural network digits", page_icon=icon, layout="wide")
+    server.configure()
     state.init()
-    state.collect_garbage_now_and_then()
     with st.sidebar:
         st.page_link(HOME[0], label=HOME[1], icon=HOME[2])
         for section, pages in SECTIONS.items():
@@ -49,9 +49,3 @@ def setup(title: str, icon: str = "🔢") -> None:
     if shown:
         kind, text = shown
         getattr(st, kind)(text)
-
-
-def coming_soon(what: str) -> None:
-    """The body of a page that a later piece of work fills."""
-    st.info(f"This page is being built. It will show {what}")
-    st.page_link("pages/6_Training.py", label="Meanwhile, train the network on the Training page", icon="🏋️")

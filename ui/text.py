@@ -20,3 +20,11 @@ def plain(text: object, limit: int = 200) -> str:
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return _SPECIAL.sub(r"\\\1", text)
+
+
+def latex_matrix(values) -> str:
+    """A LaTeX ``bmatrix`` of a vector or a matrix of numbers (a vector becomes one row)."""
+    import numpy as np
+
+    rows = np.atleast_2d(values)
+    return r"\begin{bmatrix}" + r" \\ ".join(" & ".join(f"{v:g}" for v in row) for row in rows) + r"\end{bmatrix}"

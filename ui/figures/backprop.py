@@ -1,11 +1,11 @@
-"""Figures for the Backpropagation page. Arrays (or nn_core records) in, ``go.Figure`` out."""
+"""Figures of the Backpropagation lesson."""
 
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
 
-from .figures import DIGIT_COLOURS, LAYER_COLOURS, _f32, _layout
+from .theme import DIGIT_COLOURS, LAYER_COLOURS, f32, layout
 
 
 def logit_gradient_figure(check, class_names: tuple[str, ...]) -> go.Figure:
@@ -14,7 +14,7 @@ def logit_gradient_figure(check, class_names: tuple[str, ...]) -> go.Figure:
     fig = go.Figure()
     fig.add_bar(
         x=names,
-        y=_f32(check.analytic),
+        y=f32(check.analytic),
         name="A − Y (the formula)",
         marker_color=list(DIGIT_COLOURS[: len(names)]),
         text=[f"{v:+.3f}" for v in check.analytic],
@@ -23,24 +23,24 @@ def logit_gradient_figure(check, class_names: tuple[str, ...]) -> go.Figure:
     )
     fig.add_scatter(
         x=names,
-        y=_f32(check.numeric),
+        y=f32(check.numeric),
         mode="markers",
         name="finite differences",
         marker=dict(symbol="x", size=11, color="black"),
     )
     fig.update_xaxes(type="category")
     fig.update_layout(hovermode="x unified")
-    return _layout(fig, "∂L/∂Z for each class on this digit", "", "", height=300)
+    return layout(fig, "∂L/∂Z for each class on this digit", "", "", height=300)
 
 
 def loss_slice_figure(slice_) -> go.Figure:
     """The loss as one weight moves, the tangent backprop predicts, and where the weight is now."""
     x = slice_.value + slice_.offsets
     fig = go.Figure()
-    fig.add_scatter(x=_f32(x), y=_f32(slice_.losses), mode="lines", name="loss", line=dict(color="#4c78a8", width=3))
+    fig.add_scatter(x=f32(x), y=f32(slice_.losses), mode="lines", name="loss", line=dict(color="#4c78a8", width=3))
     fig.add_scatter(
-        x=_f32(x),
-        y=_f32(slice_.tangent()),
+        x=f32(x),
+        y=f32(slice_.tangent()),
         mode="lines",
         name=f"tangent, slope = backprop's gradient {slice_.gradient:.4g}",
         line=dict(color="#e45756", dash="dash"),
@@ -57,35 +57,35 @@ def loss_slice_figure(slice_) -> go.Figure:
     fig.update_yaxes(range=[low - pad, high + pad])
     fig.update_layout(hovermode="closest")
     index = ", ".join(map(str, slice_.index))
-    return _layout(fig, f"Loss on this digit as {slice_.name}[{index}] moves", f"{slice_.name}[{index}]", "loss")
+    return layout(fig, f"Loss on this digit as {slice_.name}[{index}] moves", f"{slice_.name}[{index}]", "loss")
 
 
-def seed_runs_figure(runs: dict[str, dict]) -> go.Figure:
+def notebook_runs_figure(runs: dict[str, dict]) -> go.Figure:
     """Training accuracy over iterations, one line per version of the notebook's code."""
     fig = go.Figure()
     styles = ({"color": "#e45756"}, {"color": "#4c78a8", "width": 3}, {"color": "#54a24b", "dash": "dash"})
     for (label, run), style in zip(runs.items(), styles):
         fig.add_scatter(
-            x=_f32(run["iterations"]),
-            y=_f32(run["accuracy"]) * 100,
+            x=f32(run["iterations"]),
+            y=f32(run["accuracy"]) * 100,
             mode="lines",
             name=f"{label}: {run['accuracy'][-1]:.1%}",
             line=style,
         )
     fig.update_yaxes(range=[0, 100], ticksuffix="%")
-    return _layout(fig, "The notebook's network, training accuracy", "iteration (full batch)", "")
+    return layout(fig, "The notebook's network, training accuracy", "iteration (full batch)", "")
 
 
 def before_after_probs(before, after, class_names: tuple[str, ...], label: int) -> go.Figure:
     names = list(class_names)
     fig = go.Figure()
     for values, name, colour in ((before, "before the step", "#bbb"), (after, "after", LAYER_COLOURS[0])):
-        fig.add_bar(x=names, y=_f32(values) * 100, name=name, marker_color=colour)
+        fig.add_bar(x=names, y=f32(values) * 100, name=name, marker_color=colour)
     fig.add_annotation(x=names[label], y=105, text="true class", showarrow=False, font=dict(size=11))
     fig.update_xaxes(type="category")
     fig.update_yaxes(range=[0, 112], ticksuffix="%")
     fig.update_layout(barmode="group", hovermode="x unified")
-    return _layout(fig, "Probabilities on this digit", "", "", height=280)
+    return layout(fig, "Probabilities on this digit", "", "", height=280)
 
 
 def relative_error_bars(names: list[str], errors: list[float]) -> go.Figure:
@@ -94,7 +94,7 @@ def relative_error_bars(names: list[str], errors: list[float]) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=names,
-            y=_f32(errors),
+            y=f32(errors),
             marker_color=["#54a24b" if e < 1e-6 else "#e45756" for e in errors],
             text=[f"{e:.1e}" for e in errors],
             textposition="outside",
@@ -104,4 +104,4 @@ def relative_error_bars(names: list[str], errors: list[float]) -> go.Figure:
     fig.add_hline(y=1e-6, line=dict(color="#888", dash="dot"), annotation_text="1e-6")
     fig.update_yaxes(type="log", exponentformat="power", range=[-16, 0])
     fig.update_layout(hovermode="closest")
-    return _layout(fig, "Relative error, backprop against finite differences", "", "", height=280)
+    return layout(fig, "Relative error, backprop against finite differences", "", "", height=280)

@@ -1,11 +1,13 @@
-"""Figures for the Evaluation and Draw a digit pages. Arrays in, ``go.Figure`` out."""
+"""Figures of the Evaluation page: the confusion grid, per-digit scores, confidence, calibration, the layer map."""
 
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
 
-from .figures import DIGIT_COLOURS, _f32, _layout
+from nn_core.evaluation import row_normalised
+
+from .theme import DIGIT_COLOURS, f32, layout
 
 Array = np.ndarray
 
@@ -24,8 +26,7 @@ def confusion_grid(
     """
     k = len(class_names)
     counts = np.asarray(confusion)
-    totals = counts.sum(axis=1, keepdims=True)
-    shares = np.divide(counts, totals, out=np.zeros(counts.shape), where=totals > 0)
+    shares = row_normalised(counts)
     true, predicted = np.divmod(np.arange(k * k), k)
     values = (shares if normalised else counts).reshape(-1)
     off_diagonal = true != predicted
@@ -41,7 +42,7 @@ def confusion_grid(
             marker=dict(
                 symbol="square",
                 size=max(12, int((height - 120) / k * 0.92)),
-                color=_f32(colours),
+                color=f32(colours),
                 colorscale="Reds",
                 cmin=0,
                 cmax=1,
@@ -69,7 +70,7 @@ def confusion_grid(
     fig.update_xaxes(showgrid=False, zeroline=False)
     fig.update_yaxes(showgrid=False, zeroline=False, scaleanchor="x")
     fig.update_layout(hovermode="closest", showlegend=False, plot_bgcolor="rgba(0,0,0,0)", clickmode="event+select")
-    fig = _layout(fig, "", "answered", "true class", height=height)
+    fig = layout(fig, "", "answered", "true class", height=height)
     fig.update_layout(margin=dict(t=40))
     return fig
 
@@ -81,48 +82,48 @@ def per_class_scores(precision: Array, recall: Array, class_names: tuple[str, ..
         (precision, "precision", "#4c78a8"),
         (recall, "recall (= accuracy on that class)", "#f58518"),
     ):
-        fig.add_bar(x=list(class_names), y=_f32(values) * 100, name=name, marker_color=colour)
+        fig.add_bar(x=list(class_names), y=f32(values) * 100, name=name, marker_color=colour)
     fig.update_xaxes(type="category")
     fig.update_yaxes(range=[0, 105], ticksuffix="%")
     fig.update_layout(barmode="group", hovermode="x unified")
-    return _layout(fig, "Per digit", "", "", height=300)
+    return layout(fig, "Per digit", "", "", height=300)
 
 
 def confidence_histogram(confidence: Array, correct: Array, threshold: float, bins: int = 20) -> go.Figure:
     """The top probability of right answers and of wrong ones, and the "not sure" threshold."""
     edges = np.linspace(0, 1, bins + 1)
-    centres = _f32((edges[:-1] + edges[1:]) / 2)
+    centres = f32((edges[:-1] + edges[1:]) / 2)
     fig = go.Figure()
     for mask, name, colour in ((correct, "right", "#54a24b"), (~correct, "wrong", "#e45756")):
         counts, _ = np.histogram(confidence[mask], edges)
-        fig.add_bar(x=centres, y=_f32(counts), name=f"{name} ({int(mask.sum())})", marker_color=colour, opacity=0.75)
+        fig.add_bar(x=centres, y=f32(counts), name=f"{name} ({int(mask.sum())})", marker_color=colour, opacity=0.75)
     fig.add_vline(x=threshold, line=dict(color="#333", dash="dash"), annotation_text="not sure below")
     fig.update_yaxes(type="log", dtick=1)
     fig.update_layout(barmode="overlay", bargap=0.05, hovermode="x unified")
-    return _layout(fig, "How sure was each answer?", "top probability", "answers")
+    return layout(fig, "How sure was each answer?", "top probability", "answers")
 
 
 def coverage_figure(thresholds: Array, coverage: Array, accuracy: Array, threshold: float) -> go.Figure:
     fig = go.Figure()
-    fig.add_scatter(x=_f32(thresholds), y=_f32(coverage) * 100, name="answered", mode="lines", line_color="#4c78a8")
+    fig.add_scatter(x=f32(thresholds), y=f32(coverage) * 100, name="answered", mode="lines", line_color="#4c78a8")
     fig.add_scatter(
-        x=_f32(thresholds), y=_f32(accuracy) * 100, name="accuracy of those", mode="lines", line_color="#54a24b"
+        x=f32(thresholds), y=f32(accuracy) * 100, name="accuracy of those", mode="lines", line_color="#54a24b"
     )
     fig.add_vline(x=threshold, line=dict(color="#333", dash="dash"))
     fig.update_yaxes(range=[0, 102], ticksuffix="%")
-    return _layout(fig, "Answer less, be right more", "threshold", "")
+    return layout(fig, "Answer less, be right more", "threshold", "")
 
 
 def reliability_figure(edges: Array, confidence: Array, accuracy: Array, counts: Array) -> go.Figure:
     """Per confidence bin, the accuracy against the diagonal of perfect calibration."""
-    centres = _f32((edges[:-1] + edges[1:]) / 2)
+    centres = f32((edges[:-1] + edges[1:]) / 2)
     fig = go.Figure()
     fig.add_scatter(
         x=[0, 1], y=[0, 100], mode="lines", name="perfectly calibrated", line=dict(color="#888", dash="dot")
     )
     fig.add_bar(
         x=centres,
-        y=_f32(np.nan_to_num(accuracy)) * 100,
+        y=f32(np.nan_to_num(accuracy)) * 100,
         width=float(edges[1] - edges[0]) * 0.9,
         name="accuracy in the bin",
         marker_color="#4c78a8",
@@ -132,7 +133,7 @@ def reliability_figure(edges: Array, confidence: Array, accuracy: Array, counts:
     fig.update_yaxes(range=[0, 102], ticksuffix="%")
     fig.update_xaxes(range=[0, 1])
     fig.update_layout(hovermode="closest")
-    return _layout(fig, "Calibration", "confidence", "")
+    return layout(fig, "Calibration", "confidence", "")
 
 
 def pca_map(
@@ -146,8 +147,8 @@ def pca_map(
         if not mask.any():
             continue
         fig.add_scatter(
-            x=_f32(points[mask, 0]),
-            y=_f32(points[mask, 1]),
+            x=f32(points[mask, 0]),
+            y=f32(points[mask, 1]),
             mode="markers",
             name=name,
             marker=dict(size=5, color=DIGIT_COLOURS[c % 10], opacity=0.75),
@@ -155,7 +156,7 @@ def pca_map(
             hovertemplate=f"a {name}, answered %{{customdata[1]}}<br>test row %{{customdata[0]}}<extra></extra>",
         )
     fig.update_layout(hovermode="closest", legend=dict(itemsizing="constant"))
-    return _layout(
+    return layout(
         fig,
         title,
         f"first principal axis ({explained[0]:.0%} of the variance)",

@@ -1,0 +1,79 @@
+"""Arrays to pictures: weight tiles in a grid, diverging and grey RGB images, square previews (no Plotly)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .theme import symmetric_limit
+
+Array = np.ndarray
+
+
+def tile_grid(W: Array, image_shape: tuple[int, int], columns: int = 16, gap: int = 1) -> Array:
+    """Rows of ``W`` (units, pixels) as image tiles in a grid, NaN between tiles: (rows*(h+gap), columns*(w+gap))."""
+    h, w = image_shape
+    units = W.shape[0]
+    columns = max(1, min(columns, units))
+    rows = -(-units // columns)
+    grid = np.full((rows * (h + gap) - gap, columns * (w + gap) - gap), np.nan, dtype=np.float32)
+    for unit in range(units):
+        r, c = divmod(unit, columns)
+        grid[r * (h + gap) : r * (h + gap) + h, c * (w + gap) : c * (w + gap) + w] = W[unit].reshape(h, w)
+    return grid
+
+
+def diverging_rgb(grid: Array, scale: int = 3) -> Array:
+    """``grid`` as an RGB image (uint8): blue for negative, white for 0, red for positive;
+    NaN gaps are light grey. Each cell becomes ``scale`` x ``scale`` pixels."""
+    limit = symmetric_limit(grid) or 1.0
+    t = np.clip(np.nan_to_num(grid, nan=0.0) / limit, -1, 1)[..., None]
+    white, red, blue = np.array([1.0, 1.0, 1.0]), np.array([0.70, 0.09, 0.17]), np.array([0.13, 0.40, 0.67])
+    rgb = np.where(t >= 0, white + t * (red - white), white - t * (blue - white))
+    rgb[np.isnan(grid)] = 0.93
+    image = (rgb * 255).round().astype(np.uint8)
+    return image.repeat(scale, axis=0).repeat(scale, axis=1)
+
+
+def gray_rgb(grid: Array, scale: int = 3) -> Array:
+    """A grid of [0, 1] pixels as a uint8 RGB image, ink dark on white, NaN gaps light grey."""
+    ink = np.clip(np.nan_to_num(grid, nan=0.0), 0, 1)
+    rgb = np.repeat((255 * (1 - ink))[..., None], 3, axis=2)
+    rgb[np.isnan(grid)] = 236
+    return rgb.round().astype(np.uint8).repeat(scale, axis=0).repeat(scale, axis=1)
+
+
+def square_preview(image: Array, side: int = 150, box: tuple[int, int, int, int] | None = None) -> Array:
+    """A [0, 1] ink image padded to a square (paper around it), enlarged to ``side`` pixels, as
+    uint8 RGB; ``box`` (top, bottom, left, right in the image's pixels) is outlined in red."""
+    from PIL import Image, ImageDraw
+
+    h, w = image.shape
+    n = max(h, w)
+    top, left = (n - h) // 2, (n - w) // 2
+    square = np.zeros((n, n))
+    square[top : top + h, left : left + w] = image
+    picture = Image.fromarray(gray_rgb(square, scale=1)).resize((side, side), Image.Resampling.NEAREST)
+    if box is not None:
+        scale = side / n
+        b_top, b_bottom, b_left, b_right = box
+        ImageDraw.Draw(picture).rectangle(
+            [
+                (left + b_left) * scale,
+                (top + b_top) * scale,
+                (left + b_right) * scale - 1,
+                (top + b_bottom) * scale - 1,
+            ],
+            outline=(214, 39, 40),
+            width=2,
+        )
+    return np.asarray(picture)
+
+
+def digit_rgb(pixels: Array, image_shape: tuple[int, int], scale: int = 3) -> Array:
+    """One flat image of [0, 1] pixels as a uint8 RGB picture, ink dark on white."""
+    return gray_rgb(np.asarray(pixels).reshape(image_shape), scale)
+
+
+def weight_tiles_rgb(W: Array, image_shape: tuple[int, int], columns: int = 16, scale: int = 1) -> Array:
+    """Rows of ``W`` (units, pixels) as tiles in a grid, in diverging colours (red up, blue down)."""
+    return diverging_rgb(tile_grid(W, image_shape, columns), scale)

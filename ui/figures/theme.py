@@ -1,0 +1,68 @@
+"""Theme and shared helpers of every figure: colours, the common layout, float32 arrays, smoothing."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+Array = np.ndarray
+
+
+DIGIT_COLOURS = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
+
+
+LAYER_COLOURS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2")
+
+
+DIVERGING = "RdBu_r"  # negative blue, zero white, positive red
+
+
+def layout(fig: go.Figure, title: str, x: str = "", y: str = "", height: int = 300) -> go.Figure:
+    fig.update_layout(  # title on the first line, legend on the second, so they never overlap
+        title=dict(text=title, x=0, xanchor="left", y=0.98, yanchor="top", yref="container", font=dict(size=15)),
+        height=height,
+        margin=dict(l=10, r=10, t=64 if title else 30, b=10),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+        xaxis_title=x,
+        yaxis_title=y,
+        hovermode=fig.layout.hovermode or "x unified",  # a builder's own choice (set before) wins
+    )
+    return fig
+
+
+def f32(values) -> Array:
+    return np.asarray(values, dtype=np.float32)
+
+
+def ema(values: Array, weight: float = 0.9) -> Array:
+    """Exponential moving average, bias-corrected so the first points are not dragged to 0."""
+    values = np.asarray(values, dtype=np.float64)
+    out = np.empty_like(values)
+    running = 0.0
+    for i, v in enumerate(values):
+        running = weight * running + (1 - weight) * v
+        out[i] = running / (1 - weight ** (i + 1))
+    return out
+
+
+def thin(n: int, most: int) -> slice:
+    """A slice keeping at most about ``most`` of ``n`` evenly spaced points, the last included."""
+    stride = max(1, -(-n // most))
+    return slice((n - 1) % stride, None, stride)
+
+
+def symmetric_limit(values: Array) -> float:
+    """A colour range symmetric about 0 that ignores the top 0.5% (one outlier should not wash out the rest)."""
+    finite = np.abs(values[np.isfinite(values)])
+    return float(np.percentile(finite, 99.5)) if finite.size else 1.0

@@ -1,0 +1,159 @@
+"""Figures of training over time: loss, accuracy, per-digit accuracy, per-layer lines, dead units, weight histograms."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .theme import DIGIT_COLOURS, LAYER_COLOURS, ema, f32, layout, thin
+
+Array = np.ndarray
+
+
+def loss_figure(
+    steps: Array, losses: Array, eval_steps: Array, val_losses: Array, smoothing: float = 0.9, most: int = 400
+) -> go.Figure:
+    """Batch loss (faint), its moving average, and the validation loss at each evaluation.
+
+    At most ``most`` points per line are drawn (the average is taken over every step first):
+    a browser redraws 400 points several times a second without falling behind the clicks."""
+    fig = go.Figure()
+    keep = thin(len(losses), most)
+    smoothed = ema(losses, smoothing)[keep] if len(losses) else None
+    steps, losses = f32(steps)[keep], f32(losses)[keep]
+    fig.add_scatter(
+        x=steps, y=losses, name="batch loss", mode="lines", line=dict(color="rgba(76,120,168,0.25)", width=1)
+    )
+    if smoothed is not None:
+        fig.add_scatter(x=steps, y=f32(smoothed), name="smoothed", mode="lines", line=dict(color="#4c78a8", width=2))
+    fig.add_scatter(
+        x=f32(eval_steps),
+        y=f32(val_losses),
+        name="validation",
+        mode="lines+markers",
+        line=dict(color="#f58518", width=2),
+        marker=dict(size=5),
+    )
+    return layout(fig, "Loss", "step", "cross-entropy")
+
+
+def accuracy_figure(eval_steps: Array, train_accuracy: Array, val_accuracy: Array) -> go.Figure:
+    fig = go.Figure()
+    for values, name, colour in ((train_accuracy, "train", "#4c78a8"), (val_accuracy, "validation", "#f58518")):
+        fig.add_scatter(
+            x=f32(eval_steps),
+            y=f32(values) * 100,
+            name=name,
+            mode="lines+markers",
+            line=dict(color=colour),
+            marker=dict(size=5),
+        )
+    fig.update_yaxes(range=[0, 100], ticksuffix="%")
+    return layout(fig, "Accuracy", "step", "")
+
+
+def per_class_bars(
+    accuracy: Array, class_names: tuple[str, ...], title: str = "Validation accuracy per digit"
+) -> go.Figure:
+    """One bar per class; a class never seen (NaN) shows no bar."""
+    accuracy = f32(accuracy) * 100
+    fig = go.Figure(
+        go.Bar(
+            x=list(class_names),
+            y=accuracy,
+            marker_color=list(DIGIT_COLOURS[: len(class_names)]),
+            text=[("" if np.isnan(a) else f"{a:.0f}%") for a in accuracy],
+            textposition="outside",
+        )
+    )
+    fig.update_yaxes(range=[0, 109], ticksuffix="%")
+    fig.update_xaxes(type="category")
+    fig.update_layout(hovermode="closest")
+    return layout(fig, title, "", "")
+
+
+def per_class_curves(eval_steps: Array, per_class: Array, class_names: tuple[str, ...]) -> go.Figure:
+    """Each class's validation accuracy over training: which are learned first, which lag."""
+    fig = go.Figure()
+    per_class = (
+        f32(per_class).reshape(len(eval_steps), -1) * 100
+        if len(eval_steps)
+        else np.empty((0, len(class_names)), np.float32)
+    )
+    for c, name in enumerate(class_names):
+        fig.add_scatter(
+            x=f32(eval_steps),
+            y=per_class[:, c],
+            name=name,
+            mode="lines",
+            line=dict(color=DIGIT_COLOURS[c % 10], width=1.5),
+        )
+    fig.update_yaxes(range=[0, 100], ticksuffix="%")
+    fig.update_layout(hovermode="closest")
+    return layout(fig, "Per-digit accuracy over training", "step", "")
+
+
+def layer_lines_figure(
+    steps: Array, values: Array, title: str, y_title: str, log_y: bool = True, prefix: str = "layer "
+) -> go.Figure:
+    """One line per layer (columns of ``values``) over training steps."""
+    fig = go.Figure()
+    values = f32(values).reshape(len(steps), -1) if len(steps) else np.empty((0, 0), np.float32)
+    for layer in range(values.shape[1]):
+        fig.add_scatter(
+            x=f32(steps),
+            y=values[:, layer],
+            name=f"{prefix}{layer + 1}",
+            mode="lines",
+            line=dict(color=LAYER_COLOURS[layer % 6], width=1.5),
+        )
+    if log_y:
+        fig.update_yaxes(type="log", exponentformat="power")
+    return layout(fig, title, "step", y_title, height=260)
+
+
+def dead_units_figure(eval_steps: Array, dead_fraction: Array) -> go.Figure:
+    fig = layer_lines_figure(
+        eval_steps, f32(dead_fraction) * 100, "Dead hidden units", "", log_y=False, prefix="hidden layer "
+    )
+    fig.update_yaxes(range=[0, 100], ticksuffix="%")
+    return fig
+
+
+def weight_histograms(now: dict[str, Array], initial: dict[str, Array], bins: int = 40) -> go.Figure:
+    """Per weight matrix, the histogram of its values now (filled) against at initialisation (outline).
+
+    Each histogram is one stepped line (``y[i]`` is the count from ``x[i]`` to ``x[i + 1]``; the
+    last count is repeated to close the step), not a bar per bin: the browser draws one path
+    instead of 40, a fifth of the work of each redraw while training plays."""
+    names = [k for k in now if k.startswith("W")]
+    fig = make_subplots(
+        rows=1, cols=len(names), subplot_titles=[f"{n} {now[n].shape[0]}×{now[n].shape[1]}" for n in names]
+    )
+    for i, name in enumerate(names, start=1):
+        low = float(min(now[name].min(), initial[name].min()))
+        high = float(max(now[name].max(), initial[name].max()))
+        edges = np.linspace(low, high if high > low else low + 1e-6, bins + 1, dtype=np.float32)
+        for values, label, style in (
+            (initial[name], "at initialisation", dict(line=dict(color="#888", width=1))),
+            (now[name], "now", dict(line=dict(color="#4c78a8", width=1), fill="tozeroy")),
+        ):
+            counts, _ = np.histogram(values, edges)
+            fig.add_scatter(
+                x=edges,
+                y=np.append(counts, counts[-1]).astype(np.float32),
+                name=label,
+                mode="lines",
+                line_shape="hv",
+                showlegend=i == 1,
+                legendgroup=label,
+                row=1,
+                col=i,
+                **style,
+            )
+    fig.update_layout(hovermode="closest")
+    fig.update_annotations(font_size=12, yshift=-4)
+    fig = layout(fig, "Weights now against at initialisation", height=300)
+    fig.update_layout(margin=dict(t=96), legend=dict(y=1.14))
+    return fig
