@@ -21,6 +21,7 @@ from .activations import get_activation
 from .gradcheck import numeric_gradient
 
 Array = np.ndarray
+NEURON_ACTIVATION = "sigmoid"  # the notebook's single neuron
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def _vector(values) -> Array:
     return np.atleast_1d(np.asarray(values, dtype=np.float64))
 
 
-def neuron(x, w, b: float, y: float, activation: str = "sigmoid") -> NeuronPass:
+def neuron(x, w, b: float, y: float, activation: str = NEURON_ACTIVATION) -> NeuronPass:
     """Forward pass and chain-rule gradients; ``x`` and ``w`` are numbers or equal-length vectors."""
     x, w = _vector(x), _vector(w)
     if x.shape != w.shape:
@@ -60,13 +61,13 @@ def neuron(x, w, b: float, y: float, activation: str = "sigmoid") -> NeuronPass:
     return NeuronPass(x, w, float(b), float(y), Z, A, (A - y) ** 2, dE_dA, dA_dZ, dE_dZ, dE_dZ * x, dE_dZ, dE_dZ * w)
 
 
-def neuron_error(x, w, b: float, y: float, activation: str = "sigmoid") -> float:
+def neuron_error(x, w, b: float, y: float, activation: str = NEURON_ACTIVATION) -> float:
     """E = (g(w·x + b) - y)^2."""
     g, _ = get_activation(activation)
     return float((g(np.float64(_vector(w) @ _vector(x) + b)) - y) ** 2)
 
 
-def numeric_neuron_gradients(x, w, b: float, y: float, activation: str = "sigmoid", eps: float = 1e-6) -> dict:
+def numeric_neuron_gradients(x, w, b: float, y: float, activation: str = NEURON_ACTIVATION, eps: float = 1e-6) -> dict:
     """Central-difference estimates ``{"dE_dw", "dE_db", "dE_dx"}``, shaped like ``neuron``'s
     (``gradcheck.numeric_gradient``: the same loop that checks the whole network)."""
     x, w, bias = _vector(x).copy(), _vector(w).copy(), np.array([float(b)])

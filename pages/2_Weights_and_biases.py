@@ -28,12 +28,12 @@ with left:
     w2 = b.slider("weight w₂", -4.0, 4.0, -1.0, 0.1, key="knob_w2")
     bias = a.slider("bias b", -4.0, 4.0, 0.0, 0.1, key="knob_b")
     target = b.slider("wanted output Y", 0.0, 1.0, 1.0, 0.05, key="knob_y")
-p = neuron.neuron([x1, x2], [w1, w2], bias, target, "sigmoid")
+p = neuron.neuron([x1, x2], [w1, w2], bias, target)
 with right:
     st.latex(f"Z = w_1 x_1 + w_2 x_2 + b = ({w1:g})({x1:g}) + ({w2:g})({x2:g}) + ({bias:g}) = {p.Z:.3f}")
     st.latex(f"A = \\sigma(Z) = \\frac{{1}}{{1 + e^{{-Z}}}} = {p.A:.3f} \\qquad E = (A - Y)^2 = {p.E:.4f}")
     new_w, new_b = neuron.gradient_step(p, lr=1.0)
-    after = neuron.neuron([x1, x2], new_w, new_b, target, "sigmoid")
+    after = neuron.neuron([x1, x2], new_w, new_b, target)
     st.markdown(
         f"To shrink the error, $w_1$ should move **{'up' if p.dE_dw[0] < 0 else 'down'}**, $w_2$ "
         f"**{'up' if p.dE_dw[1] < 0 else 'down'}** and $b$ **{'up' if p.dE_db < 0 else 'down'}**: that is what "

@@ -27,8 +27,8 @@ with left:
     x = st.slider("input X", -3.0, 3.0, 1.5, 0.1, key="bp_x")
     b = st.slider("bias b", -3.0, 3.0, -0.5, 0.1, key="bp_b")
     y = st.slider("target Y", 0.0, 1.0, 1.0, 0.05, key="bp_y")
-p = neuron.neuron(x, w, b, y, "sigmoid")
-numeric = neuron.numeric_neuron_gradients(x, w, b, y, "sigmoid")
+p = neuron.neuron(x, w, b, y)
+numeric = neuron.numeric_neuron_gradients(x, w, b, y)
 boxed = neuron.notebook_boxed_gradients(p)
 with right:
     st.latex(f"Z = wX + b = ({w:g})({x:g}) + ({b:g}) = {p.Z:.4f},\\quad A = \\sigma(Z) = {p.A:.4f}")
