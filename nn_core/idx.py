@@ -146,11 +146,3 @@ def load_idx_folder(
         seed=seed,
         test=(test_images.reshape(n_test, -1), arrays[("test", "labels")]),
     )
-
-
-def write_idx(path, array: Array) -> None:
-    """Write ``array`` (uint8) as an IDX file, gzipped if ``path`` ends in .gz (for tests and tools)."""
-    array = np.ascontiguousarray(array, dtype=np.uint8)
-    header = bytes([0, 0, 0x08, array.ndim]) + b"".join(int(n).to_bytes(4, "big") for n in array.shape)
-    data = header + array.tobytes()
-    Path(path).write_bytes(gzip.compress(data) if str(path).endswith(".gz") else data)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import softmax
+from .activations import softmax, softmax_jacobian
 from .diagnostics import dead_units
 from .gradcheck import numeric_gradient
 from .losses import DEFAULT_LOSS, cross_entropy, one_hot
@@ -37,15 +37,6 @@ def slope_at(model: MLP, z: float) -> float:
 def activation_at(model: MLP, z: float) -> float:
     """The hidden activation g(z) at one value, in float64."""
     return float(model.g(np.array([z], dtype=np.float64))[0])
-
-
-def mean_activation_by_class(model: MLP, X: Array, y: Array, layer: int = 1) -> Array:
-    """Mean activation ``A_layer`` of each unit over each class's samples, shape (classes, units)."""
-    A = model.forward(X)[f"A{layer}"].astype(np.float64)
-    classes = model.layer_sizes[-1]
-    sums = np.zeros((classes, A.shape[1]))
-    np.add.at(sums, y, A)
-    return sums / np.maximum(np.bincount(y, minlength=classes), 1)[:, None]
 
 
 @dataclass(frozen=True)
@@ -149,6 +140,22 @@ class LogitGradient:
     @property
     def max_difference(self) -> float:
         return float(np.abs(self.analytic - self.numeric).max())
+
+    @property
+    def jacobian(self) -> Array:
+        """Softmax's derivative on this sample, dA_k/dZ_j = A_k (delta_kj - A_j), (classes, classes)."""
+        return softmax_jacobian(self.probs)
+
+    @property
+    def through_jacobian(self) -> Array:
+        """The chain rule done the long way, J^T dL/dA with dL/dA = -Y / A: equal to A - Y."""
+        dL_dA = -self.target / np.maximum(self.probs, np.finfo(np.float64).tiny)
+        return self.jacobian.T @ dL_dA
+
+    @property
+    def jacobian_difference(self) -> float:
+        """The largest difference between the long way and A - Y."""
+        return float(np.abs(self.through_jacobian - self.analytic).max())
 
 
 def logit_gradient(z: Array, label: int, eps: float = 1e-6) -> LogitGradient:

@@ -2,7 +2,7 @@ import pandas as pd
 import streamlit as st
 
 from nn_core import inspection, neuron, notebook
-from nn_core.activations import ACTIVATIONS
+from nn_core.activations import ACTIVATIONS, softmax_jacobian
 from nn_core.gradcheck import check_gradients, numeric_gradient
 from nn_core.losses import cross_entropy_dZ
 from nn_core.network import MLP
@@ -110,8 +110,24 @@ with right:
         f"{len(check.analytic)} classes). The notebook's `dE = A2 - one_hot_Y` was right all along: the softmax "
         "derivative was already inside it. Its network failed for other reasons (part 5)."
     )
+st.plotly_chart(
+    common.matrix_heatmap(
+        check.jacobian,
+        "Softmax's derivative on this digit: ∂A_k/∂Z_j = A_k(δ_kj − A_j)",
+        "Z_j (class)",
+        "A_k (class)",
+        height=320,
+    ),
+    key="softmax_jacobian",
+)
+st.markdown(
+    "Step 2 as a matrix, on your digit: the diagonal is $A_k(1 - A_k)$, every other entry $-A_k A_j$. "
+    "Multiplying it out, $J^\\top \\,\\partial L/\\partial A$ with $\\partial L/\\partial A_k = -Y_k/A_k$, gives "
+    f"$A - Y$ again, to **{check.jacobian_difference:.1e}**: the fused formula is "
+    "this matrix product, done in one subtraction."
+)
 
-show_code(cross_entropy_dZ, inspection.logit_gradient)
+show_code(cross_entropy_dZ, inspection.logit_gradient, softmax_jacobian)
 
 # -- 3. the real network ------------------------------------------------------------------------------
 st.header("3. Your network, backwards, on this digit")

@@ -52,9 +52,10 @@ def test_stratified_split_is_seeded():
 # -- Kaggle CSV and IDX round trips ---------------------------------------------------------
 
 from nn_core.data import load_idx_folder, load_kaggle_csv, read_kaggle_test_csv  # noqa: E402
-from nn_core.idx import read_idx, write_idx  # noqa: E402
+from nn_core.idx import read_idx  # noqa: E402
 from nn_core.kaggle_csv import parse_kaggle_csv  # noqa: E402
 from tests.csv_maker import kaggle_csv, kaggle_rows  # noqa: E402
+from tests.idx_maker import write_idx  # noqa: E402
 
 
 def _rows_as_set(X, y):

@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 
 from nn_core.data import DataFormatError, load_dataset, load_idx_folder, load_kaggle_csv, read_kaggle_test_csv
-from nn_core.idx import parse_idx, write_idx
+from nn_core.idx import parse_idx
 from nn_core.kaggle_csv import MAX_CSV_BYTES
 from tests.csv_maker import kaggle_csv, kaggle_rows
+from tests.idx_maker import write_idx
 
 
 def refused(source, loader=load_kaggle_csv) -> str:

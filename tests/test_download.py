@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from nn_core.download import DownloadError, download_mnist, is_cached, load_mnist
-from nn_core.idx import write_idx
+from tests.idx_maker import write_idx
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -10,12 +10,19 @@ def model():
     return MLP([784, 32, 10], seed=3)
 
 
-def test_mean_activation_by_class(model, mnist):
+def test_a_units_response_is_its_mean_activation_per_class(model, mnist):
     X, y = mnist.X_val[:200], mnist.y_val[:200]
-    means = inspection.mean_activation_by_class(model, X, y)
+    response = inspection.unit_response(model, X, y, 7)
     A1 = model.forward(X)["A1"]
-    assert means.shape == (10, 32)
-    assert np.allclose(means[3], A1[y == 3].mean(axis=0), atol=1e-6)
+    assert response.means.shape == (10,)
+    assert np.allclose(response.means[3], A1[y == 3, 7].mean(), atol=1e-6)
+    assert response.favourite == int(np.argmax(response.means)) and not response.dead
+
+
+def test_a_unit_off_for_every_digit_is_dead(model, mnist):
+    dead = model.copy()
+    dead.params["b1"][2] = -100.0
+    assert inspection.unit_response(dead, mnist.X_val, mnist.y_val, 2).dead
 
 
 def test_a_units_sum_is_its_pre_activation(model, mnist):
@@ -42,6 +49,8 @@ def test_the_logit_gradient_of_softmax_cross_entropy_is_a_minus_y():
     check = inspection.logit_gradient(np.array([1.0, 3.0, -2.0, 0.5]), label=2)
     assert np.allclose(check.analytic, check.probs - np.eye(4)[2])
     assert check.max_difference < 1e-8
+    assert check.jacobian.shape == (4, 4) and np.allclose(check.jacobian.sum(axis=0), 0)  # probabilities sum to 1
+    assert check.jacobian_difference < 1e-12
 
 
 def test_one_sample_step_works_on_a_copy_and_follows_the_gradient(model, mnist):

@@ -79,7 +79,7 @@ def test_weights_page_shows_the_chosen_unit_and_what_training_added(app):
     model = trainer(at).model
     assert np.array_equal(array(chart(at, "unit_weights")["data"][0]["z"]), model.params["W1"][5].reshape(28, 28))
     X, y = validation(at)
-    means = inspection.mean_activation_by_class(model, X, y)[:, 5]
+    means = inspection.unit_response(model, X, y, 5).means
     assert np.allclose(array(chart(at, "unit_response")["data"][0]["y"]), means, atol=1e-6)
     assert f"b1_{{5}} = {float(model.params['b1'][5]):.4f}" in all_text(at)
 
@@ -147,6 +147,9 @@ def test_backprop_page_numbers_match_nn_core_on_the_sample(app):
     model = trainer(at).model
     check = inspection.logit_gradient(model.forward(X[3:4])["Z2"][0], int(y[3]))
     assert np.allclose(array(chart(at, "logit_gradient")["data"][0]["y"]), check.analytic, atol=1e-6)
+    jacobian = array(chart(at, "softmax_jacobian")["data"][0]["z"]).reshape(10, 10)
+    assert np.allclose(jacobian, check.jacobian, atol=1e-6)
+    assert f"{check.jacobian_difference:.1e}" in all_text(at)
 
     step = inspection.one_sample_step(model, X[3], int(y[3]), 0.1)
     assert np.allclose(array(chart(at, "bp_dZ2")["data"][0]["y"]), step.backward["dZ2"][0], atol=1e-6)
