@@ -9,9 +9,16 @@ History (``trainer.history``), bounded by ``Trace``'s thinning (at most 4,000 ro
 - ``steps``: per update, the training loss of its batch and the learning rate;
 - ``diagnostics``: every ``diag_every`` steps and at the end of every ``step(n)`` call,
   per layer the gradient norm ||dW|| and the update-to-weight ratio ||delta W|| / ||W||;
-- ``evals``: every ``eval_every`` steps and at the end of every epoch, the loss and
-  accuracy on a fixed sample of up to 2,000 training rows and on the validation split, the
-  validation accuracy of each class, and each hidden layer's dead-unit fraction.
+- ``evals``: densely at first (steps 1, 2, 3, 5, 10, 20, 30: ``EARLY_EVALUATIONS``), then
+  every ``eval_every`` steps, and at the end of every epoch: the loss and accuracy on a fixed
+  sample of up to 2,000 training rows and on the validation split, the validation accuracy of
+  each class, and each hidden layer's dead-unit fraction. The curves have a shape from the
+  first step, and an evaluation costs a few milliseconds, so the early ones are nearly free.
+
+The divergence guard: a batch loss that is not finite, or over ``EXPLODE_FACTOR`` times the
+first, stops training and brings back the last weights whose loss was healthy (not above
+``HEALTHY_FACTOR`` times its running average): the loss often climbs for a few steps before it
+overflows, and the weights from just before the overflow are already ruined.
 
 Run ``python -m nn_core.train --help`` for the command line.
 """
@@ -40,6 +47,10 @@ from .optim import DEFAULT_OPTIMIZER, OPTIMIZERS, make_optimizer
 Array = np.ndarray
 
 TRAIN_EVAL_ROWS = 2000
+EARLY_EVALUATIONS = frozenset((1, 2, 3, 5, 10, 20, 30))
+HEALTHY_FACTOR = 2.0  # a batch loss above this times the running average is no longer healthy
+HEALTHY_SMOOTHING = 0.9  # the running average's weight on its past
+CHECKPOINT_EVERY = 10  # steps between copies of healthy weights (a copy costs about one update)
 _SERIALS = itertools.count(1)  # each trainer's own number, never reused in a process
 EXPLODE_FACTOR = 10.0
 
@@ -53,6 +64,7 @@ class Divergence:
     loss: float
     reference_loss: float
     message: str
+    restored_step: int = 0  # the weights brought back are those after this many steps
 
 
 @functools.cache
@@ -128,6 +140,11 @@ class Trainer:
         self.epochs_done = 0
         self.last_loss = float("nan")
         self.reference_loss: float | None = None
+        # The last weights known to be healthy: (steps they are after, the weights), and the
+        # running average of healthy batch losses that "healthy" is measured against.
+        self._checkpoint: tuple[int, dict[str, Array]] = (0, self.initial_params)
+        self._healthy_average: float | None = None
+        self._previous_healthy = True  # whether the weights in _previous gave a healthy loss
         self.diverged: Divergence | None = None
         self.samples_per_second = float("nan")
 
@@ -214,6 +231,10 @@ class Trainer:
             buffer = self._batch_buffers[len(rows)] = np.empty((len(rows), X.shape[1]), X.dtype)
         return np.take(X, rows, axis=0, out=buffer, mode="clip")
 
+    def _is_healthy(self, loss: float) -> bool:
+        average = self._healthy_average
+        return math.isfinite(loss) and (average is None or loss <= HEALTHY_FACTOR * average)
+
     def _diverged_at(self, loss: float) -> Divergence | None:
         step = self.steps + 1
         if not math.isfinite(loss):
@@ -222,16 +243,29 @@ class Trainer:
             what = f"loss jumped to {loss:.3g}, over {EXPLODE_FACTOR:g}x its start ({self.reference_loss:.3g})"
         else:
             return None
-        message = (
-            f"learning rate {self.lr:g} is too high: {what} at step {step}. "
-            f"The weights from before step {step - 1 if step > 1 else step} were restored."
+        restored = self._restore_healthy()
+        message = f"learning rate {self.lr:g} is too high: {what} at step {step}. " + (
+            "The starting weights were restored."
+            if restored == 0
+            else f"The weights as they were after step {restored:,}, the last with a healthy loss, were restored."
         )
-        return Divergence(step, self.lr, loss, self.reference_loss or float("nan"), message)
+        return Divergence(step, self.lr, loss, self.reference_loss or float("nan"), message, restored)
 
-    def _restore_previous(self) -> None:
-        self.model.params, self._spare = self._previous, self.model.params
+    def _restore_healthy(self) -> int:
+        """Bring back the last healthy weights; returns the step they are after. The weights now
+        (after ``steps`` updates) gave the blown-up loss; those before the last update (``_previous``)
+        are taken if their loss was healthy, else the last healthy checkpoint."""
+        if self._previous_healthy and self.steps > 0:
+            self.model.params, self._spare = self._previous, self.model.params
+            restored = self.steps - 1
+        else:
+            restored, weights = self._checkpoint
+            self._spare = self.model.params
+            self.model.params = {k: v.copy() for k, v in weights.items()}
+            self._previous = self.model.params
         self.optimizer.reset()
         self.revision += 1
+        return restored
 
     def step(self, n: int = 1) -> dict:
         """Run ``n`` mini-batch updates (fewer if training diverges); return ``metrics()``."""
@@ -251,10 +285,10 @@ class Trainer:
                 )
                 self.diverged = self._diverged_at(loss)
                 if self.diverged is not None:
-                    self._restore_previous()
                     break
                 if self.reference_loss is None:
                     self.reference_loss = loss
+                self._note_health(loss, params)
                 updated = self._spare if self._spare is not params else {k: p.copy() for k, p in params.items()}
                 self.optimizer.update(params, grads, self.lr, out=updated)
                 self.model.params, self._previous, self._spare = updated, params, params
@@ -265,7 +299,7 @@ class Trainer:
                 self.history["steps"].append(step=self.steps, loss=loss, lr=self.lr)
                 if self.steps % self.diag_every == 0 or i == n - 1:
                     self._record_diagnostics(grads)
-                if self.eval_every and self.steps % self.eval_every == 0:
+                if self._evaluation_due(self.steps):
                     self.record_evaluation()
         elapsed = time.perf_counter() - started
         if self.samples_seen > samples_before and elapsed > 0:
@@ -278,9 +312,30 @@ class Trainer:
             self._position, self._order = 0, self._rng.permutation(len(self._order))
         remaining = len(self._order) - self._position
         self.step(math.ceil(remaining / self.batch_size))
-        if self.diverged is None and (not self.eval_every or self.steps % self.eval_every):
+        if self.diverged is None and not self._evaluation_due(self.steps):
             self.record_evaluation()
         return self.metrics()
+
+    def _note_health(self, loss: float, params: dict[str, Array]) -> None:
+        """Whether ``params`` (the weights before this update) gave a healthy ``loss``; every
+        CHECKPOINT_EVERY steps, healthy weights are copied as the checkpoint to come back to."""
+        healthy = self._is_healthy(loss)
+        if healthy:
+            average = self._healthy_average
+            self._healthy_average = (
+                loss if average is None else HEALTHY_SMOOTHING * average + (1 - HEALTHY_SMOOTHING) * loss
+            )
+            if self.steps % CHECKPOINT_EVERY == 0 and self.steps > self._checkpoint[0]:
+                self._checkpoint = (self.steps, {k: v.copy() for k, v in params.items()})
+        self._previous_healthy = healthy
+
+    def _evaluation_due(self, step: int) -> bool:
+        """Whether step ``step`` ends with an evaluation: densely at first, then every ``eval_every``."""
+        return bool(self.eval_every) and (step in EARLY_EVALUATIONS or step % self.eval_every == 0)
+
+    def evaluation_steps(self, until: int) -> list[int]:
+        """The steps up to ``until`` that end with an evaluation (epoch ends aside)."""
+        return [s for s in range(1, until + 1) if self._evaluation_due(s)]
 
     def recover(self) -> None:
         """After a divergence (the weights are already restored): allow training again. The
@@ -353,6 +408,7 @@ class Trainer:
             "loss": self.last_loss,
             "lr": self.lr,
             "val_accuracy": self.history["evals"].last("val_accuracy", float("nan")),
+            "val_accuracy_step": self.history["evals"].last("step"),
             "samples_per_second": self.samples_per_second,
             "diverged": self.diverged.message if self.diverged else None,
         }

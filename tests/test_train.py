@@ -140,9 +140,10 @@ def test_history_records_diagnostics_and_per_digit_accuracy(mnist):
     assert list(diagnostics.column("step")) == [5, 10, 15, 20, 23]
     assert diagnostics.column("grad_norm").shape == (5, 3)
     assert (diagnostics.column("update_ratio") > 0).all()
-    assert list(evals.column("step")) == [0, 10, 20]  # the untrained network, then every 10 steps
-    assert evals.column("val_per_class_accuracy").shape == (3, 10)
-    assert evals.column("dead_fraction").shape == (3, 2)
+    # the untrained network, densely at first, then every 10 steps
+    assert list(evals.column("step")) == [0, 1, 2, 3, 5, 10, 20]
+    assert evals.column("val_per_class_accuracy").shape == (7, 10)
+    assert evals.column("dead_fraction").shape == (7, 2)
     assert evals.column("val_accuracy")[0] < 0.3 < evals.column("val_accuracy")[-1]
 
 
@@ -200,18 +201,42 @@ def test_command_line_reports_a_bad_file_without_a_traceback(capsys, tmp_path):
     assert exit_info.value.code == 2 and "train.csv is empty" in capsys.readouterr().err
 
 
-def test_a_divergence_restores_exactly_the_weights_of_the_last_good_step(mnist):
-    trainer = make_trainer(mnist, hidden=(16,), lr=5.0)  # blows up at step 3 (measured)
+def test_a_divergence_restores_exactly_the_last_healthy_weights_and_says_which(mnist):
+    trainer = make_trainer(mnist, hidden=(16,), lr=5.0)
     after = [{k: v.copy() for k, v in trainer.model.params.items()}]  # after[s]: the weights after s steps
     while trainer.diverged is None and trainer.steps < 300:
         trainer.step(1)
         after.append({k: v.copy() for k, v in trainer.model.params.items()})
-    t = trainer.diverged.step
-    assert t > 2, "the test needs a divergence after a few good steps"
-    # step t measured the loss of the weights after t - 1 steps and found it blown up: the weights
-    # restored are the last ones whose loss was fine, those after t - 2 steps, exactly
+    div = trainer.diverged
+    assert div is not None and div.restored_step < div.step - 1
     for k, value in trainer.model.params.items():
-        np.testing.assert_array_equal(value, after[t - 2][k])
+        np.testing.assert_array_equal(value, after[div.restored_step][k])
+    where = "The starting weights" if div.restored_step == 0 else f"after step {div.restored_step}"
+    assert where in div.message
+
+
+def test_after_a_climb_the_weights_from_before_it_come_back_and_train_on(mnist):
+    trainer = make_trainer(mnist, hidden=(32,), lr=0.1)
+    trainer.step(60)
+    healthy = trainer.model.loss(trainer.model.forward(mnist.X_val), mnist.y_val)
+    trainer.lr = 2.5  # climbs for a few steps before it overflows
+    trainer.step(200)
+    div = trainer.diverged
+    assert div is not None and 50 <= div.restored_step <= 60, div.message
+    restored = trainer.model.loss(trainer.model.forward(mnist.X_val), mnist.y_val)
+    assert restored < 1.5 * healthy  # not the ruined weights of the step before the overflow
+    trainer.lr = div.lr / 10
+    trainer.recover()
+    trainer.step(50)
+    assert trainer.diverged is None
+
+
+def test_evaluations_are_dense_at_first_then_every_fifty_steps(mnist):
+    trainer = make_trainer(mnist, hidden=(8,))
+    assert trainer.evaluation_steps(120) == [1, 2, 3, 5, 10, 20, 30, 50, 100]
+    trainer.step(13)
+    assert list(trainer.history["evals"].column("step")) == [0, 1, 2, 3, 5, 10]
+    assert trainer.metrics()["val_accuracy_step"] == 10
 
 
 def test_two_parameter_sets_take_turns_and_the_previous_one_is_kept(mnist):
