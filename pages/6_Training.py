@@ -58,8 +58,15 @@ if trainer.diverged is not None:
 for i, hint in enumerate(training_hints(trainer)):
     with notices.container(border=True):
         st.warning(f"**{hint.title}.** {hint.reason}", icon="💡")
-        if hint.fix:
-            st.button(hint.fix_label, key=f"hint_fix_{i}", on_click=state.apply_fix, args=(hint.fix,))
+        for j, (column, fix) in enumerate(zip(st.columns(max(1, len(hint.fixes))), hint.fixes)):
+            column.button(
+                fix.label,
+                key=f"hint_fix_{i}_{j}",
+                on_click=state.apply_fix,
+                args=(fix,),
+                icon="🔄" if fix.new_network else None,
+                help="Starts a new network: the trained one is discarded." if fix.new_network else None,
+            )
 
 live.training_view()
 st.page_link("pages/2_Weights_and_biases.py", label="Inspect each unit's weights", icon="🔍")

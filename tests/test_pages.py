@@ -73,6 +73,36 @@ def test_an_absurd_learning_rate_ends_in_the_divergence_box_not_a_traceback(app)
     assert "Training stopped" not in all_text(at)
 
 
+def test_after_a_blow_up_and_its_fix_the_hints_agree_with_the_numbers(app):
+    at = on_page(app, "pages/6_Training.py")
+    at.select_slider(key="_lr").set_value(10.0).run()
+    button(at, "+1 epoch").click().run()
+    stopped = trainer(at).diverged
+    assert stopped is not None
+    said = "The starting weights" if stopped.restored_step == 0 else f"after step {stopped.restored_step}"
+    assert said in stopped.message
+    button(at, "Restore and divide the learning rate by 10").click().run()
+    for _ in range(3):
+        button(at, "+1 epoch").click().run()
+    warnings = [w.value for w in at.warning]
+    assert not any("too high" in w and "→" in w and _falls(w) for w in warnings), warnings
+    labels = [b.label for b in at.button if b.key and b.key.startswith("hint_fix_")]
+    assert len(labels) == len(set(labels)), labels  # never two buttons with the same fix
+    from nn_core.hints import training_hints
+
+    for hint in training_hints(trainer(at)):
+        if "units are" in hint.title:  # dead or saturated units: only a new network revives them
+            assert all(fix.new_network for fix in hint.fixes)
+
+
+def _falls(text: str) -> bool:
+    """Whether a hint quotes a median that fell ("0.600 → 0.330")."""
+    import re
+
+    found = re.search(r"([\d.]+) → ([\d.]+)", text)
+    return bool(found) and float(found.group(2)) < float(found.group(1))
+
+
 def test_new_network_resets_training(app):
     at = on_page(app, "pages/6_Training.py")
     button(at, "Step ×10").click().run()

@@ -142,11 +142,15 @@ def recover_from_divergence(divisor: float = 10.0) -> None:
     update_settings(lr=lowered)
 
 
-def apply_fix(changes: dict) -> None:
-    """A hint's one-click fix: new values for live settings (the learning rate snapped to the slider)."""
+def apply_fix(fix) -> None:
+    """A hint's one-click fix (``nn_core.hints.Fix``): new settings (the learning rate snapped to
+    the slider), and a new network when the fix needs one."""
+    changes = dict(fix.changes)
     if "lr" in changes:
-        changes = {**changes, "lr": snap_lr(changes["lr"])}
+        changes["lr"] = snap_lr(changes["lr"])
     update_settings(**changes)
+    if fix.new_network:
+        new_network()
 
 
 # -- Play ------------------------------------------------------------------------------------------
