@@ -14,13 +14,8 @@ st.markdown(
 trainer = state.trainer()
 state.prepare_play_control()
 
-controls = st.columns([1, 1, 1, 1.7, 1.3, 2], vertical_alignment="bottom")
-controls[0].button("Step", icon="👣", on_click=state.run_steps, args=(1,), help="One batch", width="stretch")
-controls[1].button("Step ×10", on_click=state.run_steps, args=(10,), help="Ten batches", width="stretch")
-controls[2].button(
-    "+1 epoch", on_click=state.run_epoch, help="To the end of this pass over the training digits", width="stretch"
-)
-controls[3].segmented_control(
+controls = st.columns([1.7, 1, 1, 1, 1.3], vertical_alignment="bottom")
+controls[0].segmented_control(
     "Play",
     ["play", "pause"],
     format_func={"play": "▶️ Play", "pause": "⏸️ Pause"}.get,
@@ -29,14 +24,12 @@ controls[3].segmented_control(
     disabled=trainer.diverged is not None,
     width="stretch",
 )
-controls[4].button("New network", icon="🔄", on_click=state.new_network, key="page_new_network", width="stretch")
-controls[5].select_slider(
-    "Speed (batches per refresh)",
-    options=[1, 2, 5, 10, 20, 50],
-    key="_speed",
-    value=state.steps_per_tick(),
-    on_change=lambda: state.set_steps_per_tick(state.widget_value("_speed")),
+controls[1].button("Step", icon="👣", on_click=state.run_steps, args=(1,), help="One batch", width="stretch")
+controls[2].button("Step ×10", on_click=state.run_steps, args=(10,), help="Ten batches", width="stretch")
+controls[3].button(
+    "+1 epoch", on_click=state.run_epoch, help="To the end of this pass over the training digits", width="stretch"
 )
+controls[4].button("New network", icon="🔄", on_click=state.new_network, key="page_new_network", width="stretch")
 
 # The notices go in one container that is always there, so the charts below keep their place in the
 # page whatever appears or goes: a tick of a chart fragment addresses its elements by position, and

@@ -148,6 +148,26 @@ def test_stepping_by_hand_pauses_play(app):
     assert at.session_state[state.KEY_PLAYING] == "pause" and trainer(at).steps == before + 10
 
 
+def test_the_training_page_has_the_learning_rate_and_batch_size_of_the_sidebar(app):
+    at = on_page(app, "pages/6_Training.py")
+    assert at.select_slider(key="_lr_main").value == at.select_slider(key="_lr").value == 0.1
+    at.select_slider(key="_lr_main").set_value(0.5).run()
+    assert trainer(at).lr == 0.5 and at.session_state["settings"].lr == 0.5
+    assert at.select_slider(key="_lr").value == 0.5  # one setting, two controls
+    assert "Learning rate **0.5**" in all_text(at)
+    at.select_slider(key="_lr").set_value(0.02).run()
+    assert at.select_slider(key="_lr_main").value == 0.02 and trainer(at).lr == 0.02
+    at.select_slider(key="_batch_main").set_value(16).run()
+    assert trainer(at).batch_size == 16 and at.select_slider(key="_batch_size").value == 16
+
+
+def test_the_status_line_says_when_the_accuracy_was_measured(app):
+    at = on_page(app, "pages/6_Training.py")
+    for _ in range(13):
+        button(at, "Step").click().run()
+    assert "(at step 10)" in all_text(at)  # measured densely at first: steps 1, 2, 3, 5, 10
+
+
 def test_the_speed_control_sets_batches_per_tick(app):
     at = on_page(app, "pages/6_Training.py")
     at.select_slider(key="_speed").set_value(20).run()

@@ -17,7 +17,7 @@ import streamlit as st
 
 from nn_core.train import Trainer
 
-from . import pacing, state
+from . import pacing, sidebar, state
 from .figures import images, training
 
 LOSS_REDRAW = 0.6  # seconds between redraws of the loss curve while playing (the status line: every tick)
@@ -180,13 +180,14 @@ def shown_now(trainer: Trainer, playing: bool, charts=CHARTS) -> dict:
 
 def status_line(metrics: dict) -> str:
     """The Training page's status line (Markdown) from ``Trainer.metrics()``."""
-    val, speed = metrics["val_accuracy"], metrics["samples_per_second"]
+    val, speed, measured = metrics["val_accuracy"], metrics["samples_per_second"], metrics["val_accuracy_step"]
+    accuracy = "**–**" if val != val else f"**{val:.1%}** (at step {measured:,})"
     parts = [
         f"Epoch **{metrics['epoch']:.2f}**",
         f"Step **{metrics['step']:,}**",
         f"Samples seen **{metrics['samples_seen']:,}**",
         f"Learning rate **{metrics['lr']:g}**",
-        f"Validation accuracy **{'–' if val != val else f'{val:.1%}'}**",
+        f"Validation accuracy {accuracy}",
         f"**{'–' if speed != speed else f'{speed:,.0f}'}** samples/s",
     ]
     return " &nbsp;·&nbsp; ".join(parts)
@@ -196,6 +197,31 @@ def play_tick(trainer: Trainer, steps: int) -> bool:
     """One tick of Play: ``steps`` updates; False when training must stop (it diverged)."""
     trainer.step(steps)
     return trainer.diverged is None
+
+
+SPEEDS = (1, 2, 5, 10, 20, 50)
+KEY_LR, KEY_BATCH, KEY_SPEED = "_lr_main", "_batch_main", "_speed"
+
+
+def _knob_changed() -> None:
+    """A knob of the live area moved: its fragment reruns at once (the status line shows the new
+    value within the tick), then the whole page, so the sidebar's control shows it too."""
+    state.set_widget_value("_refresh_page", True)
+
+
+def _knobs() -> None:
+    """The learning rate, the batch size and the speed, inside the live area: moving one reruns
+    only the live area, so it answers within a tick even while playing."""
+    columns = st.columns([3, 3, 2])
+    sidebar.learning_rate_slider(columns[0], KEY_LR, _knob_changed)
+    sidebar.batch_size_slider(columns[1], KEY_BATCH, _knob_changed)
+    state.set_widget_value(KEY_SPEED, state.steps_per_tick())
+    columns[2].select_slider(
+        "Speed (batches per refresh)",
+        options=SPEEDS,
+        key=KEY_SPEED,
+        on_change=lambda: state.set_steps_per_tick(state.widget_value(KEY_SPEED)),
+    )
 
 
 def _draw(charts, shown: dict, static: bool) -> None:
@@ -223,9 +249,11 @@ def training_view(charts=CHARTS) -> None:
     # With many learners playing on one server, ticks come less often and train more steps each.
     pace = pacing.play_pace(state.session_key()) if playing else 1
     full_run = {"now": True}  # a pace that moved during a full run waits for the next tick
+    state.set_widget_value("_refresh_page", False)  # this run redraws the whole page anyway
 
     @st.fragment(run_every=pacing.PLAY_INTERVAL * pace if playing else None)
     def live() -> None:
+        _knobs()
         trainer = state.trainer()
         if state.is_playing():
             pacing.mark_playing(state.session_key())
@@ -238,6 +266,9 @@ def training_view(charts=CHARTS) -> None:
         if pace > 1:
             status += f" &nbsp;·&nbsp; *busy server: a refresh every {pacing.PLAY_INTERVAL * pace:.1f} s*"
         st.container(key="status").markdown(status)  # one element: cheap to redraw
+        if state.widget_value("_refresh_page") and not full_run["now"]:
+            state.set_widget_value("_refresh_page", False)
+            st.rerun()  # the sidebar's controls show the knob's new value too
         _draw(charts, shown_now(trainer, state.is_playing(), charts), static=playing)
 
     live()

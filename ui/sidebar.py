@@ -73,8 +73,48 @@ def _download_full_mnist() -> None:
     st.success("Full MNIST is downloaded and kept for next time.")
 
 
+def learning_rate_slider(where=st, key: str = "_lr", on_change=None) -> None:
+    """The learning rate on its log-scale slider, bound to the setting (the sidebar's and the
+    Training page's controls are two widgets of one setting)."""
+    current = state.settings().lr
+    state.set_widget_value(key, current)
+    where.select_slider(
+        "Learning rate",
+        LR_CHOICES,
+        format_func=format_number,
+        key=key,
+        on_change=_copy_widget,
+        args=("lr", key, on_change),
+        help="η: how far each step moves every weight (a log scale: each notch is about ×2).",
+    )
+
+
+def batch_size_slider(where=st, key: str = "_batch_size", on_change=None) -> None:
+    current = state.settings().batch_size
+    state.set_widget_value(key, current)
+    where.select_slider(
+        "Batch size",
+        BATCH_CHOICES,
+        format_func=lambda b: "all" if b == FULL_BATCH else str(b),
+        key=key,
+        on_change=_copy_widget,
+        args=("batch_size", key, on_change),
+        help="Rows per step; *all* is full-batch gradient descent, as in the notebook.",
+    )
+
+
+def _copy_widget(name: str, key: str, then=None) -> None:
+    try:
+        state.update_settings(**{name: state.widget_value(key)})
+    except ValueError as error:
+        state.notice(f"{name}: {plain(error)}", "error")
+    if then is not None:
+        then()
+
+
 def settings_sidebar() -> None:
-    """Dataset, network and training settings, with the New network button when needed."""
+    """The settings a newcomer needs first (data, layers, activation, optimizer, learning rate,
+    batch size), the rest folded under Advanced, and the New network button when needed."""
     current = state.settings()
     st.subheader("Settings")
     st.selectbox(
@@ -88,14 +128,16 @@ def settings_sidebar() -> None:
         st.caption("Full MNIST is downloaded once (about 11 MB), checked against its published checksums.")
         if st.button("Download full MNIST", icon="⬇️"):
             _download_full_mnist()
-    with st.expander("Use your own Kaggle CSV"):
-        st.file_uploader(
-            "train.csv (label, pixel0 … pixel783)",
-            type=["csv", "gz"],
-            key="_upload",
-            on_change=_upload_csv,
-            help="The format of Kaggle's digit-recognizer competition; gzip is fine.",
-        )
+
+    st.markdown("**Training** · *takes effect on the next step*")
+    learning_rate_slider()
+    batch_size_slider()
+    st.selectbox(
+        "Optimizer",
+        list(OPTIMIZERS),
+        format_func=lambda n: OPTIMIZERS[n].label,
+        **_bind("optimizer", current.optimizer),
+    )
 
     st.markdown("**Network** · *needs a new network*")
     st.text_input(
@@ -113,9 +155,6 @@ def settings_sidebar() -> None:
         format_func=lambda n: ACTIVATIONS[n].label,
         **_bind("activation", current.activation),
     )
-    st.selectbox("Initialisation", list(INITS), format_func=lambda n: INITS[n].label, **_bind("init", current.init))
-    st.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1, **_bind("seed", current.seed))
-
     changes = state.pending_changes()
     if changes:
         st.warning("Changed: " + "; ".join(changes) + ". The current network keeps training until you make a new one.")
@@ -128,28 +167,24 @@ def settings_sidebar() -> None:
         key="sidebar_new_network",
     )
 
-    st.markdown("**Training** · *takes effect on the next step*")
-    st.selectbox(
-        "Optimizer",
-        list(OPTIMIZERS),
-        format_func=lambda n: OPTIMIZERS[n].label,
-        **_bind("optimizer", current.optimizer),
-    )
-    st.select_slider("Learning rate", LR_CHOICES, format_func=format_number, **_bind("lr", current.lr))
-    st.slider(
-        "Momentum",
-        0.0,
-        0.99,
-        step=0.01,
-        disabled=not OPTIMIZERS[current.optimizer].takes_momentum,
-        help="Adam keeps its own moving averages; this applies to SGD.",
-        **_bind("momentum", current.momentum),
-    )
-    st.select_slider(
-        "Batch size",
-        BATCH_CHOICES,
-        format_func=lambda b: "all" if b == FULL_BATCH else str(b),
-        help="Rows per step; *all* is full-batch gradient descent, as in the notebook.",
-        **_bind("batch_size", current.batch_size),
-    )
-    st.select_slider("L2 (weight decay)", L2_CHOICES, format_func=format_number, **_bind("l2", current.l2))
+    with st.expander("Advanced: initialisation, seed, momentum, L2"):
+        st.selectbox("Initialisation", list(INITS), format_func=lambda n: INITS[n].label, **_bind("init", current.init))
+        st.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1, **_bind("seed", current.seed))
+        st.slider(
+            "Momentum",
+            0.0,
+            0.99,
+            step=0.01,
+            disabled=not OPTIMIZERS[current.optimizer].takes_momentum,
+            help="Adam keeps its own moving averages; this applies to SGD.",
+            **_bind("momentum", current.momentum),
+        )
+        st.select_slider("L2 (weight decay)", L2_CHOICES, format_func=format_number, **_bind("l2", current.l2))
+    with st.expander("Use your own Kaggle CSV"):
+        st.file_uploader(
+            "train.csv (label, pixel0 … pixel783)",
+            type=["csv", "gz"],
+            key="_upload",
+            on_change=_upload_csv,
+            help="The format of Kaggle's digit-recognizer competition; gzip is fine.",
+        )
