@@ -269,6 +269,12 @@ def input_gradient(model: MLP, x: Array, target: int) -> Array:
     return -grads["dA0"][0]
 
 
+def input_attribution(model: MLP, x: Array, target: int) -> Array:
+    """The input gradient times the input (``-dL/dx * x``): how much each pixel's own ink pushed
+    towards ``target`` (positive) or away (negative); 0 where there is no ink, shape (inputs,)."""
+    return input_gradient(model, x, target) * np.asarray(x, dtype=np.float64).reshape(-1)
+
+
 def strongest_units(model: MLP, x: Array, k: int = 8) -> tuple[Array, Array]:
     """The ``k`` first-layer units with the largest activation on ``x``: (units, activations)."""
     A1 = model.forward(np.asarray(x).reshape(1, -1))["A1"][0]

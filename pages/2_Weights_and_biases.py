@@ -57,26 +57,32 @@ st.markdown(
 )
 view = st.segmented_control(
     "Show",
-    ["now", "change"],
+    ["change", "now"],
     format_func={"now": "the weights now", "change": "what training added: W1 − W1 at the start"}.get,
-    default="now",
+    default="change",
     key="tiles_view",
 )
 W1 = model.params["W1"]
 W1_added = inspection.added_by_training(model.params, trainer.initial_params, "W1")
 shown_units = min(hidden, 256)
-tiles = (W1_added if view == "change" else W1)[:shown_units]
+tiles = (W1 if view == "now" else W1_added)[:shown_units]
 st.plotly_chart(
     common.unit_tiles_figure(
         tiles,
         data.image_shape,
         columns=16,
-        title=f"{'Change in w' if view == 'change' else 'W'}eights of hidden units 0 to {shown_units - 1} (hover for the unit)",
-        value_name="change" if view == "change" else "weight",
+        title=(
+            f"What training added to hidden units 0 to {shown_units - 1}, each tile on its own colour scale"
+            if view != "now"
+            else f"Weights of hidden units 0 to {shown_units - 1}"
+        )
+        + " (hover for the unit and value)",
+        value_name="change" if view != "now" else "weight",
+        each_tile=view != "now",
     ),
     key="unit_tiles",
 )
-if view == "change" and trainer.steps == 0:
+if view != "now" and trainer.steps == 0:
     st.info("Nothing yet: train a few steps (Training page, or **Train 1 epoch** on the home page) and come back.")
 
 unit = unit_picker("Look at hidden unit", hidden, "weights_unit")
@@ -158,8 +164,9 @@ st.caption(
 )
 show_code(init_params, experiments.init_spreads, experiments.init_race)
 try_this(
-    "Train one epoch, then switch the tiles to *what training added*: the strokes each unit learned appear even "
-    "while the weights themselves still look like noise. Then set the initialisation to *standard normal "
+    "Train one epoch and look at the tiles: the strokes each unit learned. Then switch them to *the weights now*: "
+    "the same units still look like noise, because the random start is larger than what one epoch adds. Then set "
+    "the initialisation to *standard normal "
     "(the notebook's code)* in the sidebar and compare the races above: first-layer weights 20× wider than He's cost "
     "hundreds of steps."
 )

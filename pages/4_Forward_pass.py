@@ -77,15 +77,27 @@ show_code(MLP.forward)
 st.header("Inside one hidden unit")
 unit = unit_picker("Hidden unit, orange in the bars above", sizes[1], "forward_unit")
 parts = inspection.unit_sum(model, x, unit)
-left, middle, right = st.columns(3)
+added = inspection.added_by_training(model.params, trainer.initial_params, "W1")[unit]
+left, added_column, middle, right = st.columns(4)
 left.plotly_chart(
-    common.image_figure(parts.weights, data.image_shape, f"W1[{unit}]: its weights", diverging=True),
+    common.image_figure(parts.weights, data.image_shape, f"W1[{unit}]: its weights", diverging=True, height=300),
     key="unit_weights",
+)
+added_column.plotly_chart(
+    common.image_figure(
+        added, data.image_shape, "…what training added to them", diverging=True, value_name="change", height=300
+    ),
+    key="unit_added",
 )
 middle.plotly_chart(common.image_figure(x, data.image_shape, "x: the pixels", height=300), key="unit_pixels")
 right.plotly_chart(
     common.image_figure(
-        parts.products, data.image_shape, f"W1[{unit}] ⊙ x: what each pixel adds", diverging=True, value_name="w·x"
+        parts.products,
+        data.image_shape,
+        f"W1[{unit}] ⊙ x: what each pixel adds",
+        diverging=True,
+        value_name="w·x",
+        height=300,
     ),
     key="unit_products",
 )
@@ -109,6 +121,6 @@ st.markdown(
 show_code(inspection.unit_sum)
 try_this(
     "Press **Next mistake** and look at the probability bars: is the network torn between two classes, or "
-    "confidently wrong? Then pick a unit whose weights look like a stroke, and find a digit that switches it on "
+    "confidently wrong? Then pick a unit whose *what training added* looks like a stroke, and find a digit that switches it on "
     "strongly (a large orange bar in A1). Train an epoch on the Training page and come back to the same mistake."
 )

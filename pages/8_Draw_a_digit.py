@@ -100,16 +100,24 @@ if prepared is not None:
         format_func=lambda c: data.class_names[c] + (" (its answer)" if c == guess else ""),
         key="draw_explain",
     )
-    push = inspection.input_gradient(model, prepared.pixels, explain)
+    pushes = {
+        "ink": ("where your ink pushed (gradient × drawing)", inspection.input_attribution, "−∂L/∂x · x"),
+        "gradient": ("where more ink would push (the gradient)", inspection.input_gradient, "−∂L/∂x"),
+    }
+    shown = st.segmented_control(
+        "Show", list(pushes), format_func=lambda k: pushes[k][0], default="ink", key="draw_push_view"
+    )
+    label, push_of, value_name = pushes[shown or "ink"]
+    push = push_of(model, prepared.pixels, explain)
     units, activations = inspection.strongest_units(model, prepared.pixels, k=8)
     left, right = st.columns(2)
     left.plotly_chart(
         common.image_figure(
             push,
             data.image_shape,
-            f"Which pixels push towards {data.class_names[explain]}",
+            f"Towards {data.class_names[explain]}: {label}",
             diverging=True,
-            value_name="−∂L/∂x",
+            value_name=value_name,
             height=360,
         ),
         key="draw_gradient",
@@ -117,17 +125,24 @@ if prepared is not None:
     left.caption(
         f"The input gradient $-\\partial L / \\partial x$ for $L = -\\log p_{{{data.class_names[explain]}}}$, "
         "from the same backward pass as training (one step further, to the pixels): red where more ink would raise "
-        "the probability, blue where ink lowers it."
+        "the probability, blue where ink lowers it. Times your drawing, it keeps only the pixels you inked: what "
+        "your strokes did. The gradient alone still carries the random start of the weights, which looks like static."
     )
     right.plotly_chart(
         common.unit_tiles_figure(
-            model.params["W1"][units],
+            inspection.added_by_training(model.params, trainer.initial_params, "W1")[units],
             data.image_shape,
             columns=4,
-            title="The 8 hidden units it switches on most",
+            title="What training added to the 8 units it switches on most",
+            value_name="change",
             units=units,
+            each_tile=True,
         ),
         key="draw_units",
     )
-    right.caption("Their activations: " + ", ".join(f"unit {u}: {a:.2f}" for u, a in zip(units, activations)) + ".")
-    show_code(drawing.prepare, inspection.input_gradient)
+    right.caption(
+        "Each tile on its own colour scale. Their activations: "
+        + ", ".join(f"unit {u}: {a:.2f}" for u, a in zip(units, activations))
+        + "."
+    )
+    show_code(drawing.prepare, inspection.input_gradient, inspection.input_attribution)

@@ -3,6 +3,7 @@
 import math
 
 import numpy as np
+import pytest
 
 from nn_core import MLP
 from ui.figures import common, lessons
@@ -20,8 +21,18 @@ def test_image_figure_reshapes_and_picks_its_colours():
 def test_unit_tiles_name_each_tiles_unit():
     W = np.arange(2 * 4, dtype=np.float32).reshape(2, 4)
     fig = common.unit_tiles_figure(W, (2, 2), columns=2, units=np.array([7, 3]))
-    units = fig.data[0].customdata
+    units, values = fig.data[0].customdata[..., 0], fig.data[0].customdata[..., 1]
     assert units[0, 0] == 7 and units[0, 3] == 3 and math.isnan(units[0, 2])
+    assert values[1, 4] == W[1, 3]  # the hover gives the true value
+
+
+def test_tiles_on_their_own_scales_colour_every_tile_fully_but_hover_the_true_values():
+    W = np.array([[0.0, 0.001, -0.002, 0.0005], [10.0, -20.0, 5.0, 0.0]], dtype=np.float32)
+    fig = common.unit_tiles_figure(W, (2, 2), columns=2, each_tile=True)
+    z, values = fig.data[0].z, fig.data[0].customdata[..., 1]
+    tiny, big = np.nanmax(np.abs(z[:, :2])), np.nanmax(np.abs(z[:, 3:]))
+    assert tiny == pytest.approx(1, abs=0.05) and big == pytest.approx(1, abs=0.05)  # alike, whatever their size
+    assert values[0, 1] == np.float32(0.001) and values[0, 3] == 10.0
 
 
 def test_matrix_heatmap_and_bias_bars():

@@ -1,10 +1,12 @@
 """ui.live: the redraw budget of the live Training view, and the chart table (no running app:
 session state is a plain dict here)."""
 
+import numpy as np
 import pytest
 
-from nn_core import MLP, Trainer
+from nn_core import MLP, Trainer, inspection
 from ui import live, state
+from ui.figures import images
 
 
 @pytest.fixture
@@ -107,5 +109,37 @@ def test_the_shown_charts_follow_the_table(session, mnist):
     assert "per_class_bars" not in shown  # no evaluation yet
     trainer.step(1)
     shown = live.shown_now(trainer, playing=False)
-    assert set(shown) == {c.name for c in live.CHARTS}
-    assert shown["tiles"].shape[2] == 3 and hasattr(shown["loss"], "to_plotly_json")
+    assert set(shown) == {c.name for c in live.CHARTS} - {"tiles_now"}  # what training added, by default
+    assert shown["tiles_added"].shape[2] == 3 and hasattr(shown["loss"], "to_plotly_json")
+    session[live.KEY_TILES] = "now"
+    assert "tiles_now" in live.shown_now(trainer, playing=False)
+
+
+def _neighbour_correlation(tiles):
+    """The mean correlation of each tile's pixels with their right and lower neighbours."""
+    values = []
+    for tile in tiles.reshape(-1, 28, 28).astype(np.float64):
+        x = np.concatenate([tile[:, :-1].ravel(), tile[:-1, :].ravel()])
+        y = np.concatenate([tile[:, 1:].ravel(), tile[1:, :].ravel()])
+        keep = (x != 0) | (y != 0)  # the border pixels MNIST never inks stay exactly 0
+        if keep.sum() > 2 and x[keep].std() > 0 and y[keep].std() > 0:
+            values.append(np.corrcoef(x[keep], y[keep])[0, 1])
+    return float(np.mean(values))
+
+
+def test_after_one_epoch_at_the_default_settings_the_tiles_show_strokes(mnist):
+    from ui.settings import Settings, build_trainer
+
+    trainer = build_trainer(Settings(), mnist)  # 784-128-10, ReLU, He, SGD 0.1, batch 64
+    start = _neighbour_correlation(trainer.model.params["W1"])  # the tiles of an untrained network
+    trainer.epoch()
+    added = inspection.added_by_training(trainer.model.params, trainer.initial_params, "W1")
+    assert abs(start) < 0.05
+    assert _neighbour_correlation(images.per_tile_scaled(added)) > 0.6  # neighbours agree: strokes
+
+
+def test_each_tile_is_scaled_on_its_own_and_zeros_stay_zeros():
+    W = np.array([[0.0, 0.001, -0.002, 0.0005], [0.0, 0.0, 0.0, 0.0], [10.0, -20.0, 5.0, 0.0]])
+    scaled = images.per_tile_scaled(W, percentile=100)
+    assert np.allclose(scaled[0], [0, 0.5, -1, 0.25]) and np.allclose(scaled[2], [0.5, -1, 0.25, 0])
+    assert (scaled[1] == 0).all()

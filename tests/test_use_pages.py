@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from nn_core import MLP, drawing, evaluation
+from nn_core import MLP, drawing, evaluation, inspection
 from nn_core.io import model_to_bytes
 from nn_core.metrics import accuracy, precision_recall
 from tests.apptest import all_text, array, button, chart, new_app, on_page, trainer
@@ -104,7 +104,13 @@ def test_an_uploaded_picture_is_prepared_and_answered(app):
     assert f"It's a **{data.class_names[guess]}** ({probs[guess]:.0%})" in all_text(at)
     assert np.allclose(array(chart(at, "draw_probs")["data"][0]["y"]), probs * 100, atol=1e-4)
     assert np.allclose(array(chart(at, "draw_input")["data"][0]["z"]), prepared.framed, atol=1e-6)
-    assert "Which pixels push towards" in chart(at, "draw_gradient")["layout"]["title"]["text"]
+    assert "where your ink pushed" in chart(at, "draw_gradient")["layout"]["title"]["text"]
+    pushed = inspection.input_attribution(trainer(at).model, prepared.pixels, guess)
+    shown = array(chart(at, "draw_gradient")["data"][0]["z"]).reshape(-1)
+    assert np.allclose(shown, pushed, atol=1e-6) and (shown[prepared.pixels == 0] == 0).all()  # only where inked
+    at.segmented_control(key="draw_push_view").set_value("gradient").run()
+    gradient = inspection.input_gradient(trainer(at).model, prepared.pixels, guess)
+    assert np.allclose(array(chart(at, "draw_gradient")["data"][0]["z"]).reshape(-1), gradient, atol=1e-6)
 
 
 def test_a_blank_or_broken_picture_asks_for_a_digit_or_explains(app):

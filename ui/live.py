@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from nn_core import inspection
 from nn_core.train import Trainer
 
 from . import pacing, sidebar, state
@@ -75,13 +76,30 @@ CHARTS = (
         pace="loss",
     ),
     Chart(
-        "tiles",
+        "tiles_added",
+        lambda t: images.weight_tiles_rgb(
+            inspection.added_by_training(t.model.params, t.initial_params, "W1")[:TILE_UNITS],
+            t.dataset.image_shape,
+            columns=16,
+            each_tile=True,
+        ),
+        ("weights",),
+        row=0,
+        width=3,
+        pace="tick",
+        title="**What training added to the first-layer weights** (W1 now − W1 at the start), one tile per "
+        "hidden unit, each on its own colour scale: red pulls the unit's output up where there is ink, blue down",
+        shown=lambda t: tiles_view() == "added",
+    ),
+    Chart(
+        "tiles_now",
         lambda t: images.weight_tiles_rgb(t.model.params["W1"][:TILE_UNITS], t.dataset.image_shape, columns=16),
         ("weights",),
         row=0,
         width=3,
         pace="tick",
-        title="**First-layer weights**, one tile per hidden unit: red pulls its output up, blue down",
+        title="**First-layer weights now**, one tile per hidden unit: the random start still dominates them",
+        shown=lambda t: tiles_view() == "now",
     ),
     Chart(
         "accuracy",
@@ -201,6 +219,13 @@ def play_tick(trainer: Trainer, steps: int) -> bool:
 
 SPEEDS = (1, 2, 5, 10, 20, 50)
 KEY_LR, KEY_BATCH, KEY_SPEED = "_lr_main", "_batch_main", "_speed"
+KEY_TILES, TILE_VIEWS = "tiles_view_training", {"added": "what training added", "now": "the weights now"}
+
+
+def tiles_view() -> str:
+    """Which first-layer tiles the live area shows: "added" (the default) or "now"."""
+    view = state.widget_value(KEY_TILES)
+    return view if view in TILE_VIEWS else "added"
 
 
 def _knob_changed() -> None:
@@ -212,7 +237,7 @@ def _knob_changed() -> None:
 def _knobs() -> None:
     """The learning rate, the batch size and the speed, inside the live area: moving one reruns
     only the live area, so it answers within a tick even while playing."""
-    columns = st.columns([3, 3, 2])
+    columns = st.columns([3, 3, 2, 2.4], vertical_alignment="bottom")
     sidebar.learning_rate_slider(columns[0], KEY_LR, _knob_changed)
     sidebar.batch_size_slider(columns[1], KEY_BATCH, _knob_changed)
     state.set_widget_value(KEY_SPEED, state.steps_per_tick())
@@ -222,6 +247,8 @@ def _knobs() -> None:
         key=KEY_SPEED,
         on_change=lambda: state.set_steps_per_tick(state.widget_value(KEY_SPEED)),
     )
+    state.set_widget_value(KEY_TILES, tiles_view())
+    columns[3].segmented_control("First-layer tiles", list(TILE_VIEWS), format_func=TILE_VIEWS.get, key=KEY_TILES)
 
 
 def _draw(charts, shown: dict, static: bool) -> None:

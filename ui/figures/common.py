@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .images import tile_grid
+from .images import per_tile_scaled, tile_grid
 from .theme import DIGIT_COLOURS, DIVERGING, f32, layout, symmetric_limit
 
 Array = np.ndarray
@@ -93,24 +93,28 @@ def unit_tiles_figure(
     title: str = "",
     value_name: str = "weight",
     units: Array | None = None,
+    each_tile: bool = False,
 ) -> go.Figure:
     """Rows of ``W`` as tiles in a grid; hovering a tile names its unit (``units[i]`` for row i,
-    else i) and the pixel's value."""
-    grid = tile_grid(W, image_shape, columns)
+    else i) and the pixel's value. With ``each_tile``, every tile is coloured on its own scale
+    (``images.per_tile_scaled``); the hover still gives the true values."""
+    values = tile_grid(W, image_shape, columns)
+    grid = tile_grid(per_tile_scaled(W), image_shape, columns) if each_tile else values
     ids = np.arange(W.shape[0]) if units is None else np.asarray(units)
     units = tile_grid(np.repeat(ids.astype(np.float32)[:, None], W.shape[1], axis=1), image_shape, columns)
-    limit = symmetric_limit(grid) or 1.0
+    limit = 1.0 if each_tile else symmetric_limit(grid) or 1.0
     fig = go.Figure(
         go.Heatmap(
-            z=grid,
-            customdata=units,
+            z=f32(grid),
+            customdata=np.stack([units, values], axis=-1).astype(np.float32),
             colorscale=DIVERGING,
             zmid=0,
             zmin=-limit,
             zmax=limit,
             hoverongaps=False,
-            hovertemplate=f"unit %{{customdata:.0f}}<br>{value_name} %{{z:.4f}}<extra></extra>",
-            colorbar=dict(title=value_name, thickness=10),
+            hovertemplate=f"unit %{{customdata[0]:.0f}}<br>{value_name} %{{customdata[1]:.4f}}<extra></extra>",
+            colorbar=dict(title="each tile's own scale" if each_tile else value_name, thickness=10),
+            showscale=not each_tile,
         )
     )
     rows = -(-W.shape[0] // max(1, min(columns, W.shape[0])))

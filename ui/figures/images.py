@@ -22,10 +22,26 @@ def tile_grid(W: Array, image_shape: tuple[int, int], columns: int = 16, gap: in
     return grid
 
 
-def diverging_rgb(grid: Array, scale: int = 3) -> Array:
-    """``grid`` as an RGB image (uint8): blue for negative, white for 0, red for positive;
-    NaN gaps are light grey. Each cell becomes ``scale`` x ``scale`` pixels."""
-    limit = symmetric_limit(grid) or 1.0
+TILE_PERCENTILE = 99.0  # each tile's colour range: this percentile of its own |values|
+
+
+def per_tile_scaled(W: Array, percentile: float = TILE_PERCENTILE) -> Array:
+    """Each row of ``W`` divided by the ``percentile`` of its own absolute values, so every tile
+    uses its full colour range (a row of zeros stays zeros), float32 (units, pixels).
+
+    What training adds to a first-layer unit in its first epoch is small beside He's random
+    start, and differs from unit to unit by ten times: on one shared scale most tiles are blank.
+    Scaled one by one, every unit's strokes show from the first epoch."""
+    W = np.asarray(W, dtype=np.float32)
+    limits = np.percentile(np.abs(W), percentile, axis=1, keepdims=True)
+    return np.divide(W, limits, out=np.zeros_like(W), where=limits > 0)
+
+
+def diverging_rgb(grid: Array, scale: int = 3, limit: float | None = None) -> Array:
+    """``grid`` as an RGB image (uint8): blue for negative, white for 0, red for positive, full
+    colour at +-``limit`` (by default the grid's ``symmetric_limit``); NaN gaps are light grey.
+    Each cell becomes ``scale`` x ``scale`` pixels."""
+    limit = limit or symmetric_limit(grid) or 1.0
     t = np.clip(np.nan_to_num(grid, nan=0.0) / limit, -1, 1)[..., None]
     white, red, blue = np.array([1.0, 1.0, 1.0]), np.array([0.70, 0.09, 0.17]), np.array([0.13, 0.40, 0.67])
     rgb = np.where(t >= 0, white + t * (red - white), white - t * (blue - white))
@@ -74,6 +90,11 @@ def digit_rgb(pixels: Array, image_shape: tuple[int, int], scale: int = 3) -> Ar
     return gray_rgb(np.asarray(pixels).reshape(image_shape), scale)
 
 
-def weight_tiles_rgb(W: Array, image_shape: tuple[int, int], columns: int = 16, scale: int = 1) -> Array:
-    """Rows of ``W`` (units, pixels) as tiles in a grid, in diverging colours (red up, blue down)."""
+def weight_tiles_rgb(
+    W: Array, image_shape: tuple[int, int], columns: int = 16, scale: int = 1, each_tile: bool = False
+) -> Array:
+    """Rows of ``W`` (units, pixels) as tiles in a grid, in diverging colours (red up, blue down):
+    on one colour scale, or with ``each_tile`` each on its own (``per_tile_scaled``)."""
+    if each_tile:
+        return diverging_rgb(tile_grid(per_tile_scaled(W), image_shape, columns), scale, limit=1.0)
     return diverging_rgb(tile_grid(W, image_shape, columns), scale)
