@@ -50,18 +50,25 @@ for l in range(1, L):
     with columns[l]:
         st.plotly_chart(
             common.unit_bars(
-                cache[f"Z{l}"][0], f"Z{l} = A{l - 1}·W{l}ᵀ + b{l}", "", highlight=unit if l == 1 else None, height=200
+                cache[f"Z{l}"][0],
+                f"Z{l} = A{l - 1}·W{l}ᵀ + b{l}",
+                f"Z{l}",
+                highlight=unit if l == 1 else None,
+                height=200,
             ),
             key=f"forward_Z{l}",
         )
         st.plotly_chart(
             common.unit_bars(
-                cache[f"A{l}"][0], f"A{l} = {g}(Z{l})", "", highlight=unit if l == 1 else None, height=200
+                cache[f"A{l}"][0], f"A{l} = {g}(Z{l})", f"A{l}", highlight=unit if l == 1 else None, height=200
             ),
             key=f"forward_A{l}",
         )
 with columns[L]:
-    st.plotly_chart(common.unit_bars(cache[f"Z{L}"][0], f"Z{L}: the logits", "", height=200), key=f"forward_Z{L}")
+    st.plotly_chart(
+        common.unit_bars(cache[f"Z{L}"][0], f"Z{L}: the logits", f"Z{L}", height=200, x_title="class"),
+        key=f"forward_Z{L}",
+    )
     st.plotly_chart(
         common.probability_bars(probs, data.class_names, label, f"A{L} = softmax(Z{L})"), key="forward_probs"
     )

@@ -156,7 +156,10 @@ for l in range(L, 0, -1):
     st.subheader(f"Layer {l}" + (" (output)" if l == L else f" (hidden, {g})"))
     cols = st.columns(3)
     dZ, dW, db = grads[f"dZ{l}"][0], grads[f"dW{l}"], grads[f"db{l}"]
-    cols[0].plotly_chart(common.unit_bars(dZ, f"dZ{l}: 1×{sizes[l]}", "", height=230), key=f"bp_dZ{l}")
+    axis = "class" if l == L else f"unit of layer {l}"
+    cols[0].plotly_chart(
+        common.unit_bars(dZ, f"dZ{l}: 1×{sizes[l]}", f"dZ{l}", height=230, x_title=axis), key=f"bp_dZ{l}"
+    )
     if l == 1:
         busiest = inspection.largest_entries(dZ, min(sizes[1], 12))
         cols[1].plotly_chart(
@@ -181,7 +184,9 @@ for l in range(L, 0, -1):
             ),
             key=f"bp_dW{l}",
         )
-    cols[2].plotly_chart(common.unit_bars(db, f"db{l}: {sizes[l]}", "", height=230), key=f"bp_db{l}")
+    cols[2].plotly_chart(
+        common.unit_bars(db, f"db{l}: {sizes[l]}", f"db{l}", height=230, x_title=axis), key=f"bp_db{l}"
+    )
     if l == L:
         st.caption(
             f"dZ{L} is part 2's A − Y ({step.probs_before[label]:.4f} − 1 at class {data.class_names[label]}); "
@@ -193,7 +198,12 @@ for l in range(L, 0, -1):
         slope = inspection.slope_at(model, z_j)
         st.plotly_chart(
             common.unit_bars(
-                grads[f"dA{l - 1}"][0], f"dA{l - 1} = dZ{l}·W{l}: 1×{sizes[l - 1]}", "", highlight=j, height=200
+                grads[f"dA{l - 1}"][0],
+                f"dA{l - 1} = dZ{l}·W{l}: 1×{sizes[l - 1]}",
+                f"dA{l - 1}",
+                highlight=j,
+                height=200,
+                x_title=f"unit of layer {l - 1}",
             ),
             key=f"bp_dA{l - 1}",
         )

@@ -1,6 +1,9 @@
 """ui.figures.theme: the traces and shapes each builder promises."""
 
+import math
+
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 
 from ui.figures import theme
@@ -15,3 +18,27 @@ def test_ema_is_bias_corrected_and_smooths():
 @pytest.mark.parametrize("values", [np.array([0.0, 0.0]), np.array([np.nan])])
 def test_symmetric_limit_never_breaks_on_flat_or_empty_data(values):
     assert theme.symmetric_limit(values) >= 0
+
+
+@pytest.mark.parametrize("low, high", [(0.5, 1.5), (0.003, 40.0), (2e-12, 3e-7), (1.0, 1.0)])
+def test_log_axes_are_labelled_at_whole_powers_of_ten_over_at_least_one_decade(low, high):
+    fig = theme.log_axis(go.Figure(go.Scatter(y=[low, high])), [low, high])
+    axis = fig.layout.yaxis
+    assert axis.type == "log" and axis.dtick == 1  # a label at each power of ten, none between
+    bottom, top = axis.range
+    assert bottom <= math.log10(low) and top >= math.log10(high) and top - bottom >= 1
+    assert axis.exponentformat == ("power" if high < 1e-4 else "none")  # 0.001, 0.01, ... or 10⁻⁸
+
+
+def test_every_axis_of_the_training_charts_names_what_it_shows():
+    from ui.figures import training
+
+    steps = np.arange(3)
+    for fig in (
+        training.accuracy_figure(steps, np.ones(3), np.ones(3)),
+        training.per_class_bars(np.ones(10) / 2, tuple("0123456789")),
+        training.per_class_curves(steps, np.ones((3, 10)), tuple("0123456789")),
+        training.layer_lines_figure(steps, np.ones((3, 2)), "Gradient norm", "‖dW‖"),
+        training.dead_units_figure(steps, np.zeros((3, 1))),
+    ):
+        assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text, fig.layout.title.text

@@ -131,14 +131,17 @@ CHARTS = (
     *(
         Chart(
             name,
-            lambda t, name=name, title=title: training.layer_lines_figure(
-                _diagnostics(t).column("step"), _diagnostics(t).column(name), title, ""
+            lambda t, name=name, title=title, axis=axis: training.layer_lines_figure(
+                _diagnostics(t).column("step"), _diagnostics(t).column(name), title, axis
             ),
             ("diagnostics",),
             row=2,
             width=1,
         )
-        for name, title in (("grad_norm", "Gradient norm ‖dW‖"), ("update_ratio", "Update / weight ‖ΔW‖/‖W‖"))
+        for name, title, axis in (
+            ("grad_norm", "Gradient norm ‖dW‖", "‖dW‖"),
+            ("update_ratio", "Update / weight ‖ΔW‖/‖W‖", "‖ΔW‖ / ‖W‖"),
+        )
     ),
     Chart(
         "dead_units",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .theme import DIGIT_COLOURS, LAYER_COLOURS, f32, layout
+from .theme import DIGIT_COLOURS, LAYER_COLOURS, f32, layout, log_axis
 
 
 def logit_gradient_figure(check, class_names: tuple[str, ...]) -> go.Figure:
@@ -30,7 +30,7 @@ def logit_gradient_figure(check, class_names: tuple[str, ...]) -> go.Figure:
     )
     fig.update_xaxes(type="category")
     fig.update_layout(hovermode="x unified")
-    return layout(fig, "∂L/∂Z for each class on this digit", "", "", height=300)
+    return layout(fig, "∂L/∂Z for each class on this digit", "class", "∂L/∂Z", height=300)
 
 
 def loss_slice_figure(slice_) -> go.Figure:
@@ -73,7 +73,7 @@ def notebook_runs_figure(runs: dict[str, dict]) -> go.Figure:
             line=style,
         )
     fig.update_yaxes(range=[0, 100], ticksuffix="%")
-    return layout(fig, "The notebook's network, training accuracy", "iteration (full batch)", "")
+    return layout(fig, "The notebook's network, training accuracy", "iteration (full batch)", "training accuracy")
 
 
 def before_after_probs(before, after, class_names: tuple[str, ...], label: int) -> go.Figure:
@@ -85,7 +85,7 @@ def before_after_probs(before, after, class_names: tuple[str, ...], label: int) 
     fig.update_xaxes(type="category")
     fig.update_yaxes(range=[0, 112], ticksuffix="%")
     fig.update_layout(barmode="group", hovermode="x unified")
-    return layout(fig, "Probabilities on this digit", "", "", height=280)
+    return layout(fig, "Probabilities on this digit", "class", "probability", height=280)
 
 
 def relative_error_bars(names: list[str], errors: list[float]) -> go.Figure:
@@ -102,6 +102,6 @@ def relative_error_bars(names: list[str], errors: list[float]) -> go.Figure:
         )
     )
     fig.add_hline(y=1e-6, line=dict(color="#888", dash="dot"), annotation_text="1e-6")
-    fig.update_yaxes(type="log", exponentformat="power", range=[-16, 0])
+    log_axis(fig, [1e-16, 1.0])
     fig.update_layout(hovermode="closest")
-    return layout(fig, "Relative error, backprop against finite differences", "", "", height=280)
+    return layout(fig, "Relative error, backprop against finite differences", "tensor", "relative error", height=280)

@@ -45,7 +45,9 @@ def image_figure(
     return layout(image_axes(fig), title, height=height)
 
 
-def unit_bars(values: Array, title: str, y_title: str, highlight: int | None = None, height: int = 240) -> go.Figure:
+def unit_bars(
+    values: Array, title: str, y_title: str, highlight: int | None = None, height: int = 240, x_title: str = "unit"
+) -> go.Figure:
     """One bar per unit of a layer; ``highlight`` marks the chosen unit."""
     values = f32(values).reshape(-1)
     colours = np.where(values >= 0, "#b2182b", "#2166ac").astype(object)
@@ -60,7 +62,7 @@ def unit_bars(values: Array, title: str, y_title: str, highlight: int | None = N
         )
     )
     fig.update_layout(hovermode="closest", bargap=0.05)
-    return layout(fig, title, "unit", y_title, height=height)
+    return layout(fig, title, x_title, y_title, height=height)
 
 
 def probability_bars(
@@ -83,7 +85,7 @@ def probability_bars(
     fig.update_xaxes(type="category")
     fig.update_yaxes(range=[0, 115], ticksuffix="%")
     fig.update_layout(hovermode="closest")
-    return layout(fig, title, "", "", height=260)
+    return layout(fig, title, "class", "probability", height=260)
 
 
 def unit_tiles_figure(

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from nn_core.evaluation import row_normalised
 
-from .theme import DIGIT_COLOURS, f32, layout
+from .theme import DIGIT_COLOURS, f32, layout, log_axis
 
 Array = np.ndarray
 
@@ -86,7 +86,7 @@ def per_class_scores(precision: Array, recall: Array, class_names: tuple[str, ..
     fig.update_xaxes(type="category")
     fig.update_yaxes(range=[0, 105], ticksuffix="%")
     fig.update_layout(barmode="group", hovermode="x unified")
-    return layout(fig, "Per digit", "", "", height=300)
+    return layout(fig, "Per digit", "class", "score", height=300)
 
 
 def confidence_histogram(confidence: Array, correct: Array, threshold: float, bins: int = 20) -> go.Figure:
@@ -98,7 +98,7 @@ def confidence_histogram(confidence: Array, correct: Array, threshold: float, bi
         counts, _ = np.histogram(confidence[mask], edges)
         fig.add_bar(x=centres, y=f32(counts), name=f"{name} ({int(mask.sum())})", marker_color=colour, opacity=0.75)
     fig.add_vline(x=threshold, line=dict(color="#333", dash="dash"), annotation_text="not sure below")
-    fig.update_yaxes(type="log", dtick=1)
+    log_axis(fig, [0.8, float(len(confidence) or 1)])  # a bin of one answer still shows
     fig.update_layout(barmode="overlay", bargap=0.05, hovermode="x unified")
     return layout(fig, "How sure was each answer?", "top probability", "answers")
 
@@ -111,7 +111,7 @@ def coverage_figure(thresholds: Array, coverage: Array, accuracy: Array, thresho
     )
     fig.add_vline(x=threshold, line=dict(color="#333", dash="dash"))
     fig.update_yaxes(range=[0, 102], ticksuffix="%")
-    return layout(fig, "Answer less, be right more", "threshold", "")
+    return layout(fig, "Answer less, be right more", "threshold", "share of the digits")
 
 
 def reliability_figure(edges: Array, confidence: Array, accuracy: Array, counts: Array) -> go.Figure:
@@ -133,7 +133,7 @@ def reliability_figure(edges: Array, confidence: Array, accuracy: Array, counts:
     fig.update_yaxes(range=[0, 102], ticksuffix="%")
     fig.update_xaxes(range=[0, 1])
     fig.update_layout(hovermode="closest")
-    return layout(fig, "Calibration", "confidence", "")
+    return layout(fig, "Calibration", "confidence", "accuracy")
 
 
 def pca_map(

@@ -8,7 +8,7 @@ from plotly.subplots import make_subplots
 
 from nn_core.network import INITS
 
-from .theme import DIGIT_COLOURS, LAYER_COLOURS, ema, f32, layout
+from .theme import DIGIT_COLOURS, LAYER_COLOURS, ema, f32, layout, log_axis
 
 Array = np.ndarray
 
@@ -31,7 +31,7 @@ def class_count_bars(counts: Array, class_names: tuple[str, ...], title: str = "
     fig.update_xaxes(type="category")
     fig.update_yaxes(range=[0, float(np.max(counts)) * 1.18 if len(counts) else 1])
     fig.update_layout(hovermode="closest")
-    return layout(fig, title, "", "samples")
+    return layout(fig, title, "class", "samples")
 
 
 def pixel_histogram(pixels: Array, pixel_max: float, bins: int = 32) -> go.Figure:
@@ -47,7 +47,7 @@ def pixel_histogram(pixels: Array, pixel_max: float, bins: int = 32) -> go.Figur
             hovertemplate="value %{x:.0f}: %{y:,} pixels<extra></extra>",
         )
     )
-    fig.update_yaxes(type="log", dtick=1, exponentformat="power")
+    log_axis(fig, [0.8, float(counts.max(initial=1))])  # a bin of one pixel still shows
     fig.update_layout(hovermode="closest", bargap=0.05)
     return layout(fig, "Pixel values: mostly blank paper, some full ink", f"raw value (0 to {pixel_max:g})", "pixels")
 
@@ -102,7 +102,7 @@ def unit_response_bars(means: Array, class_names: tuple[str, ...], unit: int) ->
     )
     fig.update_xaxes(type="category")
     fig.update_layout(hovermode="closest")
-    return layout(fig, f"How strongly unit {unit} responds to each digit", "", "mean activation A1", height=280)
+    return layout(fig, f"How strongly unit {unit} responds to each digit", "class", "mean activation A1", height=280)
 
 
 def bias_bars(params: dict[str, Array], initial: dict[str, Array] | None = None) -> go.Figure:
@@ -143,9 +143,9 @@ def init_spread_figure(spreads) -> go.Figure:
             text=[f"{s.z_std[layer]:.2g}" for s in spreads],
             textposition="outside",
         )
-    fig.update_yaxes(type="log")
+    log_axis(fig, [float(s.z_std[layer]) for s in spreads for layer in range(layers)])
     fig.update_layout(hovermode="closest", barmode="group")
-    return layout(fig, "Spread of Z at the start (std, log scale)", "", "std of Z", height=300)
+    return layout(fig, "Spread of Z at the start (std, log scale)", "initialisation", "std of Z", height=300)
 
 
 def init_race_figure(results: dict[str, dict]) -> go.Figure:
@@ -162,7 +162,8 @@ def init_race_figure(results: dict[str, dict]) -> go.Figure:
             name=label,
             line=dict(color=LAYER_COLOURS[i % 6], width=2),
         )
-    fig.update_yaxes(type="log")
+    smoothed = [ema(np.asarray(run["loss"], dtype=np.float64), 0.9) for run in results.values() if len(run["loss"])]
+    log_axis(fig, np.concatenate(smoothed) if smoothed else [])
     return layout(fig, "Training loss of each initialisation (validation accuracy at the end)", "step", "loss")
 
 

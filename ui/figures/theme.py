@@ -41,6 +41,28 @@ def layout(fig: go.Figure, title: str, x: str = "", y: str = "", height: int = 3
     return fig
 
 
+def log_axis(fig: go.Figure, values, axis: str = "y", **where) -> go.Figure:
+    """A log axis labelled at powers of ten only (0.001, 0.01, 0.1, 1, 10: no minor-tick digits),
+    spanning whole decades around the positive ``values`` so at least two labels show; below
+    1e-4 the labels are written as powers (10⁻⁶)."""
+    finite = np.asarray(values, dtype=np.float64).reshape(-1)
+    finite = finite[np.isfinite(finite) & (finite > 0)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.1, 10.0)
+    bottom, top = np.floor(np.log10(low)), np.ceil(np.log10(high))
+    if top - bottom < 1:
+        top = bottom + 1
+    update = fig.update_yaxes if axis == "y" else fig.update_xaxes
+    update(
+        type="log",
+        dtick=1,
+        range=[bottom - 0.05, top + 0.05],
+        exponentformat="power" if bottom < -4 else "none",
+        minor=dict(showgrid=False, ticks=""),
+        **where,
+    )
+    return fig
+
+
 def f32(values) -> Array:
     return np.asarray(values, dtype=np.float32)
 

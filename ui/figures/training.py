@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .theme import DIGIT_COLOURS, LAYER_COLOURS, ema, f32, layout, thin
+from .theme import DIGIT_COLOURS, LAYER_COLOURS, ema, f32, layout, log_axis, thin
 
 Array = np.ndarray
 
@@ -50,7 +50,7 @@ def accuracy_figure(eval_steps: Array, train_accuracy: Array, val_accuracy: Arra
             marker=dict(size=5),
         )
     fig.update_yaxes(range=[0, 100], ticksuffix="%")
-    return layout(fig, "Accuracy", "step", "")
+    return layout(fig, "Accuracy", "step", "accuracy")
 
 
 def per_class_bars(
@@ -70,7 +70,7 @@ def per_class_bars(
     fig.update_yaxes(range=[0, 109], ticksuffix="%")
     fig.update_xaxes(type="category")
     fig.update_layout(hovermode="closest")
-    return layout(fig, title, "", "")
+    return layout(fig, title, "class", "validation accuracy")
 
 
 def per_class_curves(eval_steps: Array, per_class: Array, class_names: tuple[str, ...]) -> go.Figure:
@@ -91,7 +91,7 @@ def per_class_curves(eval_steps: Array, per_class: Array, class_names: tuple[str
         )
     fig.update_yaxes(range=[0, 100], ticksuffix="%")
     fig.update_layout(hovermode="closest")
-    return layout(fig, "Per-digit accuracy over training", "step", "")
+    return layout(fig, "Per-digit accuracy over training", "step", "validation accuracy")
 
 
 def layer_lines_figure(
@@ -109,13 +109,18 @@ def layer_lines_figure(
             line=dict(color=LAYER_COLOURS[layer % 6], width=1.5),
         )
     if log_y:
-        fig.update_yaxes(type="log", exponentformat="power")
+        log_axis(fig, values)
     return layout(fig, title, "step", y_title, height=260)
 
 
 def dead_units_figure(eval_steps: Array, dead_fraction: Array) -> go.Figure:
     fig = layer_lines_figure(
-        eval_steps, f32(dead_fraction) * 100, "Dead hidden units", "", log_y=False, prefix="hidden layer "
+        eval_steps,
+        f32(dead_fraction) * 100,
+        "Dead hidden units",
+        "share of the layer",
+        log_y=False,
+        prefix="hidden layer ",
     )
     fig.update_yaxes(range=[0, 100], ticksuffix="%")
     return fig
@@ -154,6 +159,8 @@ def weight_histograms(now: dict[str, Array], initial: dict[str, Array], bins: in
             )
     fig.update_layout(hovermode="closest")
     fig.update_annotations(font_size=12, yshift=-4)
+    fig.update_xaxes(title_text="weight")
+    fig.update_yaxes(title_text="count", row=1, col=1)
     fig = layout(fig, "Weights now against at initialisation", height=300)
     fig.update_layout(margin=dict(t=96), legend=dict(y=1.14))
     return fig
