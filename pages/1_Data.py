@@ -4,7 +4,7 @@ import streamlit as st
 from nn_core import dataset as summaries
 from nn_core.dataset import make_dataset, stratified_split
 from nn_core.losses import one_hot
-from ui import page, state
+from ui import page, selections, state
 from ui.figures import common, images, lessons
 from ui.text import plain
 from ui.widgets import sample_picker, show_code, try_this
@@ -20,52 +20,70 @@ st.markdown(
     "The network never sees a picture: it sees that row."
 )
 
-st.header("One row becomes an image")
-index = sample_picker(mistakes=False)
-X_val, y_val = data.split("val")
-x, label = X_val[index], int(y_val[index])
-pixels_raw = summaries.raw_row(x, data.pixel_max)
-raw, brightest, grey = pixels_raw.values, pixels_raw.brightest, pixels_raw.edge  # grey: on a stroke's edge
-row = pd.DataFrame([[label, *raw]], columns=["label", *[f"pixel{i}" for i in range(pixels)]])
-st.dataframe(row, hide_index=True, height=80)
-left, right = st.columns([3, 2])
-with left:
-    st.markdown(
-        f"The row starts with the label, **{data.class_names[label]}**. Then come the pixels: `pixel{brightest}` = "
-        f"**{raw[brightest]}**, the brightest here. Pixel $k$ belongs at row $\\lfloor k / {w} \\rfloor$, column "
-        f"$k \\bmod {w}$: `pixel{brightest}` is at row {brightest // w}, column {brightest % w}. "
-        f"Reshaping the {pixels} numbers into {h} rows of {w} gives the picture on the right (hover for values)."
-    )
-    st.markdown(
-        f"**Scaling.** Raw values run from 0 (paper) to {data.pixel_max:g} (full ink). The network gets each "
-        f"divided by {data.pixel_max:g}, so every input is between 0 and 1: large inputs would make the first "
-        "layer's sums large, and training unstable."
-    )
-    st.latex(
-        f"x_{{{grey}}} = \\frac{{{raw[grey]}}}{{{data.pixel_max:g}}} = {x[grey]:.4f}\\qquad x \\in [0, 1]^{{{pixels}}}"
-    )
-right.plotly_chart(
-    common.image_figure(x, data.image_shape, f"Row {index}: a {data.class_names[label]}", value_name="x"),
-    key="sample_image",
-)
 
-show_code(make_dataset)
-
-st.header("The label, one-hot")
-left, right = st.columns([1, 2], vertical_alignment="center")
-chosen = left.selectbox(
-    "Label", range(data.n_classes), index=label, format_func=lambda c: data.class_names[c], key="one_hot_label"
-)
-Y = one_hot([chosen], data.n_classes, int)[0]
-with right:
-    st.markdown(
-        f"The network answers with {data.n_classes} probabilities, one per class, so the label becomes "
-        f"{data.n_classes} numbers too: a 1 at position {chosen}, 0 everywhere else. The loss compares "
-        "the two lists."
+@st.fragment
+def one_row() -> None:
+    """The followed digit as a row and an image: its pickers rerun only this part."""
+    st.header("One row becomes an image")
+    index = sample_picker(mistakes=False)
+    X_val, y_val = data.split("val")
+    x, label = X_val[index], int(y_val[index])
+    pixels_raw = summaries.raw_row(x, data.pixel_max)
+    raw, brightest, grey = pixels_raw.values, pixels_raw.brightest, pixels_raw.edge  # grey: on a stroke's edge
+    row = pd.DataFrame([[label, *raw]], columns=["label", *[f"pixel{i}" for i in range(pixels)]])
+    st.dataframe(row, hide_index=True, height=80)
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown(
+            f"The row starts with the label, **{data.class_names[label]}**. Then come the pixels: `pixel{brightest}` = "
+            f"**{raw[brightest]}**, the brightest here. Pixel $k$ belongs at row $\\lfloor k / {w} \\rfloor$, column "
+            f"$k \\bmod {w}$: `pixel{brightest}` is at row {brightest // w}, column {brightest % w}. "
+            f"Reshaping the {pixels} numbers into {h} rows of {w} gives the picture on the right (hover for values)."
+        )
+        st.markdown(
+            f"**Scaling.** Raw values run from 0 (paper) to {data.pixel_max:g} (full ink). The network gets each "
+            f"divided by {data.pixel_max:g}, so every input is between 0 and 1: large inputs would make the first "
+            "layer's sums large, and training unstable."
+        )
+        st.latex(
+            f"x_{{{grey}}} = \\frac{{{raw[grey]}}}{{{data.pixel_max:g}}} = {x[grey]:.4f}\\qquad x \\in [0, 1]^{{{pixels}}}"
+        )
+    right.plotly_chart(
+        common.image_figure(x, data.image_shape, f"Row {index}: a {data.class_names[label]}", value_name="x"),
+        key="sample_image",
     )
-    st.latex(f"y = {chosen} \\;\\rightarrow\\; Y = [{', '.join(map(str, Y))}]")
 
-show_code(one_hot)
+    show_code(make_dataset)
+
+
+one_row()
+
+
+@st.fragment
+def label_one_hot() -> None:
+    """The label picker reruns only this part."""
+    st.header("The label, one-hot")
+    left, right = st.columns([1, 2], vertical_alignment="center")
+    chosen = left.selectbox(
+        "Label",
+        range(data.n_classes),
+        index=int(data.y_val[selections.sample_index()]),
+        format_func=lambda c: data.class_names[c],
+        key="one_hot_label",
+    )
+    Y = one_hot([chosen], data.n_classes, int)[0]
+    with right:
+        st.markdown(
+            f"The network answers with {data.n_classes} probabilities, one per class, so the label becomes "
+            f"{data.n_classes} numbers too: a 1 at position {chosen}, 0 everywhere else. The loss compares "
+            "the two lists."
+        )
+        st.latex(f"y = {chosen} \\;\\rightarrow\\; Y = [{', '.join(map(str, Y))}]")
+
+    show_code(one_hot)
+
+
+label_one_hot()
 
 st.header("Every digit, many hands")
 per_class = 12

@@ -18,32 +18,39 @@ st.markdown(
     "sets how easily the unit switches on. Learning means turning these knobs, and nothing else."
 )
 
-st.header("One neuron, turned by hand")
-left, right = st.columns([2, 3])
-with left:
-    a, b = st.columns(2)
-    x1 = a.slider("input x₁", -2.0, 2.0, 1.0, 0.1, key="knob_x1")
-    x2 = b.slider("input x₂", -2.0, 2.0, 0.5, 0.1, key="knob_x2")
-    w1 = a.slider("weight w₁", -4.0, 4.0, 0.5, 0.1, key="knob_w1")
-    w2 = b.slider("weight w₂", -4.0, 4.0, -1.0, 0.1, key="knob_w2")
-    bias = a.slider("bias b", -4.0, 4.0, 0.0, 0.1, key="knob_b")
-    target = b.slider("wanted output Y", 0.0, 1.0, 1.0, 0.05, key="knob_y")
-p = neuron.neuron([x1, x2], [w1, w2], bias, target)
-with right:
-    st.latex(f"Z = w_1 x_1 + w_2 x_2 + b = ({w1:g})({x1:g}) + ({w2:g})({x2:g}) + ({bias:g}) = {p.Z:.3f}")
-    st.latex(f"A = \\sigma(Z) = \\frac{{1}}{{1 + e^{{-Z}}}} = {p.A:.3f} \\qquad E = (A - Y)^2 = {p.E:.4f}")
-    new_w, new_b = neuron.gradient_step(p, lr=1.0)
-    after = neuron.neuron([x1, x2], new_w, new_b, target)
-    st.markdown(
-        f"To shrink the error, $w_1$ should move **{'up' if p.dE_dw[0] < 0 else 'down'}**, $w_2$ "
-        f"**{'up' if p.dE_dw[1] < 0 else 'down'}** and $b$ **{'up' if p.dE_db < 0 else 'down'}**: that is what "
-        f"the gradient says (the Backpropagation page derives it). One step of size 1 gives "
-        f"$w_1 = {new_w[0]:.3f}$, $w_2 = {new_w[1]:.3f}$, $b = {new_b:.3f}$ and error **{after.E:.4f}** "
-        f"(from {p.E:.4f})."
-    )
-    st.plotly_chart(lessons.neuron_curve(sigmoid, "σ", p.Z, p.A, target), key="neuron_curve")
 
-show_code(neuron.neuron, neuron.gradient_step)
+@st.fragment
+def one_neuron() -> None:
+    """The neuron's knobs rerun only this part."""
+    st.header("One neuron, turned by hand")
+    left, right = st.columns([2, 3])
+    with left:
+        a, b = st.columns(2)
+        x1 = a.slider("input x₁", -2.0, 2.0, 1.0, 0.1, key="knob_x1")
+        x2 = b.slider("input x₂", -2.0, 2.0, 0.5, 0.1, key="knob_x2")
+        w1 = a.slider("weight w₁", -4.0, 4.0, 0.5, 0.1, key="knob_w1")
+        w2 = b.slider("weight w₂", -4.0, 4.0, -1.0, 0.1, key="knob_w2")
+        bias = a.slider("bias b", -4.0, 4.0, 0.0, 0.1, key="knob_b")
+        target = b.slider("wanted output Y", 0.0, 1.0, 1.0, 0.05, key="knob_y")
+    p = neuron.neuron([x1, x2], [w1, w2], bias, target)
+    with right:
+        st.latex(f"Z = w_1 x_1 + w_2 x_2 + b = ({w1:g})({x1:g}) + ({w2:g})({x2:g}) + ({bias:g}) = {p.Z:.3f}")
+        st.latex(f"A = \\sigma(Z) = \\frac{{1}}{{1 + e^{{-Z}}}} = {p.A:.3f} \\qquad E = (A - Y)^2 = {p.E:.4f}")
+        new_w, new_b = neuron.gradient_step(p, lr=1.0)
+        after = neuron.neuron([x1, x2], new_w, new_b, target)
+        st.markdown(
+            f"To shrink the error, $w_1$ should move **{'up' if p.dE_dw[0] < 0 else 'down'}**, $w_2$ "
+            f"**{'up' if p.dE_dw[1] < 0 else 'down'}** and $b$ **{'up' if p.dE_db < 0 else 'down'}**: that is what "
+            f"the gradient says (the Backpropagation page derives it). One step of size 1 gives "
+            f"$w_1 = {new_w[0]:.3f}$, $w_2 = {new_w[1]:.3f}$, $b = {new_b:.3f}$ and error **{after.E:.4f}** "
+            f"(from {p.E:.4f})."
+        )
+        st.plotly_chart(lessons.neuron_curve(sigmoid, "σ", p.Z, p.A, target), key="neuron_curve")
+
+    show_code(neuron.neuron, neuron.gradient_step)
+
+
+one_neuron()
 
 trainer = state.trainer()
 model, data = trainer.model, trainer.dataset
@@ -55,68 +62,86 @@ st.markdown(
     "the unit's sum up when there is ink there, blue pixels push it down. "
     f"This network has trained **{trainer.steps:,}** steps."
 )
-view = st.segmented_control(
-    "Show",
-    ["change", "now"],
-    format_func={"now": "the weights now", "change": "what training added: W1 − W1 at the start"}.get,
-    default="change",
-    key="tiles_view",
-)
+
+
 W1 = model.params["W1"]
 W1_added = inspection.added_by_training(model.params, trainer.initial_params, "W1")
-shown_units = min(hidden, 256)
-tiles = (W1 if view == "now" else W1_added)[:shown_units]
-st.plotly_chart(
-    common.unit_tiles_figure(
-        tiles,
-        data.image_shape,
-        columns=16,
-        title=(
-            f"What training added to hidden units 0 to {shown_units - 1}, each tile on its own colour scale"
-            if view != "now"
-            else f"Weights of hidden units 0 to {shown_units - 1}"
-        )
-        + " (hover for the unit and value)",
-        value_name="change" if view != "now" else "weight",
-        each_tile=view != "now",
-    ),
-    key="unit_tiles",
-)
-if view != "now" and trainer.steps == 0:
-    st.info("Nothing yet: train a few steps (Training page, or **Train 1 epoch** on the home page) and come back.")
 
-unit = unit_picker("Look at hidden unit", hidden, "weights_unit")
-X_val, y_val = data.split("val")
-response = inspection.unit_response(model, X_val, y_val, unit)
-called, _ = dead_description(model.activation, model.leaky_slope)
-left, middle, right = st.columns([2, 2, 3])
-left.plotly_chart(
-    common.image_figure(
-        W1[unit], data.image_shape, f"W1[{unit}]: unit {unit}'s weights", diverging=True, value_name="weight"
-    ),
-    key="unit_weights",
-)
-middle.plotly_chart(
-    common.image_figure(
-        W1_added[unit],
-        data.image_shape,
-        "…and what training added",
-        diverging=True,
-        value_name="change",
-    ),
-    key="unit_change",
-)
-right.plotly_chart(lessons.unit_response_bars(response.means, data.class_names, unit), key="unit_response")
-favourite = response.favourite
-st.markdown(
-    f"Unit {unit}'s bias is $b1_{{{unit}}} = {float(model.params['b1'][unit]):.4f}$. Over the validation digits "
-    f"it responds most to **{data.class_names[favourite]}** (mean $A1 = {response.means[favourite]:.3f}$)"
-    + (
-        f", but it is **{called}**: its activation's gradient is flat for every validation digit, so it learns nothing."
-        if response.dead
-        else "."
+
+@st.fragment
+def first_layer_tiles() -> None:
+    """The tiles' view reruns only this part."""
+    view = st.segmented_control(
+        "Show",
+        ["change", "now"],
+        format_func={"now": "the weights now", "change": "what training added: W1 − W1 at the start"}.get,
+        default="change",
+        key="tiles_view",
     )
-)
+    shown_units = min(hidden, 256)
+    tiles = (W1 if view == "now" else W1_added)[:shown_units]
+    st.plotly_chart(
+        common.unit_tiles_figure(
+            tiles,
+            data.image_shape,
+            columns=16,
+            title=(
+                f"What training added to hidden units 0 to {shown_units - 1}, each tile on its own colour scale"
+                if view != "now"
+                else f"Weights of hidden units 0 to {shown_units - 1}"
+            )
+            + " (hover for the unit and value)",
+            value_name="change" if view != "now" else "weight",
+            each_tile=view != "now",
+        ),
+        key="unit_tiles",
+    )
+    if view != "now" and trainer.steps == 0:
+        st.info("Nothing yet: train a few steps (Training page, or **Train 1 epoch** on the home page) and come back.")
+
+
+first_layer_tiles()
+
+X_val, y_val = data.split("val")
+
+
+@st.fragment
+def one_unit() -> None:
+    """One unit's weights and response: its picker reruns only this part."""
+    unit = unit_picker("Look at hidden unit", hidden, "weights_unit")
+    response = inspection.unit_response(model, X_val, y_val, unit)
+    called, _ = dead_description(model.activation, model.leaky_slope)
+    left, middle, right = st.columns([2, 2, 3])
+    left.plotly_chart(
+        common.image_figure(
+            W1[unit], data.image_shape, f"W1[{unit}]: unit {unit}'s weights", diverging=True, value_name="weight"
+        ),
+        key="unit_weights",
+    )
+    middle.plotly_chart(
+        common.image_figure(
+            W1_added[unit],
+            data.image_shape,
+            "…and what training added",
+            diverging=True,
+            value_name="change",
+        ),
+        key="unit_change",
+    )
+    right.plotly_chart(lessons.unit_response_bars(response.means, data.class_names, unit), key="unit_response")
+    favourite = response.favourite
+    st.markdown(
+        f"Unit {unit}'s bias is $b1_{{{unit}}} = {float(model.params['b1'][unit]):.4f}$. Over the validation digits "
+        f"it responds most to **{data.class_names[favourite]}** (mean $A1 = {response.means[favourite]:.3f}$)"
+        + (
+            f", but it is **{called}**: its activation's gradient is flat for every validation digit, so it learns nothing."
+            if response.dead
+            else "."
+        )
+    )
+
+
+one_unit()
 
 show_code(inspection.unit_response)
 
@@ -144,24 +169,32 @@ st.markdown(
     "**Xavier** $\\sqrt{2/(n_{in} + n_{out})}$ (for sigmoid and tanh); the notebook's code used `np.random.randn` (std 1) while its text promised "
     "uniform in $[-0.5, 0.5]$ (std 0.29). Same batch, same architecture, four starts:"
 )
-hidden_sizes = tuple(model.layer_sizes[1:-1])
-spreads = experiments.init_spreads(model.layer_sizes, model.activation, data.X_train[:256], seed=model.seed)
-race_batch = min(trainer.batch_size, 256)  # "all" would make 800 full passes: a sample of the race is enough
-small = model.n_params <= RACE_AUTOMATIC_PARAMS
-left, right = st.columns([2, 3])
-left.plotly_chart(lessons.init_spread_figure(spreads), key="init_spread")
-with right:
-    if small or st.toggle(
-        f"Race the four starts ({model.n_params:,} weights each: a few seconds)", key="init_race_big"
-    ):
-        race = shared.init_race(
-            state.built_source(), hidden_sizes, model.activation, settings.lr, race_batch, model.seed
-        )
-        st.plotly_chart(lessons.init_race_figure(race), key="init_race")
-st.caption(
-    f"Both for your architecture ({' → '.join(map(str, model.layer_sizes))}, {model.activation}): "
-    f"200 SGD steps at learning rate {settings.lr:g}, batch {race_batch}, the same batches for each."
-)
+
+
+@st.fragment
+def initialisations() -> None:
+    """The race toggle reruns only this part."""
+    hidden_sizes = tuple(model.layer_sizes[1:-1])
+    spreads = experiments.init_spreads(model.layer_sizes, model.activation, data.X_train[:256], seed=model.seed)
+    race_batch = min(trainer.batch_size, 256)  # "all" would make 800 full passes: a sample of the race is enough
+    small = model.n_params <= RACE_AUTOMATIC_PARAMS
+    left, right = st.columns([2, 3])
+    left.plotly_chart(lessons.init_spread_figure(spreads), key="init_spread")
+    with right:
+        if small or st.toggle(
+            f"Race the four starts ({model.n_params:,} weights each: a few seconds)", key="init_race_big"
+        ):
+            race = shared.init_race(
+                state.built_source(), hidden_sizes, model.activation, settings.lr, race_batch, model.seed
+            )
+            st.plotly_chart(lessons.init_race_figure(race), key="init_race")
+    st.caption(
+        f"Both for your architecture ({' → '.join(map(str, model.layer_sizes))}, {model.activation}): "
+        f"200 SGD steps at learning rate {settings.lr:g}, batch {race_batch}, the same batches for each."
+    )
+
+
+initialisations()
 show_code(init_params, experiments.init_spreads, experiments.init_race)
 try_this(
     "Train one epoch and look at the tiles: the strokes each unit learned. Then switch them to *the weights now*: "

@@ -24,106 +24,120 @@ batch = X_val[:500]
 cache = model.forward(batch)
 hidden_Z = [cache[f"Z{l}"] for l in range(1, model.n_layers)]
 
-st.header("The functions, and where your network's values fall")
-left, right = st.columns([1, 3])
-with left:
-    name = st.radio(
-        "Activation",
-        list(ACTIVATIONS),
-        index=list(ACTIVATIONS).index(model.activation),
-        format_func=lambda n: ACTIVATIONS[n].label + (" (your network's)" if n == model.activation else ""),
-        key="activation_shown",
+
+@st.fragment
+def functions_section() -> None:
+    """The activation shown and its slope rerun only this part."""
+    st.header("The functions, and where your network's values fall")
+    left, right = st.columns([1, 3])
+    with left:
+        name = st.radio(
+            "Activation",
+            list(ACTIVATIONS),
+            index=list(ACTIVATIONS).index(model.activation),
+            format_func=lambda n: ACTIVATIONS[n].label + (" (your network's)" if n == model.activation else ""),
+            key="activation_shown",
+        )
+        entry = ACTIVATIONS[name]
+        slope = (
+            st.slider("Leaky slope a", 0.0, 0.5, DEFAULT_LEAKY_SLOPE, 0.01, key="leaky_slope")
+            if entry.has_slope
+            else DEFAULT_LEAKY_SLOPE
+        )
+        f, df = get_activation(name, slope)
+        st.latex(entry.latex)
+        st.latex(entry.latex_derivative)
+    regions = [diagnostics.flat_region(Z, name, slope) for Z in hidden_Z]
+    region = regions[0]
+    right.plotly_chart(
+        lessons.activation_figure(
+            entry.label,
+            f,
+            df,
+            hidden_Z,
+            region.intervals if region else (),
+            region.label if region else "",
+        ),
+        key="activation_figure",
     )
-    entry = ACTIVATIONS[name]
-    slope = (
-        st.slider("Leaky slope a", 0.0, 0.5, DEFAULT_LEAKY_SLOPE, 0.01, key="leaky_slope")
-        if entry.has_slope
-        else DEFAULT_LEAKY_SLOPE
-    )
-    f, df = get_activation(name, slope)
-    st.latex(entry.latex)
-    st.latex(entry.latex_derivative)
-regions = [diagnostics.flat_region(Z, name, slope) for Z in hidden_Z]
-region = regions[0]
-right.plotly_chart(
-    lessons.activation_figure(
-        entry.label,
-        f,
-        df,
-        hidden_Z,
-        region.intervals if region else (),
-        region.label if region else "",
-    ),
-    key="activation_figure",
-)
-layers = ", ".join(f"Z{i + 1}" for i in range(len(hidden_Z)))
-if region is None:
+    layers = ", ".join(f"Z{i + 1}" for i in range(len(hidden_Z)))
+    if region is None:
+        st.markdown(
+            "The identity has no flat part: every gradient passes unchanged. It also has no bend, "
+            "which is the problem (see the bottom of this page)."
+        )
+    else:
+        shares = "; ".join(f"layer {i + 1}: **{r.fraction:.0%}**" for i, r in enumerate(regions))
+        whose = "" if name == model.activation else f" if your network used {entry.label} on the same sums"
+        st.markdown(
+            f"The histograms are your network's pre-activations {layers} on 500 validation digits. "
+            f"In the shaded region ({region.label}) lie{whose}: {shares}."
+        )
+    called, because = diagnostics.dead_description(model.activation, model.leaky_slope)
+    if called:
+        dead = [diagnostics.dead_unit_count(Z, model.activation, model.leaky_slope) for Z in hidden_Z]
+        st.markdown(
+            f"Units of your network that are **{called}** (in the flat region for every one of these digits, so "
+            "their weights get almost no gradient): "
+            + "; ".join(f"layer {i + 1}: **{d}** of {Z.shape[1]}" for i, (d, Z) in enumerate(zip(dead, hidden_Z)))
+            + "."
+        )
+
+    show_code(entry.f, entry.df, diagnostics.flat_region, diagnostics.dead_units)
+
+
+functions_section()
+
+
+@st.fragment
+def softmax_section() -> None:
+    """The digit and the temperature rerun only this part."""
+    st.header("Softmax: from scores to probabilities")
     st.markdown(
-        "The identity has no flat part: every gradient passes unchanged. It also has no bend, "
-        "which is the problem (see the bottom of this page)."
+        "The output layer gives one score $z_k$ per class (the **logits**); softmax turns them into probabilities "
+        "that are positive and sum to 1. Subtracting the largest score first changes nothing (it cancels in the "
+        "division) but keeps $e^{z}$ from overflowing. A **temperature** $T$ divides the scores: "
+        "high $T$ flattens the answer, low $T$ sharpens it (training always uses $T = 1$)."
     )
-else:
-    shares = "; ".join(f"layer {i + 1}: **{r.fraction:.0%}**" for i, r in enumerate(regions))
-    whose = "" if name == model.activation else f" if your network used {entry.label} on the same sums"
-    st.markdown(
-        f"The histograms are your network's pre-activations {layers} on 500 validation digits. "
-        f"In the shaded region ({region.label}) lie{whose}: {shares}."
+    index = sample_picker()
+    x, label = X_val[index], int(y_val[index])
+    logits = model.forward(x[None, :])[f"Z{model.n_layers}"][0]
+    left, right = st.columns([1, 3])
+    temperature = left.select_slider(
+        "Temperature T", [0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0], value=1.0, key="softmax_temperature"
     )
-called, because = diagnostics.dead_description(model.activation, model.leaky_slope)
-if called:
-    dead = [diagnostics.dead_unit_count(Z, model.activation, model.leaky_slope) for Z in hidden_Z]
-    st.markdown(
-        f"Units of your network that are **{called}** (in the flat region for every one of these digits, so "
-        "their weights get almost no gradient): "
-        + "; ".join(f"layer {i + 1}: **{d}** of {Z.shape[1]}" for i, (d, Z) in enumerate(zip(dead, hidden_Z)))
-        + "."
+    left.plotly_chart(
+        common.image_figure(x, data.image_shape, f"Sample {index}: a {data.class_names[label]}", height=220),
+        key="softmax_sample",
+    )
+    steps = softmax_steps(logits, temperature)
+    right.plotly_chart(lessons.softmax_steps_figure(steps, data.class_names), key="softmax_steps")
+    top = steps.top
+    st.latex(
+        f"p_{{{data.class_names[top]}}} = \\frac{{e^{{z_{{{top}}}/T - \\max}}}}{{\\sum_k e^{{z_k/T - \\max}}}} "
+        f"= \\frac{{e^{{{steps.shifted[top]:.3f}}}}}{{{steps.total:.4f}}} = \\frac{{{steps.exps[top]:.4f}}}{{{steps.total:.4f}}}"
+        f" = {steps.probs[top]:.4f}"
+    )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "class": data.class_names,
+                "z": steps.logits,
+                "z / T": steps.scaled,
+                "z/T − max": steps.shifted,
+                "exp": steps.exps,
+                "probability": steps.probs,
+            }
+        ),
+        hide_index=True,
+        column_config={c: st.column_config.NumberColumn(format="%.4f") for c in ("z", "z / T", "z/T − max", "exp")}
+        | {"probability": st.column_config.ProgressColumn(format="%.3f", min_value=0.0, max_value=1.0)},
     )
 
-show_code(entry.f, entry.df, diagnostics.flat_region, diagnostics.dead_units)
+    show_code(softmax_steps, softmax)
 
-st.header("Softmax: from scores to probabilities")
-st.markdown(
-    "The output layer gives one score $z_k$ per class (the **logits**); softmax turns them into probabilities "
-    "that are positive and sum to 1. Subtracting the largest score first changes nothing (it cancels in the "
-    "division) but keeps $e^{z}$ from overflowing. A **temperature** $T$ divides the scores: "
-    "high $T$ flattens the answer, low $T$ sharpens it (training always uses $T = 1$)."
-)
-index = sample_picker()
-x, label = X_val[index], int(y_val[index])
-logits = model.forward(x[None, :])[f"Z{model.n_layers}"][0]
-left, right = st.columns([1, 3])
-temperature = left.select_slider(
-    "Temperature T", [0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0], value=1.0, key="softmax_temperature"
-)
-left.plotly_chart(
-    common.image_figure(x, data.image_shape, f"Sample {index}: a {data.class_names[label]}", height=220),
-    key="softmax_sample",
-)
-steps = softmax_steps(logits, temperature)
-right.plotly_chart(lessons.softmax_steps_figure(steps, data.class_names), key="softmax_steps")
-top = steps.top
-st.latex(
-    f"p_{{{data.class_names[top]}}} = \\frac{{e^{{z_{{{top}}}/T - \\max}}}}{{\\sum_k e^{{z_k/T - \\max}}}} "
-    f"= \\frac{{e^{{{steps.shifted[top]:.3f}}}}}{{{steps.total:.4f}}} = \\frac{{{steps.exps[top]:.4f}}}{{{steps.total:.4f}}}"
-    f" = {steps.probs[top]:.4f}"
-)
-st.dataframe(
-    pd.DataFrame(
-        {
-            "class": data.class_names,
-            "z": steps.logits,
-            "z / T": steps.scaled,
-            "z/T − max": steps.shifted,
-            "exp": steps.exps,
-            "probability": steps.probs,
-        }
-    ),
-    hide_index=True,
-    column_config={c: st.column_config.NumberColumn(format="%.4f") for c in ("z", "z / T", "z/T − max", "exp")}
-    | {"probability": st.column_config.ProgressColumn(format="%.3f", min_value=0.0, max_value=1.0)},
-)
 
-show_code(softmax_steps, softmax)
+softmax_section()
 
 st.header("Why bend at all: two linear layers are one")
 demo = experiments.linear_collapse()

@@ -19,56 +19,63 @@ st.markdown(
     "this app grew from got stuck here; each part below finishes a piece of it, with numbers you can check."
 )
 
-# -- 1. one neuron ------------------------------------------------------------------------------
-st.header("1. One neuron, by the chain rule")
-left, right = st.columns([1, 2])
-with left:
-    w = st.slider("weight w", -3.0, 3.0, 0.8, 0.1, key="bp_w")
-    x = st.slider("input X", -3.0, 3.0, 1.5, 0.1, key="bp_x")
-    b = st.slider("bias b", -3.0, 3.0, -0.5, 0.1, key="bp_b")
-    y = st.slider("target Y", 0.0, 1.0, 1.0, 0.05, key="bp_y")
-p = neuron.neuron(x, w, b, y)
-numeric = neuron.numeric_neuron_gradients(x, w, b, y)
-boxed = neuron.notebook_boxed_gradients(p)
-with right:
-    st.latex(f"Z = wX + b = ({w:g})({x:g}) + ({b:g}) = {p.Z:.4f},\\quad A = \\sigma(Z) = {p.A:.4f}")
-    st.latex(f"E = (A - Y)^2 = ({p.A:.4f} - {y:g})^2 = {p.E:.4f}")
-    st.latex(
-        f"\\frac{{\\partial E}}{{\\partial A}} = 2(A - Y) = {p.dE_dA:.4f},\\quad "
-        f"\\frac{{\\partial A}}{{\\partial Z}} = \\sigma(Z)(1 - \\sigma(Z)) = {p.dA_dZ:.4f}"
-    )
-    st.latex(
-        r"\frac{\partial Z}{\partial w} = X,\quad \frac{\partial Z}{\partial b} = 1,\quad "
-        r"\frac{\partial Z}{\partial X} = w"
-    )
-    st.latex(
-        f"\\frac{{\\partial E}}{{\\partial w}} = 2(A - Y)\\,\\sigma'(Z)\\cdot X = ({p.dE_dA:.4f})({p.dA_dZ:.4f})({x:g})"
-        f" = {p.dE_dw[0]:.5f}"
-    )
-rows = [
-    ("∂E/∂w", "2(A−Y)·σ′(Z)·X", p.dE_dw[0], numeric["dE_dw"][0], "2(A−Y)·σ′(Z)·w", boxed["dE_dw"][0]),
-    ("∂E/∂b", "2(A−Y)·σ′(Z)·1", p.dE_db, numeric["dE_db"], "2(A−Y)·σ′(Z)·1", boxed["dE_db"]),
-    ("∂E/∂X", "2(A−Y)·σ′(Z)·w", p.dE_dx[0], numeric["dE_dx"][0], "2(A−Y)·σ′(Z)·1", boxed["dE_dx"][0]),
-]
-table = pd.DataFrame(
-    rows, columns=["slope", "chain rule", "value", "finite differences", "notebook's box", "box gives"]
-)
-table["box right?"] = ["✅" if abs(r[5] - r[3]) < 1e-6 else "❌" for r in rows]
-st.dataframe(
-    table,
-    hide_index=True,
-    column_config={
-        c: st.column_config.NumberColumn(format="%.6f") for c in ("value", "finite differences", "box gives")
-    },
-)
-st.markdown(
-    "The finite-difference column nudges each quantity by $\\pm 10^{-6}$ and measures how $E$ changes: it "
-    "agrees with the chain rule. The notebook's boxes use $w$ where $\\partial Z/\\partial w = X$ belongs, and "
-    "$1$ where $\\partial Z/\\partial X = w$ belongs (they agree only when $w = X$, or $w = 1$); its "
-    "$\\partial E/\\partial b$ is right."
-)
 
-show_code(neuron.neuron, neuron.numeric_neuron_gradients, neuron.notebook_boxed_gradients)
+# -- 1. one neuron ------------------------------------------------------------------------------
+@st.fragment
+def neuron_section() -> None:
+    """Part 1: its sliders rerun only this part."""
+    st.header("1. One neuron, by the chain rule")
+    left, right = st.columns([1, 2])
+    with left:
+        w = st.slider("weight w", -3.0, 3.0, 0.8, 0.1, key="bp_w")
+        x = st.slider("input X", -3.0, 3.0, 1.5, 0.1, key="bp_x")
+        b = st.slider("bias b", -3.0, 3.0, -0.5, 0.1, key="bp_b")
+        y = st.slider("target Y", 0.0, 1.0, 1.0, 0.05, key="bp_y")
+    p = neuron.neuron(x, w, b, y)
+    numeric = neuron.numeric_neuron_gradients(x, w, b, y)
+    boxed = neuron.notebook_boxed_gradients(p)
+    with right:
+        st.latex(f"Z = wX + b = ({w:g})({x:g}) + ({b:g}) = {p.Z:.4f},\\quad A = \\sigma(Z) = {p.A:.4f}")
+        st.latex(f"E = (A - Y)^2 = ({p.A:.4f} - {y:g})^2 = {p.E:.4f}")
+        st.latex(
+            f"\\frac{{\\partial E}}{{\\partial A}} = 2(A - Y) = {p.dE_dA:.4f},\\quad "
+            f"\\frac{{\\partial A}}{{\\partial Z}} = \\sigma(Z)(1 - \\sigma(Z)) = {p.dA_dZ:.4f}"
+        )
+        st.latex(
+            r"\frac{\partial Z}{\partial w} = X,\quad \frac{\partial Z}{\partial b} = 1,\quad "
+            r"\frac{\partial Z}{\partial X} = w"
+        )
+        st.latex(
+            f"\\frac{{\\partial E}}{{\\partial w}} = 2(A - Y)\\,\\sigma'(Z)\\cdot X = ({p.dE_dA:.4f})({p.dA_dZ:.4f})({x:g})"
+            f" = {p.dE_dw[0]:.5f}"
+        )
+    rows = [
+        ("∂E/∂w", "2(A−Y)·σ′(Z)·X", p.dE_dw[0], numeric["dE_dw"][0], "2(A−Y)·σ′(Z)·w", boxed["dE_dw"][0]),
+        ("∂E/∂b", "2(A−Y)·σ′(Z)·1", p.dE_db, numeric["dE_db"], "2(A−Y)·σ′(Z)·1", boxed["dE_db"]),
+        ("∂E/∂X", "2(A−Y)·σ′(Z)·w", p.dE_dx[0], numeric["dE_dx"][0], "2(A−Y)·σ′(Z)·1", boxed["dE_dx"][0]),
+    ]
+    table = pd.DataFrame(
+        rows, columns=["slope", "chain rule", "value", "finite differences", "notebook's box", "box gives"]
+    )
+    table["box right?"] = ["✅" if abs(r[5] - r[3]) < 1e-6 else "❌" for r in rows]
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            c: st.column_config.NumberColumn(format="%.6f") for c in ("value", "finite differences", "box gives")
+        },
+    )
+    st.markdown(
+        "The finite-difference column nudges each quantity by $\\pm 10^{-6}$ and measures how $E$ changes: it "
+        "agrees with the chain rule. The notebook's boxes use $w$ where $\\partial Z/\\partial w = X$ belongs, and "
+        "$1$ where $\\partial Z/\\partial X = w$ belongs (they agree only when $w = X$, or $w = 1$); its "
+        "$\\partial E/\\partial b$ is right."
+    )
+
+    show_code(neuron.neuron, neuron.numeric_neuron_gradients, neuron.notebook_boxed_gradients)
+
+
+neuron_section()
 
 # -- 2. softmax and cross-entropy ------------------------------------------------------------------
 trainer = state.trainer()
@@ -129,250 +136,274 @@ st.markdown(
 
 show_code(cross_entropy_dZ, inspection.logit_gradient, softmax_jacobian)
 
-# -- 3. the real network ------------------------------------------------------------------------------
-st.header("3. Your network, backwards, on this digit")
-g = ACTIVATIONS[model.activation].label
-lr = st.select_slider(
-    "Learning rate for the step at the end",
-    [0.01, 0.05, 0.1, 0.5, 1.0, 2.0],
-    value=0.1,
-    key="bp_lr",
-)
-step = inspection.one_sample_step(model, x_digit, label, lr)
-grads = step.backward
-st.markdown(
-    "With one digit, $m = 1$. The backward pass starts at the output and walks back layer by layer; each "
-    "line below is one line of `MLP.backward`, and each plot is that array for this digit:"
-)
-st.latex(
-    r"\begin{aligned}"
-    r"dZ^{[L]} &= (A^{[L]} - Y)/m \\"
-    r"dW_l &= dZ^{[l]\top} A^{[l-1]}, \qquad db_l = \textstyle\sum_{\text{rows}} dZ^{[l]} \\"
-    r"dA^{[l-1]} &= dZ^{[l]}\, W_l, \qquad dZ^{[l-1]} = dA^{[l-1]} \odot g'(Z^{[l-1]})"
-    r"\end{aligned}"
-)
-sizes = model.layer_sizes
-for l in range(L, 0, -1):
-    st.subheader(f"Layer {l}" + (" (output)" if l == L else f" (hidden, {g})"))
-    cols = st.columns(3)
-    dZ, dW, db = grads[f"dZ{l}"][0], grads[f"dW{l}"], grads[f"db{l}"]
-    axis = "class" if l == L else f"unit of layer {l}"
-    cols[0].plotly_chart(
-        common.unit_bars(dZ, f"dZ{l}: 1×{sizes[l]}", f"dZ{l}", height=230, x_title=axis), key=f"bp_dZ{l}"
-    )
-    if l == 1:
-        busiest = inspection.largest_entries(dZ, min(sizes[1], 12))
-        cols[1].plotly_chart(
-            common.unit_tiles_figure(
-                dW[busiest],
-                data.image_shape,
-                columns=4,
-                title=f"dW1 ({sizes[1]}×{sizes[0]}): {len(busiest)} rows",
-                value_name="dW1",
-                units=busiest,
-            ),
-            key="bp_dW1",
-        )
-    else:
-        cols[1].plotly_chart(
-            common.matrix_heatmap(
-                dW,
-                f"dW{l}: {sizes[l]}×{sizes[l - 1]}",
-                f"unit of layer {l - 1}",
-                "class" if l == L else f"unit of layer {l}",
-                height=230,
-            ),
-            key=f"bp_dW{l}",
-        )
-    cols[2].plotly_chart(
-        common.unit_bars(db, f"db{l}: {sizes[l]}", f"db{l}", height=230, x_title=axis), key=f"bp_db{l}"
-    )
-    if l == L:
-        st.caption(
-            f"dZ{L} is part 2's A − Y ({step.probs_before[label]:.4f} − 1 at class {data.class_names[label]}); "
-            f"db{L} equals it, since there is one row."
-        )
-    if l > 1:
-        j = step.unit_passing_most(l - 1)  # show the unit where most gradient gets through
-        dA_j, z_j = float(grads[f"dA{l - 1}"][0][j]), float(cache[f"Z{l - 1}"][0][j])
-        slope = inspection.slope_at(model, z_j)
-        st.plotly_chart(
-            common.unit_bars(
-                grads[f"dA{l - 1}"][0],
-                f"dA{l - 1} = dZ{l}·W{l}: 1×{sizes[l - 1]}",
-                f"dA{l - 1}",
-                highlight=j,
-                height=200,
-                x_title=f"unit of layer {l - 1}",
-            ),
-            key=f"bp_dA{l - 1}",
-        )
-        st.latex(
-            f"dZ^{{[{l - 1}]}}_{{{j}}} = dA^{{[{l - 1}]}}_{{{j}}}\\, g'(Z^{{[{l - 1}]}}_{{{j}}}) = ({dA_j:.5f})"
-            f"\\,g'({z_j:.4f}) = ({dA_j:.5f})({slope:g}) = {float(grads[f'dZ{l - 1}'][0][j]):.5f}"
-        )
-if "dA0" in grads:
-    st.caption(
-        "dW1 above shows the units with the largest $|dZ^{[1]}|$ (hover for the unit). "
-        "For one digit each unit's row of dW1 is the digit itself, scaled by that unit's dZ1: "
-        "$dW_1[j] = dZ^{[1]}_j\\, x$. The step adds a faint copy of this digit to every unit that should "
-        "have responded differently."
-    )
 
-st.subheader("Apply one step")
-unit = step.busiest_unit
-before, after = step.before["W1"][unit], step.after["W1"][unit]
-cols = st.columns(3)
-for col, values, title, key in (
-    (cols[0], before, f"W1[{unit}] before", "bp_before"),
-    (cols[1], after - before, f"change: −{lr:g} × dW1[{unit}]", "bp_change"),
-    (cols[2], after, f"W1[{unit}] after", "bp_after"),
-):
-    col.plotly_chart(common.image_figure(values, data.image_shape, title, diverging=True, height=260), key=key)
-left, right = st.columns([2, 3])
-with left:
+# -- 3. the real network ------------------------------------------------------------------------------
+@st.fragment
+def network_backwards() -> None:
+    """Part 3: its learning rate reruns only this part."""
+    st.header("3. Your network, backwards, on this digit")
+    g = ACTIVATIONS[model.activation].label
+    lr = st.select_slider(
+        "Learning rate for the step at the end",
+        [0.01, 0.05, 0.1, 0.5, 1.0, 2.0],
+        value=0.1,
+        key="bp_lr",
+    )
+    step = inspection.one_sample_step(model, x_digit, label, lr)
+    grads = step.backward
     st.markdown(
-        f"Every weight and bias moves by $-\\eta \\cdot$ its gradient, with $\\eta = {lr:g}$ (shown: unit {unit}, the "
-        "first-layer unit with the largest $|dZ^{[1]}|$)."
+        "With one digit, $m = 1$. The backward pass starts at the output and walks back layer by layer; each "
+        "line below is one line of `MLP.backward`, and each plot is that array for this digit:"
     )
     st.latex(
-        f"L_{{\\text{{before}}}} = {step.loss_before:.4g} \\;\\rightarrow\\; L_{{\\text{{after}}}} = {step.loss_after:.4g}"
+        r"\begin{aligned}"
+        r"dZ^{[L]} &= (A^{[L]} - Y)/m \\"
+        r"dW_l &= dZ^{[l]\top} A^{[l-1]}, \qquad db_l = \textstyle\sum_{\text{rows}} dZ^{[l]} \\"
+        r"dA^{[l-1]} &= dZ^{[l]}\, W_l, \qquad dZ^{[l-1]} = dA^{[l-1]} \odot g'(Z^{[l-1]})"
+        r"\end{aligned}"
     )
-    st.caption(
-        "Done on a copy: your network is unchanged. Training does the same with a batch of digits at a time, "
-        "averaging their gradients (the $1/m$)."
-    )
-right.plotly_chart(
-    backprop.before_after_probs(step.probs_before, step.probs_after, data.class_names, label),
-    key="bp_probs",
-)
+    sizes = model.layer_sizes
+    for l in range(L, 0, -1):
+        st.subheader(f"Layer {l}" + (" (output)" if l == L else f" (hidden, {g})"))
+        cols = st.columns(3)
+        dZ, dW, db = grads[f"dZ{l}"][0], grads[f"dW{l}"], grads[f"db{l}"]
+        axis = "class" if l == L else f"unit of layer {l}"
+        cols[0].plotly_chart(
+            common.unit_bars(dZ, f"dZ{l}: 1×{sizes[l]}", f"dZ{l}", height=230, x_title=axis), key=f"bp_dZ{l}"
+        )
+        if l == 1:
+            busiest = inspection.largest_entries(dZ, min(sizes[1], 12))
+            cols[1].plotly_chart(
+                common.unit_tiles_figure(
+                    dW[busiest],
+                    data.image_shape,
+                    columns=4,
+                    title=f"dW1 ({sizes[1]}×{sizes[0]}): {len(busiest)} rows",
+                    value_name="dW1",
+                    units=busiest,
+                ),
+                key="bp_dW1",
+            )
+        else:
+            cols[1].plotly_chart(
+                common.matrix_heatmap(
+                    dW,
+                    f"dW{l}: {sizes[l]}×{sizes[l - 1]}",
+                    f"unit of layer {l - 1}",
+                    "class" if l == L else f"unit of layer {l}",
+                    height=230,
+                ),
+                key=f"bp_dW{l}",
+            )
+        cols[2].plotly_chart(
+            common.unit_bars(db, f"db{l}: {sizes[l]}", f"db{l}", height=230, x_title=axis), key=f"bp_db{l}"
+        )
+        if l == L:
+            st.caption(
+                f"dZ{L} is part 2's A − Y ({step.probs_before[label]:.4f} − 1 at class {data.class_names[label]}); "
+                f"db{L} equals it, since there is one row."
+            )
+        if l > 1:
+            j = step.unit_passing_most(l - 1)  # show the unit where most gradient gets through
+            dA_j, z_j = float(grads[f"dA{l - 1}"][0][j]), float(cache[f"Z{l - 1}"][0][j])
+            slope = inspection.slope_at(model, z_j)
+            st.plotly_chart(
+                common.unit_bars(
+                    grads[f"dA{l - 1}"][0],
+                    f"dA{l - 1} = dZ{l}·W{l}: 1×{sizes[l - 1]}",
+                    f"dA{l - 1}",
+                    highlight=j,
+                    height=200,
+                    x_title=f"unit of layer {l - 1}",
+                ),
+                key=f"bp_dA{l - 1}",
+            )
+            st.latex(
+                f"dZ^{{[{l - 1}]}}_{{{j}}} = dA^{{[{l - 1}]}}_{{{j}}}\\, g'(Z^{{[{l - 1}]}}_{{{j}}}) = ({dA_j:.5f})"
+                f"\\,g'({z_j:.4f}) = ({dA_j:.5f})({slope:g}) = {float(grads[f'dZ{l - 1}'][0][j]):.5f}"
+            )
+    if "dA0" in grads:
+        st.caption(
+            "dW1 above shows the units with the largest $|dZ^{[1]}|$ (hover for the unit). "
+            "For one digit each unit's row of dW1 is the digit itself, scaled by that unit's dZ1: "
+            "$dW_1[j] = dZ^{[1]}_j\\, x$. The step adds a faint copy of this digit to every unit that should "
+            "have responded differently."
+        )
 
-show_code(MLP.backward, inspection.one_sample_step)
+    st.subheader("Apply one step")
+    unit = step.busiest_unit
+    before, after = step.before["W1"][unit], step.after["W1"][unit]
+    cols = st.columns(3)
+    for col, values, title, key in (
+        (cols[0], before, f"W1[{unit}] before", "bp_before"),
+        (cols[1], after - before, f"change: −{lr:g} × dW1[{unit}]", "bp_change"),
+        (cols[2], after, f"W1[{unit}] after", "bp_after"),
+    ):
+        col.plotly_chart(common.image_figure(values, data.image_shape, title, diverging=True, height=260), key=key)
+    left, right = st.columns([2, 3])
+    with left:
+        st.markdown(
+            f"Every weight and bias moves by $-\\eta \\cdot$ its gradient, with $\\eta = {lr:g}$ (shown: unit {unit}, the "
+            "first-layer unit with the largest $|dZ^{[1]}|$)."
+        )
+        st.latex(
+            f"L_{{\\text{{before}}}} = {step.loss_before:.4g} \\;\\rightarrow\\; L_{{\\text{{after}}}} = {step.loss_after:.4g}"
+        )
+        st.caption(
+            "Done on a copy: your network is unchanged. Training does the same with a batch of digits at a time, "
+            "averaging their gradients (the $1/m$)."
+        )
+    right.plotly_chart(
+        backprop.before_after_probs(step.probs_before, step.probs_after, data.class_names, label),
+        key="bp_probs",
+    )
+
+    show_code(MLP.backward, inspection.one_sample_step)
+
+
+network_backwards()
+
 
 # -- 4. gradient check ------------------------------------------------------------------------------
-st.header("4. Check every gradient")
-st.markdown(
-    "Backprop's gradients can be checked without any calculus: nudge one weight by $\\pm\\varepsilon$, "
-    "measure the loss both times, and divide, $\\frac{L(\\theta + \\varepsilon) - L(\\theta - \\varepsilon)}"
-    "{2\\varepsilon}$. This does it for random entries of every tensor, on 8 validation digits starting at "
-    "yours, in float64 with $\\varepsilon = 10^{-6}$."
-)
-entries = st.select_slider("Entries checked per tensor", [5, 20, 50, 200], value=20, key="bp_entries")
-X_check, y_check = X_val[index : index + 8], y_val[index : index + 8]
-checks = check_gradients(model, X_check, y_check, max_entries=entries, seed=index)
-left, right = st.columns([3, 2])
-left.dataframe(
-    pd.DataFrame(
-        {
-            "tensor": [c.name for c in checks],
-            "shape": ["×".join(map(str, model.params[c.name].shape)) for c in checks],
-            "entries": [len(c.indices) for c in checks],
-            "relative error": [c.relative_error for c in checks],
-            "largest difference": [c.max_abs_difference for c in checks],
-            "verdict": ["✅ agree" if c.relative_error < 1e-6 else "❌ differ" for c in checks],
-        }
-    ),
-    hide_index=True,
-    column_config={
-        "relative error": st.column_config.NumberColumn(format="%.2e"),
-        "largest difference": st.column_config.NumberColumn(format="%.2e"),
-    },
-)
-right.plotly_chart(
-    backprop.relative_error_bars([c.name for c in checks], [c.relative_error for c in checks]),
-    key="bp_gradcheck",
-)
-st.caption(
-    "Relative error $\\lVert a - n \\rVert / (\\lVert a \\rVert + \\lVert n \\rVert)$: around $10^{-9}$ when "
-    "backprop is right, near 1 when a formula is wrong. (A ReLU exactly at its kink can disagree by chance.)"
-)
-
-st.subheader("Nudge one weight")
-names = list(model.params)
-left, right = st.columns([1, 2])
-with left:
-    name = st.selectbox("Tensor", names, key="bp_nudge_tensor")
-    theta = model.params[name]
-    largest = inspection.largest_index(grads["d" + name])
-    pick = st.radio(
-        "Which entry",
-        ["largest", "choose"],
-        key="bp_nudge_pick",
-        horizontal=True,
-        format_func={"largest": "largest gradient on this digit", "choose": "choose"}.get,
+@st.fragment
+def gradient_check() -> None:
+    """Part 4: its controls rerun only this part."""
+    sample_gradients = inspection.one_sample_step(model, x_digit, label, 0.0).backward  # this digit's, alone
+    st.header("4. Check every gradient")
+    st.markdown(
+        "Backprop's gradients can be checked without any calculus: nudge one weight by $\\pm\\varepsilon$, "
+        "measure the loss both times, and divide, $\\frac{L(\\theta + \\varepsilon) - L(\\theta - \\varepsilon)}"
+        "{2\\varepsilon}$. This does it for random entries of every tensor, on 8 validation digits starting at "
+        "yours, in float64 with $\\varepsilon = 10^{-6}$."
     )
-    if pick == "choose":
-        where = tuple(unit_picker(axis, size, f"bp_nudge_{axis}") for axis, size in zip(("row", "column"), theta.shape))
-    else:
-        where = largest
-    span = st.select_slider("How far to move it", [0.1, 0.5, 1.0, 2.0, 5.0], value=1.0, key="bp_nudge_span")
-slice_ = inspection.loss_slice(model, x_digit[None, :], [label], name, where, span=span)
-right.plotly_chart(backprop.loss_slice_figure(slice_), key="bp_nudge")
-left.markdown(
-    f"{name}[{', '.join(map(str, where))}] = {slice_.value:.4f}; backprop's slope there: **{slice_.gradient:.5f}**. "
-    "The dashed tangent touches the curve at the dot: near it, the slope predicts the loss."
-)
+    entries = st.select_slider("Entries checked per tensor", [5, 20, 50, 200], value=20, key="bp_entries")
+    X_check, y_check = X_val[index : index + 8], y_val[index : index + 8]
+    checks = check_gradients(model, X_check, y_check, max_entries=entries, seed=index)
+    left, right = st.columns([3, 2])
+    left.dataframe(
+        pd.DataFrame(
+            {
+                "tensor": [c.name for c in checks],
+                "shape": ["×".join(map(str, model.params[c.name].shape)) for c in checks],
+                "entries": [len(c.indices) for c in checks],
+                "relative error": [c.relative_error for c in checks],
+                "largest difference": [c.max_abs_difference for c in checks],
+                "verdict": ["✅ agree" if c.relative_error < 1e-6 else "❌ differ" for c in checks],
+            }
+        ),
+        hide_index=True,
+        column_config={
+            "relative error": st.column_config.NumberColumn(format="%.2e"),
+            "largest difference": st.column_config.NumberColumn(format="%.2e"),
+        },
+    )
+    right.plotly_chart(
+        backprop.relative_error_bars([c.name for c in checks], [c.relative_error for c in checks]),
+        key="bp_gradcheck",
+    )
+    st.caption(
+        "Relative error $\\lVert a - n \\rVert / (\\lVert a \\rVert + \\lVert n \\rVert)$: around $10^{-9}$ when "
+        "backprop is right, near 1 when a formula is wrong. (A ReLU exactly at its kink can disagree by chance.)"
+    )
 
-show_code(numeric_gradient, check_gradients, inspection.loss_slice)
+    st.subheader("Nudge one weight")
+    names = list(model.params)
+    left, right = st.columns([1, 2])
+    with left:
+        name = st.selectbox("Tensor", names, key="bp_nudge_tensor")
+        theta = model.params[name]
+        largest = inspection.largest_index(sample_gradients["d" + name])
+        pick = st.radio(
+            "Which entry",
+            ["largest", "choose"],
+            key="bp_nudge_pick",
+            horizontal=True,
+            format_func={"largest": "largest gradient on this digit", "choose": "choose"}.get,
+        )
+        if pick == "choose":
+            where = tuple(
+                unit_picker(axis, size, f"bp_nudge_{axis}") for axis, size in zip(("row", "column"), theta.shape)
+            )
+        else:
+            where = largest
+        span = st.select_slider("How far to move it", [0.1, 0.5, 1.0, 2.0, 5.0], value=1.0, key="bp_nudge_span")
+    slice_ = inspection.loss_slice(model, x_digit[None, :], [label], name, where, span=span)
+    right.plotly_chart(backprop.loss_slice_figure(slice_), key="bp_nudge")
+    left.markdown(
+        f"{name}[{', '.join(map(str, where))}] = {slice_.value:.4f}; backprop's slope there: **{slice_.gradient:.5f}**. "
+        "The dashed tangent touches the curve at the dot: near it, the slope predicts the loss."
+    )
+
+    show_code(numeric_gradient, check_gradients, inspection.loss_slice)
+
+
+gradient_check()
+
 
 # -- 5. the notebook ------------------------------------------------------------------------------------
-st.header("5. What went wrong in the notebook")
-source = state.built_source()
-if data.n_classes != 10:
-    st.info("The notebook's network has 10 outputs; switch to a 10-class dataset to run it here.")
-else:
-    st.markdown(
-        f"The notebook trains a {data.n_features}→10→10 network (ReLU, softmax) on all training digits at once "
-        "(full-batch gradient descent, learning rate 0.1), with samples in columns. Here is its own code "
-        "(`nn_core/notebook.py`), with each bug switchable. Tick a box to fix that bug:"
-    )
-    fixes = {}
-    for bug, (short, what, written, fixed) in notebook.BUG_LINES.items():
-        left, right = st.columns([1, 4])
-        fixes[bug] = left.checkbox(f"Fix {short}", key=f"fix_{bug}")
-        right.markdown(f"{what.capitalize()}: `{written}` → `{fixed}`")
-    left, right = st.columns(2)
-    init = left.radio(
-        "Starting weights",
-        list(notebook.STARTS),
-        format_func=notebook.STARTS.get,
-        horizontal=True,
-        key="notebook_init",
-    )
-    iterations = right.select_slider("Iterations", [100, 200, 300, 500], value=300, key="notebook_iterations")
-    yours = tuple(not fixes[bug] for bug in notebook.BUG_NAMES)
-    runs = {
-        "as written": shared.notebook_run(source, tuple(True for _ in notebook.BUG_NAMES), init, iterations),
-        "with your fixes": shared.notebook_run(source, yours, init, iterations),
-        "all fixed": shared.notebook_run(source, tuple(False for _ in notebook.BUG_NAMES), init, iterations),
-    }
-    left, right = st.columns([3, 2])
-    left.plotly_chart(backprop.notebook_runs_figure(runs), key="notebook_runs")
-    written = runs["as written"]
-    m_train, m_file = len(data.y_train), sum(data.sizes().values())
-    with right:
+@st.fragment
+def notebook_bugs() -> None:
+    """Part 5: a bug box reruns only this part (the notebook's runs are cached per combination)."""
+    st.header("5. What went wrong in the notebook")
+    source = state.built_source()
+    if data.n_classes != 10:
+        st.info("The notebook's network has 10 outputs; switch to a 10-class dataset to run it here.")
+    else:
         st.markdown(
-            f"- **Softmax**: each sample's probabilities should sum to 1; as written they sum to "
-            f"**{written['softmax_column_sum'][-1]:.5f}** (about 1/m). The output barely depends on the digit.\n"
-            f"- **db2**: the ten output biases all moved by the same amount "
-            f"(**{written['b2_change'][0]:+.3f}**), so no bias can favour one class.\n"
-            f"- **db1**: `b1` ended as a **{written['b1_shape'][0]}×{written['b1_shape'][1]}** matrix, one bias "
-            "column per training digit: it cannot be used on a new digit.\n"
-            f"- **m**: gradients divided by {m_file:,} (the file) instead of {m_train:,} (the training rows): "
-            f"steps {m_train / m_file:.0%} of the intended size. Harmless alone."
+            f"The notebook trains a {data.n_features}→10→10 network (ReLU, softmax) on all training digits at once "
+            "(full-batch gradient descent, learning rate 0.1), with samples in columns. Here is its own code "
+            "(`nn_core/notebook.py`), with each bug switchable. Tick a box to fix that bug:"
         )
-        he = (2 / data.n_features) ** 0.5
-        st.markdown(
-            "Start from *np.random.randn* and even the fully fixed code learns slowly: its weights have standard "
-            f"deviation 1, {1 / he:.0f}× He's $\\sqrt{{2/{data.n_features}}} = {he:.3f}$, so the first layer's "
-            "sums are huge. The text's uniform ±0.5 (deviation 0.29) learns much faster."
+        fixes = {}
+        for bug, (short, what, written, fixed) in notebook.BUG_LINES.items():
+            left, right = st.columns([1, 4])
+            fixes[bug] = left.checkbox(f"Fix {short}", key=f"fix_{bug}")
+            right.markdown(f"{what.capitalize()}: `{written}` → `{fixed}`")
+        left, right = st.columns(2)
+        init = left.radio(
+            "Starting weights",
+            list(notebook.STARTS),
+            format_func=notebook.STARTS.get,
+            horizontal=True,
+            key="notebook_init",
         )
-show_code(
-    notebook.softmax,
-    notebook.backward_prop,
-    notebook.gradient_descent,
-    label="The notebook's code, with its bugs switchable",
-)
+        iterations = right.select_slider("Iterations", [100, 200, 300, 500], value=300, key="notebook_iterations")
+        yours = tuple(not fixes[bug] for bug in notebook.BUG_NAMES)
+        runs = {
+            "as written": shared.notebook_run(source, tuple(True for _ in notebook.BUG_NAMES), init, iterations),
+            "with your fixes": shared.notebook_run(source, yours, init, iterations),
+            "all fixed": shared.notebook_run(source, tuple(False for _ in notebook.BUG_NAMES), init, iterations),
+        }
+        left, right = st.columns([3, 2])
+        left.plotly_chart(backprop.notebook_runs_figure(runs), key="notebook_runs")
+        written = runs["as written"]
+        m_train, m_file = len(data.y_train), sum(data.sizes().values())
+        with right:
+            st.markdown(
+                f"- **Softmax**: each sample's probabilities should sum to 1; as written they sum to "
+                f"**{written['softmax_column_sum'][-1]:.5f}** (about 1/m). The output barely depends on the digit.\n"
+                f"- **db2**: the ten output biases all moved by the same amount "
+                f"(**{written['b2_change'][0]:+.3f}**), so no bias can favour one class.\n"
+                f"- **db1**: `b1` ended as a **{written['b1_shape'][0]}×{written['b1_shape'][1]}** matrix, one bias "
+                "column per training digit: it cannot be used on a new digit.\n"
+                f"- **m**: gradients divided by {m_file:,} (the file) instead of {m_train:,} (the training rows): "
+                f"steps {m_train / m_file:.0%} of the intended size. Harmless alone."
+            )
+            he = (2 / data.n_features) ** 0.5
+            st.markdown(
+                "Start from *np.random.randn* and even the fully fixed code learns slowly: its weights have standard "
+                f"deviation 1, {1 / he:.0f}× He's $\\sqrt{{2/{data.n_features}}} = {he:.3f}$, so the first layer's "
+                "sums are huge. The text's uniform ±0.5 (deviation 0.29) learns much faster."
+            )
+    show_code(
+        notebook.softmax,
+        notebook.backward_prop,
+        notebook.gradient_descent,
+        label="The notebook's code, with its bugs switchable",
+    )
+
+
+notebook_bugs()
 try_this(
     "In part 5, fix the bugs one at a time: which single fix makes the biggest difference, and which does "
     "nothing on its own? Then in part 1, set $w = X$: the notebook's box for $\\partial E/\\partial w$ becomes "

@@ -67,138 +67,166 @@ st.caption(
     )
 )
 
-st.header("Confusion matrix")
-true_class, answered = selections.chosen_cell(evaluation.worst_confusion(result.confusion))
-left, right = st.columns([3, 2])
-with left:
-    normalised = st.toggle("Share of each row (instead of counts)", key="confusion_normalised")
-    st.plotly_chart(
-        figures.confusion_grid(result.confusion, names, normalised, selected=(true_class, answered)),
-        key="confusion_chart",
-        on_select=lambda: selections.cell_from_chart("confusion_chart"),
-        selection_mode="points",
-    )
-with right:
-    st.markdown(
-        "Row = the true digit, column = the network's answer; the diagonal (green outline) is right. "
-        "**Click a square** to see those digits, or pick it here:"
-    )
-    a, b = st.columns(2)
-    a.selectbox("True digit", range(len(names)), format_func=lambda c: names[c], key=selections.KEY_CELL_TRUE)
-    b.selectbox("Answered", range(len(names)), format_func=lambda c: names[c], key=selections.KEY_CELL_PREDICTED)
-    members = evaluation.cell_members(result, true_class, answered)
-    verb = "answered correctly" if true_class == answered else f"answered {names[answered]}"
-    st.markdown(
-        f"**{len(members)}** {names[true_class]}s {verb}" + (", most confident first:" if len(members) else ".")
-    )
-    shown = members[:12]
-    if len(shown):
+
+@st.fragment
+def confusion_section() -> None:
+    """The confusion grid: a click, the toggle or a picker reruns only this part."""
+    st.header("Confusion matrix")
+    true_class, answered = selections.chosen_cell(evaluation.worst_confusion(result.confusion))
+    left, right = st.columns([3, 2])
+    with left:
+        normalised = st.toggle("Share of each row (instead of counts)", key="confusion_normalised")
+        st.plotly_chart(
+            figures.confusion_grid(result.confusion, names, normalised, selected=(true_class, answered)),
+            key="confusion_chart",
+            on_select=lambda: selections.cell_from_chart("confusion_chart"),
+            selection_mode="points",
+        )
+    with right:
+        st.markdown(
+            "Row = the true digit, column = the network's answer; the diagonal (green outline) is right. "
+            "**Click a square** to see those digits, or pick it here:"
+        )
+        a, b = st.columns(2)
+        a.selectbox("True digit", range(len(names)), format_func=lambda c: names[c], key=selections.KEY_CELL_TRUE)
+        b.selectbox("Answered", range(len(names)), format_func=lambda c: names[c], key=selections.KEY_CELL_PREDICTED)
+        members = evaluation.cell_members(result, true_class, answered)
+        verb = "answered correctly" if true_class == answered else f"answered {names[answered]}"
+        st.markdown(
+            f"**{len(members)}** {names[true_class]}s {verb}" + (", most confident first:" if len(members) else ".")
+        )
+        shown = members[:12]
+        if len(shown):
+            st.image(
+                [images.digit_rgb(X[i], data.image_shape) for i in shown],
+                caption=[f"{result.probs[i, answered]:.0%} {names[answered]}" for i in shown],
+                width=76,
+            )
+
+
+confusion_section()
+
+
+@st.fragment
+def mistakes_section() -> None:
+    """The mistakes: the browser's buttons rerun only this part."""
+    st.header("Its most confident mistakes")
+    mistakes = evaluation.confident_mistakes(result)
+    if len(mistakes) == 0:
+        st.success("No mistakes on these digits.")
+    else:
+        top = mistakes[:16]
         st.image(
-            [images.digit_rgb(X[i], data.image_shape) for i in shown],
-            caption=[f"{result.probs[i, answered]:.0%} {names[answered]}" for i in shown],
+            [images.digit_rgb(X[i], data.image_shape) for i in top],
+            caption=[f"{names[y[i]]} → {names[result.predicted[i]]} ({result.confidence[i]:.0%})" for i in top],
             width=76,
         )
-
-st.header("Its most confident mistakes")
-mistakes = evaluation.confident_mistakes(result)
-if len(mistakes) == 0:
-    st.success("No mistakes on these digits.")
-else:
-    top = mistakes[:16]
-    st.image(
-        [images.digit_rgb(X[i], data.image_shape) for i in top],
-        caption=[f"{names[y[i]]} → {names[result.predicted[i]]} ({result.confidence[i]:.0%})" for i in top],
-        width=76,
-    )
-    st.caption("Each caption: true digit → the answer (its probability). Some of these labels are arguable.")
-    st.subheader("Browse the mistakes")
-    position = selections.mistake_position(len(mistakes))
-    row = int(mistakes[position])
-    controls = st.columns([1, 1, 4], vertical_alignment="center")
-    controls[0].button(
-        "Previous", icon="⬅️", on_click=selections.move_mistake, args=(-1, len(mistakes)), width="stretch"
-    )
-    controls[1].button(
-        "Next mistake", icon="➡️", on_click=selections.move_mistake, args=(1, len(mistakes)), width="stretch"
-    )
-    controls[2].markdown(
-        f"Mistake **{position + 1}** of {len(mistakes)} (by confidence): {split} row {row}, a "
-        f"**{names[y[row]]}** answered **{names[result.predicted[row]]}**."
-    )
-    left, right = st.columns([1, 2])
-    left.plotly_chart(
-        common.image_figure(X[row], data.image_shape, f"{split} row {row}", height=280), key="mistake_image"
-    )
-    right.plotly_chart(
-        common.probability_bars(result.probs[row], names, int(y[row]), "Its probabilities (true digit outlined)"),
-        key="mistake_probs",
-    )
-
-st.header("Confidence")
-threshold = st.slider("Answer *not sure* below this top probability", 0.0, 1.0, 0.5, 0.01, key="eval_threshold")
-kept = evaluation.abstain_below(result, threshold)
-st.markdown(
-    f"Answering only when at least **{threshold:.0%}** sure, it answers **{kept.coverage:.1%}** of the digits "
-    + ("and none is left to score." if kept.answered == 0 else f"and gets **{kept.accuracy:.1%}** of those right")
-    + f" (against {result.accuracy:.1%} when it must answer all)."
-)
-thresholds, coverage, accuracy = evaluation.abstention_curve(result)
-calibration = evaluation.reliability(result, bins=10)
-cols = st.columns(3)
-cols[0].plotly_chart(
-    figures.confidence_histogram(result.confidence, result.correct, threshold), key="confidence_histogram"
-)
-cols[1].plotly_chart(figures.coverage_figure(thresholds, coverage, accuracy, threshold), key="coverage")
-cols[2].plotly_chart(
-    figures.reliability_figure(calibration.edges, calibration.confidence, calibration.accuracy, calibration.counts),
-    key="reliability",
-)
-st.caption(
-    "Right: when it says 80%, is it right 80% of the time? "
-    f"Expected calibration error: **{calibration.expected_calibration_error:.3f}** (the mean gap between confidence "
-    "and accuracy, weighted by answers). Bars below the diagonal: over-confident; above: under-confident."
-)
-
-st.header("The digits as the network sees them, layer by layer")
-layers = list(range(model.n_layers + 1))
-layer_names = {0: "input pixels", model.n_layers: "output probabilities"}
-layer = st.select_slider(
-    "Space",
-    layers,
-    value=min(1, model.n_layers),
-    format_func=lambda l: layer_names.get(l, f"hidden layer {l}") + f" ({model.layer_sizes[l]} numbers)",
-    key="pca_layer",
-)
-shown_rows = min(len(y), 2000)
-projection = evaluation.pca_2d(evaluation.layer_outputs(model, X[:shown_rows], layer))
-left, right = st.columns([3, 1])
-picked = left.plotly_chart(
-    figures.pca_map(
-        projection.points,
-        y[:shown_rows],
-        result.predicted[:shown_rows],
-        names,
-        projection.explained,
-        f"{shown_rows:,} {split} digits in the space of the {layer_names.get(layer, f'hidden layer {layer}')}",
-    ),
-    key="pca_map",
-    on_select="rerun",
-    selection_mode="points",
-)
-row = selections.clicked_row(picked.selection.points if picked else [])
-with right:
-    if row is None:
-        st.info("Click a dot to see its digit.")
-    else:
-        st.image(images.digit_rgb(X[row], data.image_shape, scale=6), width=170)
-        st.markdown(
-            f"{split} row {row}: a **{names[y[row]]}**, answered **{names[result.predicted[row]]}** "
-            f"({result.confidence[row]:.0%})."
+        st.caption("Each caption: true digit → the answer (its probability). Some of these labels are arguable.")
+        st.subheader("Browse the mistakes")
+        position = selections.mistake_position(len(mistakes))
+        row = int(mistakes[position])
+        controls = st.columns([1, 1, 4], vertical_alignment="center")
+        controls[0].button(
+            "Previous", icon="⬅️", on_click=selections.move_mistake, args=(-1, len(mistakes)), width="stretch"
         )
-st.caption(
-    "Each dot is a digit, placed by the first two principal components (PCA, by NumPy's SVD) of the numbers that "
-    "layer holds for it; colour = the true digit. From layer to layer the classes pull apart: that is what the "
-    "network has learned. Click a digit in the legend to hide it."
-)
+        controls[1].button(
+            "Next mistake", icon="➡️", on_click=selections.move_mistake, args=(1, len(mistakes)), width="stretch"
+        )
+        controls[2].markdown(
+            f"Mistake **{position + 1}** of {len(mistakes)} (by confidence): {split} row {row}, a "
+            f"**{names[y[row]]}** answered **{names[result.predicted[row]]}**."
+        )
+        left, right = st.columns([1, 2])
+        left.plotly_chart(
+            common.image_figure(X[row], data.image_shape, f"{split} row {row}", height=280), key="mistake_image"
+        )
+        right.plotly_chart(
+            common.probability_bars(result.probs[row], names, int(y[row]), "Its probabilities (true digit outlined)"),
+            key="mistake_probs",
+        )
+
+
+mistakes_section()
+
+
+@st.fragment
+def confidence_section() -> None:
+    """Confidence: the threshold reruns only this part."""
+    st.header("Confidence")
+    threshold = st.slider("Answer *not sure* below this top probability", 0.0, 1.0, 0.5, 0.01, key="eval_threshold")
+    kept = evaluation.abstain_below(result, threshold)
+    st.markdown(
+        f"Answering only when at least **{threshold:.0%}** sure, it answers **{kept.coverage:.1%}** of the digits "
+        + ("and none is left to score." if kept.answered == 0 else f"and gets **{kept.accuracy:.1%}** of those right")
+        + f" (against {result.accuracy:.1%} when it must answer all)."
+    )
+    thresholds, coverage, accuracy = evaluation.abstention_curve(result)
+    calibration = evaluation.reliability(result, bins=10)
+    cols = st.columns(3)
+    cols[0].plotly_chart(
+        figures.confidence_histogram(result.confidence, result.correct, threshold), key="confidence_histogram"
+    )
+    cols[1].plotly_chart(figures.coverage_figure(thresholds, coverage, accuracy, threshold), key="coverage")
+    cols[2].plotly_chart(
+        figures.reliability_figure(calibration.edges, calibration.confidence, calibration.accuracy, calibration.counts),
+        key="reliability",
+    )
+    st.caption(
+        "Right: when it says 80%, is it right 80% of the time? "
+        f"Expected calibration error: **{calibration.expected_calibration_error:.3f}** (the mean gap between confidence "
+        "and accuracy, weighted by answers). Bars below the diagonal: over-confident; above: under-confident."
+    )
+
+
+confidence_section()
+
+
+@st.fragment
+def layer_map_section() -> None:
+    """The layer map: the layer slider or a click reruns only this part."""
+    st.header("The digits as the network sees them, layer by layer")
+    layers = list(range(model.n_layers + 1))
+    layer_names = {0: "input pixels", model.n_layers: "output probabilities"}
+    layer = st.select_slider(
+        "Space",
+        layers,
+        value=min(1, model.n_layers),
+        format_func=lambda l: layer_names.get(l, f"hidden layer {l}") + f" ({model.layer_sizes[l]} numbers)",
+        key="pca_layer",
+    )
+    shown_rows = min(len(y), 2000)
+    projection = evaluation.pca_2d(evaluation.layer_outputs(model, X[:shown_rows], layer))
+    left, right = st.columns([3, 1])
+    picked = left.plotly_chart(
+        figures.pca_map(
+            projection.points,
+            y[:shown_rows],
+            result.predicted[:shown_rows],
+            names,
+            projection.explained,
+            f"{shown_rows:,} {split} digits in the space of the {layer_names.get(layer, f'hidden layer {layer}')}",
+        ),
+        key="pca_map",
+        on_select="rerun",
+        selection_mode="points",
+    )
+    row = selections.clicked_row(picked.selection.points if picked else [])
+    with right:
+        if row is None:
+            st.info("Click a dot to see its digit.")
+        else:
+            st.image(images.digit_rgb(X[row], data.image_shape, scale=6), width=170)
+            st.markdown(
+                f"{split} row {row}: a **{names[y[row]]}**, answered **{names[result.predicted[row]]}** "
+                f"({result.confidence[row]:.0%})."
+            )
+    st.caption(
+        "Each dot is a digit, placed by the first two principal components (PCA, by NumPy's SVD) of the numbers that "
+        "layer holds for it; colour = the true digit. From layer to layer the classes pull apart: that is what the "
+        "network has learned. Click a digit in the legend to hide it."
+    )
+
+
+layer_map_section()
 show_code(evaluation.evaluate, evaluation.reliability, evaluation.pca_2d)
 st.page_link("pages/6_Training.py", label="Per-digit accuracy over training is on the Training page", icon="📈")

@@ -39,59 +39,9 @@ def canvas_image():
     return result.image_data
 
 
-left, right = st.columns([2, 3])
-with left:
-    st.write("")  # room for the canvas's toolbar, which floats above it
-    drawn = canvas_image()
-    with st.expander("…or upload a picture of a digit"):
-        upload = st.file_uploader("PNG or JPEG", type=["png", "jpg", "jpeg"], key="digit_picture")
-image = drawn
-if upload is not None:
-    try:
-        image = drawing.read_picture(upload)
-    except drawing.PictureError as error:
-        st.error(f"{plain(error).capitalize()}.")
-        image = None
-
-prepared = None
-if image is not None:
-    try:
-        prepared = drawing.prepare(image, size=size)
-    except drawing.EmptyDrawingError:
-        prepared = None
-with right:
-    if prepared is None:
-        st.info("✏️ **Draw a digit** in the box: the network's answer appears here.")
-    else:
-        answer = inspection.answer(model, prepared.pixels)
-        probs, guess, runner_up = answer.probs, answer.guess, answer.runner_up
-        st.markdown(
-            f"### It's a **{data.class_names[guess]}** ({probs[guess]:.0%})\n"
-            f"Next guess: {data.class_names[runner_up]} ({probs[runner_up]:.0%})."
-        )
-        st.plotly_chart(common.probability_bars(probs, data.class_names, None, "Probabilities"), key="draw_probs")
-
-if prepared is not None:
-    st.header("What the network receives")
-    cols = st.columns(4)
-    top, bottom, left_edge, right_edge = prepared.box
-    cols[0].image(
-        images.square_preview(prepared.ink, box=prepared.box),
-        caption=f"1. your drawing as ink, {prepared.ink.shape[0]}×{prepared.ink.shape[1]}",
-    )
-    cols[1].image(
-        images.square_preview(prepared.cropped),
-        caption=f"2. cropped to the ink: {bottom - top}×{right_edge - left_edge}",
-    )
-    cols[2].image(
-        images.square_preview(prepared.scaled),
-        caption=f"3. scaled to {prepared.scaled.shape[0]}×{prepared.scaled.shape[1]}",
-    )
-    cols[3].plotly_chart(
-        common.image_figure(prepared.pixels, data.image_shape, f"4. centred in {size}×{size}", height=240),
-        key="draw_input",
-    )
-
+@st.fragment
+def why_that_answer(prepared, guess: int) -> None:
+    """The explanation of the answer: its pickers rerun only this part, not the canvas."""
     st.header("Why that answer")
     explain = st.selectbox(
         "Explain the probability of",
@@ -146,3 +96,59 @@ if prepared is not None:
         + "."
     )
     show_code(drawing.prepare, inspection.input_gradient, inspection.input_attribution)
+
+
+left, right = st.columns([2, 3])
+with left:
+    st.write("")  # room for the canvas's toolbar, which floats above it
+    drawn = canvas_image()
+    with st.expander("…or upload a picture of a digit"):
+        upload = st.file_uploader("PNG or JPEG", type=["png", "jpg", "jpeg"], key="digit_picture")
+image = drawn
+if upload is not None:
+    try:
+        image = drawing.read_picture(upload)
+    except drawing.PictureError as error:
+        st.error(f"{plain(error).capitalize()}.")
+        image = None
+
+prepared = None
+if image is not None:
+    try:
+        prepared = drawing.prepare(image, size=size)
+    except drawing.EmptyDrawingError:
+        prepared = None
+with right:
+    if prepared is None:
+        st.info("✏️ **Draw a digit** in the box: the network's answer appears here.")
+    else:
+        answer = inspection.answer(model, prepared.pixels)
+        probs, guess, runner_up = answer.probs, answer.guess, answer.runner_up
+        st.markdown(
+            f"### It's a **{data.class_names[guess]}** ({probs[guess]:.0%})\n"
+            f"Next guess: {data.class_names[runner_up]} ({probs[runner_up]:.0%})."
+        )
+        st.plotly_chart(common.probability_bars(probs, data.class_names, None, "Probabilities"), key="draw_probs")
+
+if prepared is not None:
+    st.header("What the network receives")
+    cols = st.columns(4)
+    top, bottom, left_edge, right_edge = prepared.box
+    cols[0].image(
+        images.square_preview(prepared.ink, box=prepared.box),
+        caption=f"1. your drawing as ink, {prepared.ink.shape[0]}×{prepared.ink.shape[1]}",
+    )
+    cols[1].image(
+        images.square_preview(prepared.cropped),
+        caption=f"2. cropped to the ink: {bottom - top}×{right_edge - left_edge}",
+    )
+    cols[2].image(
+        images.square_preview(prepared.scaled),
+        caption=f"3. scaled to {prepared.scaled.shape[0]}×{prepared.scaled.shape[1]}",
+    )
+    cols[3].plotly_chart(
+        common.image_figure(prepared.pixels, data.image_shape, f"4. centred in {size}×{size}", height=240),
+        key="draw_input",
+    )
+
+    why_that_answer(prepared, guess)
