@@ -261,6 +261,78 @@ def loss_slice(
     return LossSlice(name, index, saved, offsets, losses, loss0, float(grads[name][index]))
 
 
+@dataclass(frozen=True)
+class DescentAlong:
+    """Gradient descent on one weight alone (every other parameter fixed), from its value now."""
+
+    name: str
+    index: tuple[int, ...]
+    lr: float
+    positions: Array  # the weight's value before each step: theta_0, theta_1, ..., theta_n
+    losses: Array  # the loss at each
+    curvature: float  # d2L/dtheta2 at theta_0, by central differences of backprop's gradient
+
+    @property
+    def reach(self) -> float:
+        """How far the steps took the weight from where it was."""
+        return float(np.abs(self.positions - self.positions[0]).max(initial=0.0))
+
+    @property
+    def landing_rate(self) -> float:
+        """1 / curvature: the rate whose first step lands at the bottom of a parabola of this
+        curvature; below it steps creep, above twice it they overshoot and climb. inf where the
+        loss is not curved upwards here."""
+        return 1.0 / self.curvature if self.curvature > 0 else float("inf")
+
+    @property
+    def outcome(self) -> str:
+        """What the steps did: "crept", "landed", "overshot" or "climbed"."""
+        first, last = float(self.losses[0]), float(self.losses[-1])
+        if not np.isfinite(last) or last > first:
+            return "climbed"
+        moves = np.diff(self.positions)
+        if len(moves) > 1 and np.any(np.sign(moves[1:]) != np.sign(moves[:-1])):
+            return "overshot"
+        return "landed" if self.lr >= 0.5 * self.landing_rate else "crept"
+
+
+def descent_along(
+    model: MLP,
+    X: Array,
+    y: Array,
+    name: str,
+    index: tuple[int, ...],
+    lr: float,
+    steps: int = 5,
+    loss: str = DEFAULT_LOSS,
+) -> DescentAlong:
+    """``steps`` updates ``theta <- theta - lr dL/dtheta`` of the one weight ``params[name][index]``
+    on ``(X, y)``, in float64 on a copy: the learning rate's effect, drawn on the loss along that weight."""
+    model64 = model.copy(dtype=np.float64)
+    X64 = np.asarray(X, dtype=np.float64)
+    theta = model64.params[name]
+    index = tuple(int(i) for i in np.atleast_1d(index))
+
+    def at(value: float) -> tuple[float, float]:
+        theta[index] = value
+        value_loss, grads = model64.loss_and_grads(X64, y, loss)
+        return value_loss, float(grads[name][index])
+
+    start = float(theta[index])
+    h = 1e-4 * max(1.0, abs(start))
+    curvature = (at(start + h)[1] - at(start - h)[1]) / (2 * h)
+    positions, losses = [start], []
+    for _ in range(steps):
+        value_loss, gradient = at(positions[-1])
+        losses.append(value_loss)
+        if not np.isfinite(value_loss) or abs(positions[-1]) > 1e6:
+            break
+        positions.append(positions[-1] - lr * gradient)
+    if len(losses) < len(positions):
+        losses.append(at(positions[-1])[0])
+    return DescentAlong(name, index, float(lr), np.array(positions), np.array(losses), float(curvature))
+
+
 def input_gradient(model: MLP, x: Array, target: int) -> Array:
     """``-dL/dx`` for the loss ``-log p(target)``: the pixels where more ink would raise the
     target class's probability (positive) or lower it (negative), shape (inputs,)."""

@@ -10,6 +10,9 @@ from ui import page, shared, state
 from ui.figures import backprop, common
 from ui.widgets import sample_picker, show_code, try_this, unit_picker
 
+NUDGE_RATES = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0)  # η for the steps along one weight
+NUDGE_MOST = 20.0  # the loss curve along one weight spans at most this far either way
+
 page.setup("Backpropagation", "⬅️")
 st.title("Backpropagation: which way to turn every knob")
 st.markdown(
@@ -326,12 +329,29 @@ def gradient_check() -> None:
             )
         else:
             where = largest
-        span = st.select_slider("How far to move it", [0.1, 0.5, 1.0, 2.0, 5.0], value=1.0, key="bp_nudge_span")
+        step_lr = st.select_slider(
+            "Steps of size η", NUDGE_RATES, value=NUDGE_RATES[2], format_func=lambda v: f"{v:g}", key="bp_nudge_lr"
+        )
+    descent = inspection.descent_along(model, x_digit[None, :], [label], name, where, step_lr)
+    span = min(max(1.0, 1.2 * descent.reach), NUDGE_MOST)  # the curve covers the steps (a runaway is cut off)
     slice_ = inspection.loss_slice(model, x_digit[None, :], [label], name, where, span=span)
-    right.plotly_chart(backprop.loss_slice_figure(slice_), key="bp_nudge")
+    right.plotly_chart(backprop.loss_slice_figure(slice_, descent), key="bp_nudge")
+    landing = descent.landing_rate
     left.markdown(
         f"{name}[{', '.join(map(str, where))}] = {slice_.value:.4f}; backprop's slope there: **{slice_.gradient:.5f}**. "
         "The dashed tangent touches the curve at the dot: near it, the slope predicts the loss."
+    )
+    left.markdown(
+        f"Each green step moves the weight by $-\\eta \\cdot$ the slope where it stands. Here the curve's bend is "
+        f"$L'' = {descent.curvature:.3g}$"
+        + (
+            f", so $\\eta = 1/L'' \\approx {landing:.3g}$ would land near the bottom in one step: smaller rates "
+            f"creep, larger than {2 * landing:.3g} overshoot and climb. With $\\eta = {step_lr:g}$ the steps **{descent.outcome}**"
+            f" (loss {descent.losses[0]:.4f} → {descent.losses[-1]:.4g})."
+            if landing != float("inf")
+            else ": the loss is not curved upwards here, so no step size lands."
+        )
+        + " That is the learning-rate slider, for one weight: a blow-up is this climb, in every weight at once."
     )
 
     show_code(numeric_gradient, check_gradients, inspection.loss_slice)

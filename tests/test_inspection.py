@@ -89,3 +89,20 @@ def test_strongest_units_are_the_largest_activations(model, mnist):
     units, values = inspection.strongest_units(model, mnist.X_val[0], k=4)
     A1 = model.forward(mnist.X_val[:1])["A1"][0]
     assert np.array_equal(values, np.sort(A1)[::-1][:4]) and np.array_equal(A1[units], values)
+
+
+def test_steps_along_one_weight_creep_land_or_climb_with_the_rate(model, mnist):
+    x, y = mnist.X_val[:1], mnist.y_val[:1]
+    where = inspection.largest_index(inspection.one_sample_step(model, x[0], int(y[0]), 0.0).backward["dW2"])
+    landing = inspection.descent_along(model, x, y, "W2", where, 1.0).landing_rate
+    assert 0 < landing < float("inf")
+    small = inspection.descent_along(model, x, y, "W2", where, landing / 50)
+    good = inspection.descent_along(model, x, y, "W2", where, landing)
+    large = inspection.descent_along(model, x, y, "W2", where, landing * 6)
+    assert small.outcome == "crept" and small.losses[-1] < small.losses[0]
+    assert good.losses[-1] < small.losses[-1]  # it lands lower in the same number of steps
+    assert large.outcome in ("overshot", "climbed") and large.reach > good.reach
+    first_step = good.positions[1] - good.positions[0]
+    gradient = inspection.loss_slice(model, x, y, "W2", where, span=1e-3, points=3).gradient
+    assert first_step == pytest.approx(-landing * gradient, rel=1e-6)  # theta - eta * dL/dtheta
+    assert model.params["W2"][where] == pytest.approx(good.positions[0])  # the network itself is untouched

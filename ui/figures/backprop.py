@@ -33,8 +33,9 @@ def logit_gradient_figure(check, class_names: tuple[str, ...]) -> go.Figure:
     return layout(fig, "∂L/∂Z for each class on this digit", "class", "∂L/∂Z", height=300)
 
 
-def loss_slice_figure(slice_) -> go.Figure:
-    """The loss as one weight moves, the tangent backprop predicts, and where the weight is now."""
+def loss_slice_figure(slice_, descent=None) -> go.Figure:
+    """The loss as one weight moves, the tangent backprop predicts, where the weight is now, and
+    (given ``descent``) the steps of size η gradient descent takes from there, numbered."""
     x = slice_.value + slice_.offsets
     fig = go.Figure()
     fig.add_scatter(x=f32(x), y=f32(slice_.losses), mode="lines", name="loss", line=dict(color="#4c78a8", width=3))
@@ -53,6 +54,19 @@ def loss_slice_figure(slice_) -> go.Figure:
         marker=dict(size=12, color="#e45756"),
     )
     low, high = float(slice_.losses.min()), float(slice_.losses.max())
+    if descent is not None and len(descent.positions) > 1:
+        fig.add_scatter(
+            x=f32(descent.positions),
+            y=f32(descent.losses),
+            mode="lines+markers+text",
+            name=f"steps of η = {descent.lr:g}: {descent.outcome}",
+            text=[str(k) for k in range(len(descent.positions))],
+            textposition="top center",
+            line=dict(color="#54a24b", width=1.5, dash="dot"),
+            marker=dict(size=9, color="#54a24b", symbol="circle-open", line_width=2),
+        )
+        finite = descent.losses[np.isfinite(descent.losses)]
+        high = max(high, min(float(finite.max(initial=high)), 3 * high + 1))  # a climb shows, within reason
     pad = 0.15 * (high - low) + 1e-6
     fig.update_yaxes(range=[low - pad, high + pad])
     fig.update_layout(hovermode="closest")
