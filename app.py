@@ -1,7 +1,6 @@
 import streamlit as st
 
-from ui import page, state
-from ui.figures import network
+from ui import diagram, page, selections, state
 from ui.text import plain
 
 page.setup("Home", "🔢")
@@ -14,13 +13,37 @@ st.markdown(
 )
 trainer = state.trainer()
 model, data = trainer.model, trainer.dataset
+metrics = trainer.metrics()
+start, status = st.columns([1, 3], vertical_alignment="center")
+start.button(
+    "Train 1 epoch",
+    icon="🏋️",
+    type="primary",
+    on_click=state.run_epoch,
+    disabled=trainer.diverged is not None,
+    width="stretch",
+)
+if metrics["step"] == 0:
+    status.markdown("**Not trained yet**: it guesses at random (about 10% right). One epoch takes a second or two.")
+else:
+    val = metrics["val_accuracy"]
+    status.markdown(
+        f"Trained **{metrics['step']:,}** steps ({metrics['epoch']:.2f} epochs); "
+        + ("no evaluation yet." if val != val else f"validation accuracy **{val:.1%}**.")
+    )
+st.page_link("pages/6_Training.py", label="Watch it learn step by step on the Training page", icon="➡️")
+
+row = selections.sample_index()
 left, right = st.columns([3, 2])
 with left:
-    st.subheader("Your network")
-    st.plotly_chart(network.network_diagram(model.layer_sizes, model.params), key="diagram")
+    st.subheader("Your network, on one digit")
+    st.plotly_chart(diagram.network_figure(trainer, row), key="diagram")
     st.caption(
         f"{' → '.join(f'{n:,}' for n in model.layer_sizes)} units, {model.n_params:,} weights and biases. "
-        "A sample of the connections is drawn: red for positive weights, blue for negative, thicker for stronger."
+        f"Validation digit {row} goes in on the left; the {diagram.UNITS} hidden units it switches on most are "
+        "drawn as what training added to their weights; the answer's probabilities are on the right (the true "
+        "class ringed in green). Thicker lines are stronger weights, red positive, blue negative. Train, and "
+        "watch them change."
     )
 with right:
     st.subheader("Data")
@@ -29,20 +52,11 @@ with right:
         f"**{plain(data.description)}**  \n{sizes['train']:,} for training, {sizes['val']:,} for validation, "
         f"{sizes['test']:,} for the final test; {data.image_shape[0]}×{data.image_shape[1]} pixels each."
     )
-    st.subheader("Training so far")
-    metrics = trainer.metrics()
-    if metrics["step"] == 0:
-        st.markdown("Not trained yet: it guesses at random (about 10% right).")
-    else:
-        val = metrics["val_accuracy"]
-        st.markdown(
-            f"{metrics['step']:,} steps, {metrics['epoch']:.2f} epochs; "
-            + ("no evaluation yet." if val != val else f"validation accuracy **{val:.1%}**.")
-        )
-    st.button(
-        "Train 1 epoch", icon="🏋️", type="primary", on_click=state.run_epoch, disabled=trainer.diverged is not None
+    st.markdown(
+        "The app grew out of a beginner's notebook whose 784-10-10 network never learned: its softmax and bias "
+        "gradients were wrong. This network is the same idea, finished."
     )
-    st.page_link("pages/6_Training.py", label="Watch it learn step by step on the Training page", icon="➡️")
+    st.page_link("pages/5_Backpropagation.py", label="Why the notebook's network never learned", icon="⬅️")
 
 st.subheader("Where to go")
 cols = st.columns(3)

@@ -333,6 +333,66 @@ def descent_along(
     return DescentAlong(name, index, float(lr), np.array(positions), np.array(losses), float(curvature))
 
 
+@dataclass(frozen=True)
+class NetworkPicture:
+    """A network on one input, reduced to what a diagram can show: per hidden layer the ``units``
+    the input switches on most, and per layer the values forward (activations, weights) and
+    backward (the gradient through each unit and each connection) for that input.
+
+    Lists are indexed by layer, 0 (the input) to L (the output); entry 0 of the per-unit lists is
+    empty (the input is drawn whole). ``weights[l]`` and ``weight_gradients[l]`` are
+    (shown units of l, shown units of l - 1); for l = 1 their one column is the whole input:
+    ``Z1`` of each unit (what the input adds up to in it) and ``|dZ1| ||x||`` (the size of its
+    row of dW1)."""
+
+    layer_sizes: list[int]
+    units: list[Array]
+    activations: list[Array]  # A of the shown units; the probabilities at the output
+    weights: list[Array]
+    unit_gradients: list[Array]  # dZ of the shown units
+    weight_gradients: list[Array]  # dW entries between shown units
+    probs: Array
+    label: int | None
+
+
+def network_picture(model: MLP, x: Array, label: int | None = None, units: int = 8) -> NetworkPicture:
+    """The diagram's numbers for ``x`` (and, for the backward values, its ``label``; without one,
+    the network's own answer is taken as the target)."""
+    x = np.asarray(x, dtype=model.dtype).reshape(1, -1)
+    cache = model.forward(x)
+    L = model.n_layers
+    probs = cache[f"A{L}"][0].astype(np.float64)
+    target = int(np.argmax(probs)) if label is None else int(label)
+    grads = model.backward(cache, np.array([target]))
+    shown = [np.empty(0, dtype=int)]
+    for l in range(1, L):
+        A, Z = cache[f"A{l}"][0], cache[f"Z{l}"][0]
+        score = A if np.any(A > 0) else Z  # a dead layer: the units nearest to switching on
+        shown.append(np.sort(np.argsort(-score, kind="stable")[: min(units, len(A))]))
+    shown.append(np.arange(model.layer_sizes[-1]))
+    activations, weights, unit_gradients, weight_gradients = (
+        [np.empty(0)],
+        [np.empty((0, 0))],
+        [np.empty(0)],
+        [np.empty((0, 0))],
+    )
+    for l in range(1, L + 1):
+        rows = shown[l]
+        activations.append(cache[f"A{l}"][0][rows].astype(np.float64))
+        dZ = grads[f"dZ{l}"][0].astype(np.float64)
+        unit_gradients.append(dZ[rows])
+        if l == 1:
+            weights.append(cache["Z1"][0][rows].astype(np.float64)[:, None])
+            weight_gradients.append((np.abs(dZ[rows]) * float(np.linalg.norm(x)))[:, None])
+        else:
+            columns = shown[l - 1]
+            weights.append(model.params[f"W{l}"][np.ix_(rows, columns)].astype(np.float64))
+            weight_gradients.append(grads[f"dW{l}"][np.ix_(rows, columns)].astype(np.float64))
+    return NetworkPicture(
+        list(model.layer_sizes), shown, activations, weights, unit_gradients, weight_gradients, probs, label
+    )
+
+
 def input_gradient(model: MLP, x: Array, target: int) -> Array:
     """``-dL/dx`` for the loss ``-log p(target)``: the pixels where more ink would raise the
     target class's probability (positive) or lower it (negative), shape (inputs,)."""

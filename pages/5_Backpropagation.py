@@ -6,7 +6,7 @@ from nn_core.activations import ACTIVATIONS, softmax_jacobian
 from nn_core.gradcheck import check_gradients, numeric_gradient
 from nn_core.losses import cross_entropy_dZ
 from nn_core.network import MLP
-from ui import page, shared, state
+from ui import diagram, page, shared, state
 from ui.figures import backprop, common
 from ui.widgets import sample_picker, show_code, try_this, unit_picker
 
@@ -154,6 +154,13 @@ def network_backwards() -> None:
     )
     step = inspection.one_sample_step(model, x_digit, label, lr)
     grads = step.backward
+    st.plotly_chart(diagram.network_figure(trainer, index, backward=True), key="bp_diagram")
+    st.caption(
+        "The same diagram as on the home page, backwards: each dot is as large as the gradient $dZ$ arriving at "
+        "that unit for this digit (red positive, blue negative), each line as thick as the gradient of its "
+        "weight, $dW = dZ \\cdot A$. At the output it starts as $A - Y$: the true class (ringed) pulls up, the "
+        "others push down; a unit the digit leaves switched off passes nothing back."
+    )
     st.markdown(
         "With one digit, $m = 1$. The backward pass starts at the output and walks back layer by layer; each "
         "line below is one line of `MLP.backward`, and each plot is that array for this digit:"

@@ -18,7 +18,7 @@ import streamlit as st
 from nn_core import inspection
 from nn_core.train import Trainer
 
-from . import pacing, sidebar, state
+from . import diagram, pacing, selections, sidebar, state
 from .figures import images, training
 
 LOSS_REDRAW = 0.6  # seconds between redraws of the loss curve while playing (the status line: every tick)
@@ -47,6 +47,7 @@ class Chart:
     pace: str = "slow"  # "tick": every tick; "loss": every LOSS_REDRAW s; "slow": one chart per SLOW_TICK s
     title: str = ""
     shown: Callable[[Trainer], bool] = lambda trainer: True
+    follows_digit: bool = False  # it draws the followed validation digit: it moves when that does
 
 
 def _evals(t: Trainer):
@@ -102,6 +103,14 @@ CHARTS = (
         shown=lambda t: tiles_view() == "now",
     ),
     Chart(
+        "diagram",
+        lambda t: diagram.network_figure(t, selections.sample_index(), height=340),
+        ("weights",),
+        row=1,
+        width=3,
+        follows_digit=True,
+    ),
+    Chart(
         "accuracy",
         lambda t: training.accuracy_figure(
             _evals(t).column("step"), _evals(t).column("train_accuracy"), _evals(t).column("val_accuracy")
@@ -114,7 +123,7 @@ CHARTS = (
         "per_class_bars",
         lambda t: training.per_class_bars(_evals(t).last("val_per_class_accuracy"), t.dataset.class_names),
         ("evaluations",),
-        row=1,
+        row=2,
         width=2,
         shown=_has_evaluation,
     ),
@@ -136,7 +145,7 @@ CHARTS = (
             ),
             ("diagnostics",),
             row=2,
-            width=1,
+            width=1.2,
         )
         for name, title, axis in (
             ("grad_norm", "Gradient norm ‖dW‖", "‖dW‖"),
@@ -148,21 +157,22 @@ CHARTS = (
         lambda t: training.dead_units_figure(_evals(t).column("step"), _evals(t).column("dead_fraction")),
         ("evaluations",),
         row=2,
-        width=1,
+        width=1.2,
     ),
     Chart(
         "histograms",
         lambda t: training.weight_histograms(t.model.params, t.initial_params),
         ("weights",),
         row=2,
-        width=1.6,
+        width=2,
     ),
 )
 
 
 def version(chart: Chart, trainer: Trainer) -> tuple:
     """What ``chart`` shows of ``trainer`` now: it is rebuilt only when this moves."""
-    return (trainer.serial, *(COUNTERS[name](trainer) for name in chart.depends_on))
+    digit = (selections.sample_index(),) if chart.follows_digit else ()
+    return (trainer.serial, *(COUNTERS[name](trainer) for name in chart.depends_on), *digit)
 
 
 def cached_figures(wanted: dict, most: int | None = None, gap: float = 0.0) -> dict:

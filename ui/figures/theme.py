@@ -37,6 +37,8 @@ def layout(fig: go.Figure, title: str, x: str = "", y: str = "", height: int = 3
         xaxis_title=x,
         yaxis_title=y,
         hovermode=fig.layout.hovermode or "x unified",  # a builder's own choice (set before) wins
+        # Plotly's toolbar down the right edge, not across the top: on a phone it covered titles and legends
+        modebar=dict(orientation="v", bgcolor="rgba(255,255,255,0.6)"),
     )
     return fig
 
