@@ -123,7 +123,7 @@ CHARTS = (
         "per_class_bars",
         lambda t: training.per_class_bars(_evals(t).last("val_per_class_accuracy"), t.dataset.class_names),
         ("evaluations",),
-        row=2,
+        row=1,
         width=2,
         shown=_has_evaluation,
     ),
@@ -133,7 +133,7 @@ CHARTS = (
             _evals(t).column("step"), _evals(t).column("val_per_class_accuracy"), t.dataset.class_names
         ),
         ("evaluations",),
-        row=1,
+        row=2,
         width=3,
         shown=_has_evaluation,
     ),
@@ -145,7 +145,7 @@ CHARTS = (
             ),
             ("diagnostics",),
             row=2,
-            width=1.2,
+            width=2,
         )
         for name, title, axis in (
             ("grad_norm", "Gradient norm ‖dW‖", "‖dW‖"),
@@ -156,15 +156,15 @@ CHARTS = (
         "dead_units",
         lambda t: training.dead_units_figure(_evals(t).column("step"), _evals(t).column("dead_fraction")),
         ("evaluations",),
-        row=2,
-        width=1.2,
+        row=3,
+        width=2,
     ),
     Chart(
         "histograms",
         lambda t: training.weight_histograms(t.model.params, t.initial_params),
         ("weights",),
-        row=2,
-        width=2,
+        row=3,
+        width=3,
     ),
 )
 
@@ -250,7 +250,7 @@ def _knob_changed() -> None:
 def _knobs() -> None:
     """The learning rate, the batch size and the speed, inside the live area: moving one reruns
     only the live area, so it answers within a tick even while playing."""
-    columns = st.columns([3, 3, 2, 2.4], vertical_alignment="bottom")
+    columns = st.columns([2.6, 2.6, 2, 3], vertical_alignment="bottom")
     sidebar.learning_rate_slider(columns[0], KEY_LR, _knob_changed)
     sidebar.batch_size_slider(columns[1], KEY_BATCH, _knob_changed)
     state.set_widget_value(KEY_SPEED, state.steps_per_tick())
