@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 import sys
 import tempfile
@@ -85,6 +86,91 @@ def pause_delays(page, url: str, times: int = 10) -> list[float]:
     return delays
 
 
+WATCH_RUNS = """() => {
+    window.__runs = [];
+    const app = document.querySelector('[data-testid="stApp"]');
+    new MutationObserver(() => window.__runs.push([Date.now(), app.getAttribute('data-test-script-state')]))
+        .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+def run_seconds(page, act, timeout: float = 20.0) -> float:
+    """Seconds from ``act()`` (a click) until the run it starts has ended: the app's own
+    running / notRunning marks, timed in the page. On localhost this is the server's time for the
+    rerun, plus a round trip of a millisecond or two."""
+    page.evaluate(WATCH_RUNS)
+    started = time.time()
+    act()
+    deadline = started + timeout
+    while time.time() < deadline:
+        runs = page.evaluate("() => window.__runs")
+        states = [state for _, state in runs]
+        if "running" in states and states[-1] == "notRunning":
+            return runs[-1][0] / 1000 - started
+        time.sleep(0.02)
+    return float("nan")
+
+
+def settled(page, seconds: float) -> float:
+    """``seconds``, once the page has finished drawing (the next try starts from a quiet page)."""
+    browser.wait_for_app(page)
+    return seconds
+
+
+def lesson_controls(page, url: str, tries: int = 5) -> dict[str, list[float]]:
+    """Server time of one control on each of three pages (each section reruns alone)."""
+    found = {}
+    page.goto(url + "/Backpropagation")
+    browser.wait_for_app(page, timeout=60)
+    box = page.get_by_text("Fix softmax")
+    box.scroll_into_view_if_needed()
+    found["Backpropagation: a bug box, first time (the notebook's run computed)"] = [run_seconds(page, box.click)]
+    box.click()  # back: as written (cached)
+    browser.wait_for_app(page)
+    found["Backpropagation: a bug box, again (cached)"] = [
+        settled(page, run_seconds(page, box.click)) for _ in range(tries)
+    ]
+    page.goto(url + "/Evaluation")
+    browser.wait_for_app(page)
+    following = page.get_by_role("button", name="Next mistake")
+    following.scroll_into_view_if_needed()
+    found["Evaluation: next mistake"] = [settled(page, run_seconds(page, following.click)) for _ in range(tries)]
+    page.goto(url + "/Data")
+    browser.wait_for_app(page)
+    found["Data: a random sample"] = [
+        settled(page, run_seconds(page, page.get_by_role("button", name="Random").click)) for _ in range(tries)
+    ]
+    return found
+
+
+def shown_rate(page) -> str:
+    found = re.search(r"Learning rate\s+([\d.e+-]+)", page.locator(".st-key-status").inner_text())
+    return found.group(1) if found else ""
+
+
+def learning_rate_while_playing(page, url: str, tries: int = 5) -> list[float]:
+    """Seconds from a key press on the Training page's learning-rate slider, while playing, until
+    the status line shows the new rate."""
+    page.goto(url + "/Training")
+    browser.wait_for_app(page)
+    page.get_by_role("radio", name="Play").click()
+    time.sleep(1.5)
+    slider = page.locator(".st-key-_lr_main").get_by_role("slider")
+    delays = []
+    for i in range(tries):
+        before = shown_rate(page)
+        slider.focus()
+        pressed = time.time()
+        page.keyboard.press("ArrowLeft" if i % 2 else "ArrowRight")
+        while shown_rate(page) == before and time.time() < pressed + 10:
+            time.sleep(0.01)
+        delays.append(time.time() - pressed)
+        time.sleep(0.8)
+    page.get_by_role("radio", name="Pause").click()
+    time.sleep(1)
+    return delays
+
+
 def main() -> None:
     print("Step click on the Training page (server time, median of 15, AppTest):")
     for threads in (1, 2):
@@ -101,6 +187,8 @@ def main() -> None:
         with browser.streamlit_server() as url, browser.chromium_page() as page:
             ours = refreshes_per_second(page, url, "/Training")
             delays = pause_delays(page, url)
+            controls = lesson_controls(page, url)
+            rates = learning_rate_while_playing(page, url)
         original = browser.ROOT
         try:
             browser.ROOT = Path(folder)
@@ -115,6 +203,13 @@ def main() -> None:
     print(f"Play, a fragment that only counts:      {baseline:4.1f} refreshes/s   ratio {ours / baseline:.2f}")
     print(
         f"Pause, seconds until the counter stops: median {statistics.median(delays):.2f}, max {max(delays):.2f} (target <= 1)"
+    )
+    print("A control on a lesson page, server time of its rerun (target <= 0.3 s once cached):")
+    for what, seconds in controls.items():
+        print(f"  {what}: median {statistics.median(seconds):.2f} s, max {max(seconds):.2f} s")
+    print(
+        f"Learning rate moved while playing, until the status line shows it: median {statistics.median(rates):.2f} s, "
+        f"max {max(rates):.2f} s   (target: within one tick, 0.2 s)"
     )
 
 
