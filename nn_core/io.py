@@ -86,8 +86,12 @@ def load_model(source, expected_inputs: int | None = None) -> MLP:
     """The model in ``source`` (a path or the file's bytes), its ``extra`` dict as ``model.metadata``.
 
     ``expected_inputs`` (the dataset's pixel count) refuses a model built for another input size.
+    A whole-run file (``save_run``) loads as its model: its other arrays are left out.
     """
-    arrays = _read_arrays(source)
+    return _model_from(_read_arrays(source), expected_inputs)
+
+
+def _model_from(arrays: dict[str, np.ndarray], expected_inputs: int | None) -> MLP:
     meta = _read_meta(arrays)
     config = meta.get("config")
     try:
@@ -95,7 +99,7 @@ def load_model(source, expected_inputs: int | None = None) -> MLP:
     except (TypeError, ValueError) as error:
         raise ModelFileError(f"the model's architecture is not valid: {error}") from None
     expected_names = set(model.params)
-    found = set(arrays) - {"__meta__"}
+    found = {name for name in arrays if "/" not in name and name not in ("__meta__", "order", "train_eval_rows")}
     if found != expected_names:
         missing, unexpected = sorted(expected_names - found), sorted(found - expected_names)
         raise ModelFileError(
@@ -117,3 +121,224 @@ def load_model(source, expected_inputs: int | None = None) -> MLP:
     model.params = {name: arrays[name].astype(model.dtype) for name in model.params}
     model.metadata = meta.get("extra", {})
     return model
+
+
+# -- the whole run: weights, training state, history ---------------------------------------------
+
+RUN_SCALARS = ("steps", "revision", "samples_seen", "epochs_done", "_position", "last_loss")
+TRACE_ROWS_MOST = 100_000  # a saved trace longer than this is not one this app wrote
+
+
+def _json_number(value):
+    """``value`` as JSON can hold it: NaN and infinities become None."""
+    value = float(value)
+    return value if np.isfinite(value) else None
+
+
+def run_to_bytes(trainer, extra: dict | None = None) -> bytes:
+    """The ``.npz`` bytes of the whole run: the model as ``model_to_bytes`` writes it, plus the
+    starting weights, the optimizer's state, the batch order and random state, the counters and the
+    history, so that a loaded run trains on exactly as this one would have."""
+    optimizer = trainer.optimizer
+    arrays = {f"initial/{k}": v for k, v in trainer.initial_params.items()}
+    for slot in ("velocity", "m", "v"):
+        for k, v in getattr(optimizer, slot, {}).items():
+            arrays[f"optimizer/{slot}/{k}"] = v
+    arrays["order"] = np.asarray(trainer._order)
+    arrays["train_eval_rows"] = np.asarray(trainer._train_eval_rows)
+    traces = {}
+    for name, trace in trainer.history.items():
+        traces[name] = {
+            "cap": trace.cap,
+            "stride": trace.stride,
+            "offered": trace.offered,
+            "columns": list(trace.columns),
+        }
+        for column, values in trace.columns.items():
+            arrays[f"history/{name}/{column}"] = np.asarray(values)
+    diverged = trainer.diverged
+    run = {
+        "counters": {name.lstrip("_"): getattr(trainer, name) for name in RUN_SCALARS},
+        "settings": {
+            "lr": trainer.lr,
+            "batch_size": trainer.batch_size,
+            "momentum": trainer.momentum,
+            "l2": trainer.l2,
+            "optimizer": trainer.optimizer_name,
+            "loss": trainer.loss_name,
+            "eval_every": trainer.eval_every,
+            "diag_every": trainer.diag_every,
+            "seed": trainer.seed,
+        },
+        "optimizer_t": getattr(optimizer, "t", 0),
+        "reference_loss": trainer.reference_loss,
+        "healthy_average": trainer._healthy_average,
+        "rng": trainer._rng.bit_generator.state,
+        "traces": traces,
+        "diverged": None
+        if diverged is None
+        else {
+            "step": diverged.step,
+            "lr": diverged.lr,
+            "loss": _json_number(diverged.loss),
+            "reference_loss": _json_number(diverged.reference_loss),
+            "message": diverged.message,
+            "restored_step": diverged.restored_step,
+        },
+    }
+    run["counters"]["last_loss"] = _json_number(run["counters"]["last_loss"])
+    meta = {"format": FORMAT, "version": VERSION, "config": trainer.model.config(), "extra": extra or {}, "run": run}
+    buffer = io.BytesIO()
+    np.savez(buffer, __meta__=np.array(json.dumps(meta)), **trainer.model.params, **arrays)
+    return buffer.getvalue()
+
+
+def save_run(trainer, path, extra: dict | None = None) -> None:
+    """Write the whole run of ``trainer`` to ``path`` (.npz): see ``run_to_bytes``."""
+    Path(path).write_bytes(run_to_bytes(trainer, extra))
+
+
+def _checked(arrays: dict, name: str, shape: tuple | None = None, integer: bool = False) -> np.ndarray:
+    if name not in arrays:
+        raise ModelFileError(f"the run is missing {name}")
+    array = arrays[name]
+    if shape is not None and array.shape != shape:
+        raise ModelFileError(f"{name} has shape {array.shape}, not {shape}")
+    kind = np.integer if integer else np.number
+    if not np.issubdtype(array.dtype, kind) or (not integer and not np.isfinite(array).all()):
+        raise ModelFileError(f"{name} does not hold {'whole' if integer else 'finite'} numbers")
+    return array
+
+
+def _number(value, what: str, whole: bool = False, allow_none: bool = False):
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not isinstance(value, int)):
+        raise ModelFileError(f"the run's {what} is not a {'whole ' if whole else ''}number")
+    return value
+
+
+def load_run(source, dataset):
+    """The run in ``source`` (a path or the file's bytes) as a ``Trainer`` on ``dataset``, with
+    every check ``load_model`` makes and the training state's own. A file with weights only (saved
+    before whole runs were, or by ``save_model``) loads too: its counters come from its metadata,
+    and ``trainer.notes`` says its history was not saved."""
+    from .train import Divergence, Trainer
+
+    arrays = _read_arrays(source)
+    model = _model_from(arrays, dataset.n_features)
+    meta = _read_meta(arrays)
+    if model.layer_sizes[-1] != dataset.n_classes:
+        raise ModelFileError(
+            f"this model answers with {model.layer_sizes[-1]} classes, the current data has {dataset.n_classes}"
+        )
+    run = meta.get("run")
+    if run is None:
+        trainer = Trainer(model, dataset)
+        extra = model.metadata
+        steps = extra.get("step", 0)
+        trainer.steps = steps if isinstance(steps, int) and steps >= 0 else 0
+        trainer.samples_seen = int(round(float(extra.get("epoch", 0) or 0) * len(dataset.y_train)))
+        trainer.epochs_done = int(float(extra.get("epoch", 0) or 0))
+        trainer.notes = [
+            "This file holds the weights only (saved before whole runs were): its training history was not saved."
+        ]
+        return trainer
+    if not isinstance(run, dict):
+        raise ModelFileError("the run's description is not valid")
+    try:
+        settings, counters = run["settings"], run["counters"]
+        trainer = Trainer(
+            model,
+            dataset,
+            lr=_number(settings["lr"], "learning rate"),
+            batch_size=_number(settings["batch_size"], "batch size", whole=True),
+            optimizer=str(settings["optimizer"]),
+            momentum=_number(settings["momentum"], "momentum"),
+            l2=_number(settings["l2"], "L2"),
+            seed=_number(settings["seed"], "seed", whole=True),
+            loss=str(settings["loss"]),
+            eval_every=_number(settings["eval_every"], "evaluation interval", whole=True, allow_none=True),
+            diag_every=_number(settings["diag_every"], "diagnostics interval", whole=True),
+        )
+    except (KeyError, TypeError) as error:
+        raise ModelFileError(f"the run's settings are incomplete ({error})") from None
+    except ValueError as error:
+        raise ModelFileError(f"the run's settings are not valid: {error}") from None
+    shapes = {k: v.shape for k, v in model.params.items()}
+    trainer.initial_params = {
+        k: _checked(arrays, f"initial/{k}", shape).astype(model.dtype) for k, shape in shapes.items()
+    }
+    optimizer = trainer.optimizer
+    for slot in ("velocity", "m", "v"):
+        if hasattr(optimizer, slot):
+            saved = {k: f"optimizer/{slot}/{k}" for k in shapes if f"optimizer/{slot}/{k}" in arrays}
+            getattr(optimizer, slot).update(
+                {k: _checked(arrays, name, shapes[k]).astype(model.dtype) for k, name in saved.items()}
+            )
+    if hasattr(optimizer, "t"):
+        optimizer.t = _number(run.get("optimizer_t", 0), "optimizer step", whole=True)
+    rows = len(dataset.y_train)
+    order = _checked(arrays, "order", integer=True)
+    eval_rows = _checked(arrays, "train_eval_rows", integer=True)
+    same_data = order.shape == (rows,) and np.array_equal(np.sort(order), np.arange(rows))
+    if same_data and eval_rows.size and 0 <= eval_rows.min() and eval_rows.max() < rows:
+        trainer._order, trainer._train_eval_rows = order.astype(np.int64), eval_rows.astype(np.int64)
+        position = _number(counters.get("position", 0), "position", whole=True)
+        trainer._position = min(max(position, 0), rows)
+        try:
+            trainer._rng.bit_generator.state = run["rng"]
+        except (KeyError, TypeError, ValueError) as error:
+            raise ModelFileError(f"the run's random state is not valid ({error})") from None
+    else:
+        trainer.notes.append("The run was trained on data of another size: its batches start afresh.")
+    for name in ("steps", "revision", "samples_seen", "epochs_done"):
+        value = _number(counters.get(name, 0), name, whole=True)
+        if value < 0:
+            raise ModelFileError(f"the run's {name} is negative")
+        setattr(trainer, name, value)
+    last = _number(counters.get("last_loss"), "last loss", allow_none=True)
+    trainer.last_loss = float("nan") if last is None else float(last)
+    trainer.reference_loss = _number(run.get("reference_loss"), "reference loss", allow_none=True)
+    trainer._healthy_average = _number(run.get("healthy_average"), "loss average", allow_none=True)
+    trainer._checkpoint = (trainer.steps, {k: v.copy() for k, v in model.params.items()})
+    _load_traces(trainer, arrays, run.get("traces", {}))
+    diverged = run.get("diverged")
+    if isinstance(diverged, dict):
+        try:
+            trainer.diverged = Divergence(
+                int(diverged["step"]),
+                float(diverged["lr"]),
+                float("nan") if diverged["loss"] is None else float(diverged["loss"]),
+                float("nan") if diverged["reference_loss"] is None else float(diverged["reference_loss"]),
+                str(diverged["message"]),
+                int(diverged.get("restored_step", 0)),
+            )
+        except (KeyError, TypeError, ValueError):
+            raise ModelFileError("the run's record of its blow-up is not valid") from None
+    return trainer
+
+
+def _load_traces(trainer, arrays: dict, traces: dict) -> None:
+    if not isinstance(traces, dict):
+        raise ModelFileError("the run's history is not valid")
+    for name, saved in traces.items():
+        if name not in trainer.history or not isinstance(saved, dict):
+            raise ModelFileError(f"the run's history has an unknown table {name!r}")
+        trace = trainer.history[name]
+        try:
+            trace.cap = _number(saved["cap"], "history size", whole=True)
+            trace.stride = _number(saved["stride"], "history stride", whole=True)
+            trace.offered = _number(saved["offered"], "history count", whole=True)
+            columns = list(saved["columns"])
+        except (KeyError, TypeError):
+            raise ModelFileError(f"the run's {name} history is incomplete") from None
+        lengths = set()
+        for column in columns:
+            values = _checked(arrays, f"history/{name}/{column}")
+            if len(values) > TRACE_ROWS_MOST:
+                raise ModelFileError(f"the run's {name} history is longer than this app writes")
+            lengths.add(len(values))
+            trace.columns[str(column)] = values.tolist() if values.ndim == 1 else list(values)
+        if len(lengths) > 1:
+            raise ModelFileError(f"the run's {name} history has columns of different lengths")

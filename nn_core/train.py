@@ -147,6 +147,7 @@ class Trainer:
         self._previous_healthy = True  # whether the weights in _previous gave a healthy loss
         self.diverged: Divergence | None = None
         self.samples_per_second = float("nan")
+        self.notes: list[str] = []  # what a learner should know about this run (how it was loaded, say)
 
     # -- settings that may change between steps -----------------------------------------------
 

@@ -9,7 +9,7 @@ st.markdown(
     "Each **step** takes one batch of training digits, runs them forward, measures the loss, "
     "backpropagates to get every weight's gradient, and moves each weight a little downhill: "
     "$W \\leftarrow W - \\eta\\,\\partial L/\\partial W$. Watch the loss fall, the accuracy climb, "
-    "and the first layer's weights turn from noise into strokes."
+    "and strokes form in what training adds to the first layer's weights."
 )
 trainer = state.trainer()
 state.prepare_play_control()

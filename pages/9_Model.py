@@ -51,8 +51,10 @@ right.download_button(
     help="Step, batch loss and learning rate (on long runs, evenly thinned to at most 4,000 rows).",
 )
 st.caption(
-    "The `.npz` file holds one array per weight matrix and bias vector, and a JSON description: the "
-    "architecture, the settings, the dataset and the step. It is plain NumPy: `np.load(path)` opens it."
+    "The `.npz` file holds the whole run: one array per weight matrix and bias vector, the starting weights, "
+    "the optimizer's state, the order of the batches, the history (so the curves come back) and a JSON "
+    "description (the architecture, the settings, the dataset, the step). Loaded, it trains on exactly as it "
+    "would have. It is plain NumPy: `np.load(path)` opens it."
 )
 
 st.header("Load")
@@ -63,11 +65,16 @@ def load_uploaded() -> None:
     if uploaded is None:
         return
     try:
-        state.load_network(uploaded.getvalue(), uploaded.name)
+        notes = state.load_network(uploaded.getvalue(), uploaded.name)
     except ValueError as error:
         state.notice(f"Not loaded: {plain(error)}. Your current network is unchanged.", "error")
         return
-    state.notice(f"Loaded {plain(uploaded.name)}: it is now your network, ready to train on.", "success")
+    steps = state.trainer().steps
+    state.notice(
+        f"Loaded {plain(uploaded.name)}: it is now your network, trained {steps:,} steps, ready to train on. "
+        + " ".join(notes),
+        "success",
+    )
 
 
 st.file_uploader(

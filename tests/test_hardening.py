@@ -178,7 +178,12 @@ actions = st.one_of(
                 ("pages/5_Backpropagation.py", "bp_w", "slider", -3.0),
                 ("pages/5_Backpropagation.py", "bp_lr", "select_slider", 2.0),
                 ("pages/5_Backpropagation.py", "bp_entries", "select_slider", 5),
-                ("pages/5_Backpropagation.py", "bp_nudge_span", "select_slider", 5.0),
+                ("pages/5_Backpropagation.py", "bp_nudge_lr", "select_slider", 300.0),
+                ("pages/5_Backpropagation.py", "bp_nudge_lr", "select_slider", 0.1),
+                ("pages/6_Training.py", "_lr_main", "select_slider", 100.0),
+                ("pages/6_Training.py", "_batch_main", "select_slider", 1),
+                ("pages/6_Training.py", "tiles_view_training", "segmented_control", "now"),
+                ("pages/2_Weights_and_biases.py", "tiles_view", "segmented_control", "now"),
             ]
         ),
     ).map(lambda t: (t[0], *t[1])),

@@ -138,8 +138,27 @@ def test_save_load_and_continue_gives_the_same_network(app):
     at.file_uploader(key="_model_file").upload(name, data, "application/octet-stream").run()
     assert np.array_equal(trainer(at).model.predict_proba(X), expected)
     assert f"Loaded {name}" in all_text(at) and "Loaded from" in all_text(at)
-    trainer(at).step(5)  # it trains on from the loaded weights
-    assert trainer(at).steps == 5 and np.isfinite(trainer(at).model.params["W1"]).all()
+    steps = saved.steps
+    assert steps > 0 and trainer(at).steps == steps and f"trained {steps:,} steps" in all_text(at)
+    assert len(trainer(at).history["steps"]) == len(saved.history["steps"])  # the curves come back
+    at = at.switch_page("app.py").run()
+    assert f"Trained **{steps:,}** steps" in all_text(at)
+    at = on_page(at, "pages/6_Training.py")
+    assert f"Step **{steps:,}**" in all_text(at)
+    assert len(chart(at, "loss")["data"][0]["x"]["bdata"]) > 0
+    trainer(at).step(5)  # it trains on from the loaded run
+    assert trainer(at).steps == steps + 5 and np.isfinite(trainer(at).model.params["W1"]).all()
+
+
+def test_a_file_of_weights_only_loads_with_its_step_and_a_note(app):
+    from nn_core.io import model_to_bytes
+
+    model = trainer(app).model.copy()
+    at = on_page(app, "pages/9_Model.py")
+    at.file_uploader(key="_model_file").upload(
+        "old.npz", model_to_bytes(model, {"step": 300, "epoch": 5.5}), "application/octet-stream"
+    ).run()
+    assert trainer(at).steps == 300 and "history was not saved" in all_text(at)
 
 
 def test_history_files_hold_every_evaluation_and_batch(app):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from nn_core.history import trace_table
-from nn_core.io import model_to_bytes
+from nn_core.io import run_to_bytes
 from nn_core.train import Trainer
 
 from .settings import Settings
@@ -16,7 +16,9 @@ def file_stem(trainer: Trainer) -> str:
 
 
 def network_file(trainer: Trainer, settings: Settings, source: str) -> tuple[str, bytes]:
-    """``(file name, .npz bytes)``: the weights, plus the dataset, the step and the settings as JSON."""
+    """``(file name, .npz bytes)``: the whole run (``nn_core.io.run_to_bytes``: weights, starting
+    weights, optimizer state, batch order, counters, history), plus the dataset, the step and the
+    settings as JSON."""
     val = trainer.metrics()["val_accuracy"]
     extra = {
         "dataset": source,
@@ -26,7 +28,7 @@ def network_file(trainer: Trainer, settings: Settings, source: str) -> tuple[str
         "settings": asdict(settings),
         "val_accuracy": None if val != val else round(float(val), 5),
     }
-    return f"{file_stem(trainer)}.npz", model_to_bytes(trainer.model, extra)
+    return f"{file_stem(trainer)}.npz", run_to_bytes(trainer, extra)
 
 
 def history_files(trainer: Trainer) -> dict[str, tuple[str, str]]:

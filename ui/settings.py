@@ -107,14 +107,26 @@ def trainer_settings(trainer: Trainer, dataset_source: str) -> dict:
     }
 
 
-def settings_of(model: MLP, settings: Settings) -> Settings:
-    """``settings`` with the architecture of ``model`` (a loaded network)."""
-    config = model.config()
+def settings_of(trainer: Trainer, settings: Settings) -> Settings:
+    """``settings`` with the architecture and the live settings of ``trainer`` (a loaded run), each
+    snapped to the nearest choice the controls offer."""
+    config = trainer.model.config()
+    rows = len(trainer.dataset.y_train)
+    batch = (
+        FULL_BATCH
+        if trainer.batch_size >= rows
+        else min((b for b in BATCH_CHOICES if b != FULL_BATCH), key=lambda b: abs(b - trainer.batch_size))
+    )
     return settings.update(
         hidden=tuple(config["layer_sizes"][1:-1]),
         activation=config["activation"],
         init=config["init"],
         seed=config["seed"],
+        lr=snap_lr(trainer.lr),
+        batch_size=batch,
+        optimizer=trainer.optimizer_name,
+        momentum=min(trainer.momentum, 0.99),
+        l2=min(L2_CHOICES, key=lambda c: abs(c - trainer.l2)),
     )
 
 

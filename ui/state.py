@@ -13,11 +13,20 @@ import uuid
 import streamlit as st
 
 from nn_core.data import DEFAULT_DATASET, default_source
-from nn_core.io import ModelFileError, load_model
+from nn_core.io import load_run
 from nn_core.train import Trainer
 
 from . import shared
-from .settings import Settings, apply_live, build_trainer, needs_new_network, settings_of, snap_lr, trainer_settings
+from .settings import (
+    SERVER_BLAS_THREADS,
+    Settings,
+    apply_live,
+    build_trainer,
+    needs_new_network,
+    settings_of,
+    snap_lr,
+    trainer_settings,
+)
 from .text import plain
 
 KEY_SETTINGS = "settings"
@@ -91,21 +100,20 @@ def new_network() -> None:
     _install(build_trainer(settings(), data), source)
 
 
-def load_network(data: bytes, file_name: str) -> None:
-    """Replace the session's network with the one in a model file; raises ValueError (with the
-    reason) and changes nothing if the file is not a model for the current data."""
-    current = trainer()
-    data_now = current.dataset
-    model = load_model(data, expected_inputs=data_now.n_features)
-    if model.layer_sizes[-1] != data_now.n_classes:
-        raise ModelFileError(
-            f"this model answers with {model.layer_sizes[-1]} classes, the current data has {data_now.n_classes}"
-        )
-    model.metadata = {**model.metadata, "file": file_name}
-    new = settings_of(model, settings())
+def load_network(data: bytes, file_name: str) -> list[str]:
+    """Replace the session's network with the run in a saved file (weights, training state and
+    history; ``nn_core.io.load_run``); raises ValueError (with the reason) and changes nothing if
+    the file is not a run for the current data. Returns what the learner should know about it."""
+    data_now = trainer().dataset
+    loaded = load_run(data, data_now)
+    loaded.model.metadata = {**loaded.model.metadata, "file": file_name}
+    loaded.blas_threads = SERVER_BLAS_THREADS
+    new = settings_of(loaded, settings())
     source = built_source()
     st.session_state[KEY_SETTINGS] = new
-    _install(build_trainer(new, data_now, model), source)
+    apply_live(loaded, new)
+    _install(loaded, source)
+    return loaded.notes
 
 
 def pending_changes() -> list[str]:
