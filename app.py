@@ -1,6 +1,6 @@
 import streamlit as st
 
-from ui import diagram, page, selections, state
+from ui import actions, diagram, page, selections, state
 from ui.text import plain
 
 page.setup("Home", "🔢")
@@ -19,7 +19,7 @@ start.button(
     "Train 1 epoch",
     icon="🏋️",
     type="primary",
-    on_click=state.run_epoch,
+    on_click=actions.run_epoch,
     disabled=trainer.diverged is not None,
     width="stretch",
 )

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from nn_core.hints import training_hints
-from ui import live, page, state
+from ui import actions, live, page, state
 
 page.setup("Training", "🏋️")
 st.title("Training")
@@ -24,10 +24,10 @@ controls[0].segmented_control(
     disabled=trainer.diverged is not None,
     width="stretch",
 )
-controls[1].button("Step", icon="👣", on_click=state.run_steps, args=(1,), help="One batch", width="stretch")
-controls[2].button("Step ×10", on_click=state.run_steps, args=(10,), help="Ten batches", width="stretch")
+controls[1].button("Step", icon="👣", on_click=actions.run_steps, args=(1,), help="One batch", width="stretch")
+controls[2].button("Step ×10", on_click=actions.run_steps, args=(10,), help="Ten batches", width="stretch")
 controls[3].button(
-    "+1 epoch", on_click=state.run_epoch, help="To the end of this pass over the training digits", width="stretch"
+    "+1 epoch", on_click=actions.run_epoch, help="To the end of this pass over the training digits", width="stretch"
 )
 controls[4].button("New network", icon="🔄", on_click=state.new_network, key="page_new_network", width="stretch")
 
@@ -45,7 +45,7 @@ if trainer.diverged is not None:
         st.button(
             "Restore and divide the learning rate by 10",
             icon="🩹",
-            on_click=state.recover_from_divergence,
+            on_click=actions.recover_from_divergence,
             type="primary",
         )
 for i, hint in enumerate(training_hints(trainer)):
@@ -55,7 +55,7 @@ for i, hint in enumerate(training_hints(trainer)):
             column.button(
                 fix.label,
                 key=f"hint_fix_{i}_{j}",
-                on_click=state.apply_fix,
+                on_click=actions.apply_fix,
                 args=(fix,),
                 icon="🔄" if fix.new_network else None,
                 help="Starts a new network: the trained one is discarded." if fix.new_network else None,

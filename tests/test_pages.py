@@ -222,3 +222,22 @@ def test_play_is_paced_only_when_more_learners_play_than_the_server_serves_at_fu
 
     assert [pace(n) for n in (0, 1, FULL_SPEED_PLAYERS)] == [1, 1, 1]
     assert pace(FULL_SPEED_PLAYERS + 1) == 2 and pace(20) == -(-20 // FULL_SPEED_PLAYERS)
+
+
+def test_new_network_on_a_trained_one_offers_undo_until_the_next_step(app):
+    at = on_page(app, "pages/6_Training.py")
+    button(at, "Step ×10").click().run()
+    trained = trainer(at)
+    button(at, "New network").click().run()
+    assert trainer(at) is not trained and "you can bring the old one back" in all_text(at)
+    button(at, "Undo").click().run()
+    assert trainer(at) is trained and trainer(at).steps == 10
+    assert not [b for b in at.button if b.label == "Undo"]
+    button(at, "New network").click().run()
+    button(at, "Step").click().run()  # the new one trained: the old one is gone for good
+    assert not [b for b in at.button if b.label == "Undo"] and trainer(at) is not trained
+
+
+def test_an_untrained_network_is_replaced_without_an_undo(app):
+    button(app, "New network").click().run()
+    assert not [b for b in app.button if b.label == "Undo"]

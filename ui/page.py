@@ -49,3 +49,12 @@ def setup(title: str, icon: str = "🔢") -> None:
     if shown:
         kind, text = shown
         getattr(st, kind)(text)
+    replaced = state.undo_offer()
+    if replaced is not None:  # no click destroys a trained network silently
+        message, button = st.columns([4, 1], vertical_alignment="center")
+        message.info(
+            f"A new network replaced yours, trained **{replaced.steps:,}** steps. Until the new one trains, "
+            "you can bring the old one back.",
+            icon="↩️",
+        )
+        button.button("Undo", icon="↩️", on_click=state.undo, key="undo_replace", width="stretch")

@@ -24,7 +24,6 @@ from .settings import (
     build_trainer,
     needs_new_network,
     settings_of,
-    snap_lr,
     trainer_settings,
 )
 from .text import plain
@@ -38,6 +37,7 @@ KEY_SPEED = "steps_per_tick"
 KEY_NOTICE = "notice"
 KEY_SESSION = "_session_key"
 KEY_FIGURES = "_figure_cache"
+KEY_UNDO = "_undo"  # (replaced trainer, its settings, its built-with, the new one's serial and revision)
 
 
 def init() -> None:
@@ -89,9 +89,33 @@ def _load_or_fall_back(source: str):
 
 
 def _install(built: Trainer, source: str) -> None:
+    """Make ``built`` the session's network; a trained one it replaces is kept for ``undo``."""
+    replaced = st.session_state.get(KEY_TRAINER)
+    if replaced is not None and replaced.steps > 0:
+        kept = (replaced, st.session_state[KEY_SETTINGS], st.session_state[KEY_BUILT_WITH])
+        st.session_state[KEY_UNDO] = (*kept, built.serial, built.revision)
     st.session_state[KEY_TRAINER] = built
     st.session_state[KEY_BUILT_WITH] = trainer_settings(built, source)
     stop_playing()
+
+
+def undo_offer() -> Trainer | None:
+    """The trained network the last New network, data change or upload replaced, while nothing
+    has trained since (the Undo button shows while this is not None)."""
+    kept = st.session_state.get(KEY_UNDO)
+    now = st.session_state.get(KEY_TRAINER)
+    if kept is None or now is None or (now.serial, now.revision) != kept[3:]:
+        return None
+    return kept[0]
+
+
+def undo() -> None:
+    """Bring back the network that ``undo_offer`` names (the replacement is dropped)."""
+    if undo_offer() is not None:
+        replaced, old_settings, built_with, *_ = st.session_state.pop(KEY_UNDO)
+        st.session_state[KEY_TRAINER], st.session_state[KEY_SETTINGS] = replaced, old_settings
+        st.session_state[KEY_BUILT_WITH] = built_with
+        stop_playing()
 
 
 def new_network() -> None:
@@ -104,16 +128,19 @@ def load_network(data: bytes, file_name: str) -> list[str]:
     """Replace the session's network with the run in a saved file (weights, training state and
     history; ``nn_core.io.load_run``); raises ValueError (with the reason) and changes nothing if
     the file is not a run for the current data. Returns what the learner should know about it."""
-    data_now = trainer().dataset
-    loaded = load_run(data, data_now)
+    loaded = load_run(data, trainer().dataset)
     loaded.model.metadata = {**loaded.model.metadata, "file": file_name}
+    adopt(loaded, settings(), built_source())
+    return loaded.notes
+
+
+def adopt(loaded: Trainer, base: Settings, source: str) -> None:
+    """Make a loaded run the session's network, the settings ``base`` with the run's own."""
     loaded.blas_threads = SERVER_BLAS_THREADS
-    new = settings_of(loaded, settings())
-    source = built_source()
+    new = settings_of(loaded, base.update(dataset=source))
     st.session_state[KEY_SETTINGS] = new
     apply_live(loaded, new)
     _install(loaded, source)
-    return loaded.notes
 
 
 def pending_changes() -> list[str]:
@@ -126,39 +153,6 @@ def built_source() -> str:
     """The dataset source the current network was built on (the sidebar may already show another)."""
     trainer()
     return st.session_state[KEY_BUILT_WITH]["dataset"]
-
-
-# -- actions the buttons call ----------------------------------------------------------------------
-
-
-def run_steps(n: int) -> None:
-    """Steps by hand; like a video player's frame step, they pause Play."""
-    stop_playing()
-    trainer().step(n)
-
-
-def run_epoch() -> None:
-    stop_playing()
-    trainer().epoch()
-
-
-def recover_from_divergence(divisor: float = 10.0) -> None:
-    """The divergence box's fix: the weights are already restored; divide the learning rate."""
-    current = trainer()
-    lowered = snap_lr(current.diverged.lr / divisor) if current.diverged else settings().lr
-    current.recover()
-    update_settings(lr=lowered)
-
-
-def apply_fix(fix) -> None:
-    """A hint's one-click fix (``nn_core.hints.Fix``): new settings (the learning rate snapped to
-    the slider), and a new network when the fix needs one."""
-    changes = dict(fix.changes)
-    if "lr" in changes:
-        changes["lr"] = snap_lr(changes["lr"])
-    update_settings(**changes)
-    if fix.new_network:
-        new_network()
 
 
 # -- Play ------------------------------------------------------------------------------------------
