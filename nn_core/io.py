@@ -198,6 +198,12 @@ def save_run(trainer, path, extra: dict | None = None) -> None:
     Path(path).write_bytes(run_to_bytes(trainer, extra))
 
 
+def run_metadata(source) -> dict:
+    """The ``extra`` dict a model or run file was saved with (raises ModelFileError for a bad file)."""
+    extra = _read_meta(_read_arrays(source)).get("extra", {})
+    return extra if isinstance(extra, dict) else {}
+
+
 def _checked(arrays: dict, name: str, shape: tuple | None = None, integer: bool = False) -> np.ndarray:
     if name not in arrays:
         raise ModelFileError(f"the run is missing {name}")

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from nn_core.hints import training_hints
-from ui import actions, live, page, state
+from ui import actions, live, page, persistence, state
 
 page.setup("Training", "🏋️")
 st.title("Training")
@@ -14,7 +14,7 @@ st.markdown(
 trainer = state.trainer()
 state.prepare_play_control()
 
-controls = st.columns([1.7, 1, 1, 1, 1.3], vertical_alignment="bottom")
+controls = st.columns([1.7, 1, 1, 1, 1.3, 0.9], vertical_alignment="bottom")
 controls[0].segmented_control(
     "Play",
     ["play", "pause"],
@@ -30,6 +30,12 @@ controls[3].button(
     "+1 epoch", on_click=actions.run_epoch, help="To the end of this pass over the training digits", width="stretch"
 )
 controls[4].button("New network", icon="🔄", on_click=state.new_network, key="page_new_network", width="stretch")
+with controls[5].popover("Link", icon="🔗", width="stretch", help="Copy a link to these settings"):
+    st.markdown(
+        "**A link to these settings.** Whoever opens it starts a network of their own with them (your "
+        "network is not in it). The copy button is at the code's right:"
+    )
+    st.code(persistence.settings_link(state.settings()), language=None, wrap_lines=True)
 
 # The notices go in one container that is always there, so the charts below keep their place in the
 # page whatever appears or goes: a tick of a chart fragment addresses its elements by position, and

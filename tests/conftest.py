@@ -1,10 +1,15 @@
 import os
+import tempfile
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
 
 from nn_core import load_dataset
+
+# The learners' saved runs go to a folder of the test run's own, never the user's cache (the
+# browser tests' servers inherit it).
+os.environ.setdefault("NN_DIGITS_STORE", tempfile.mkdtemp(prefix="nn-digits-runs-"))
 
 # Property tests: a quick profile by default, a long one where HYPOTHESIS_PROFILE=ci (.ci/run sets it).
 _SLOW_IS_FINE = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]

@@ -18,7 +18,7 @@ import streamlit as st
 from nn_core import inspection
 from nn_core.train import Trainer
 
-from . import diagram, pacing, selections, sidebar, state
+from . import diagram, pacing, persistence, selections, sidebar, state
 from .figures import images, training
 
 LOSS_REDRAW = 0.6  # seconds between redraws of the loss curve while playing (the status line: every tick)
@@ -310,6 +310,7 @@ def training_view(charts=CHARTS) -> None:
             state.set_widget_value("_refresh_page", False)
             st.rerun()  # the sidebar's controls show the knob's new value too
         _draw(charts, shown_now(trainer, state.is_playing(), charts), static=playing)
+        persistence.save_if_due(playing=state.is_playing())
 
     live()
     full_run["now"] = False

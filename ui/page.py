@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import server, state
+from . import persistence, server, state
 from .sidebar import settings_sidebar
 
 HOME = ("app.py", "Home", "🏠")
@@ -36,7 +36,9 @@ def setup(title: str, icon: str = "🔢") -> None:
     """Page config, the session's state, the navigation and the settings sidebar."""
     st.set_page_config(page_title=f"{title} · Neural network digits", page_icon=icon, layout="wide")
     server.configure()
-    state.init()
+    persistence.open_session()
+    persistence.keep_token_in_url()
+    persistence.save_if_due(playing=state.is_playing())
     with st.sidebar:
         st.page_link(HOME[0], label=HOME[1], icon=HOME[2])
         for section, pages in SECTIONS.items():

@@ -1,0 +1,124 @@
+"""Nothing lost: the run's token in the URL brings the network back in a new session (a reload, a
+closed tab, a restarted server), and a link's settings start a network with them."""
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.apptest import ROOT, TIMEOUT, all_text, button, on_page, trainer
+from ui import persistence, store
+from ui.settings import Settings
+
+
+def open_app(**query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    for name, value in query.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def token_of(at) -> str:
+    token = at.query_params.get(persistence.RUN)
+    token = token[0] if isinstance(token, list) else token
+    assert store.is_token(token)
+    return token
+
+
+def test_a_link_with_settings_starts_a_network_with_them():
+    at = open_app(lr="5", hidden="256,64", activation="tanh", batch="16", optimizer="adam", seed="7", l2="0.001")
+    settings, model = at.session_state["settings"], trainer(at).model
+    assert settings.lr == 5.0 and settings.batch_size == 16 and settings.optimizer == "adam" and settings.l2 == 1e-3
+    assert model.layer_sizes == [784, 256, 64, 10] and model.activation == "tanh" and model.seed == 7
+    assert trainer(at).lr == 5.0 and set(at.query_params) == {persistence.RUN}  # the settings leave the URL
+
+
+@pytest.mark.parametrize(
+    "name, bad",
+    [
+        ("lr", "abc"),
+        ("lr", "1000"),
+        ("activation", "swish"),
+        ("batch", "7"),
+        ("hidden", "0"),
+        ("init", "zeros"),
+        ("data", "imagenet"),
+        ("seed", "-1"),
+        ("momentum", "2"),
+        ("optimizer", "lbfgs"),
+        ("l2", "0.5"),
+    ],
+)
+def test_each_bad_value_in_a_link_is_named_and_the_rest_still_apply(name, bad):
+    at = open_app(**{name: bad, "lr": "0.5" if name != "lr" else bad, "hidden": "32" if name != "hidden" else bad})
+    assert f"`{name}`" in all_text(at) and "could not be used" in all_text(at)
+    settings, setting = at.session_state["settings"], persistence.QUERY[name]
+    assert getattr(settings, setting) == getattr(Settings(), setting)  # its default is used
+    if name != "lr":
+        assert settings.lr == 0.5  # the rest still apply
+    if name != "hidden":
+        assert settings.hidden == (32,)
+    assert not at.exception
+
+
+def test_the_link_on_the_training_page_carries_the_settings_never_the_token():
+    at = open_app(lr="2")
+    at = on_page(at, "pages/6_Training.py")
+    link = next(c.value for c in at.code if "lr=" in c.value)
+    assert "lr=2" in link and "hidden=128" in link and persistence.RUN + "=" not in link
+    assert token_of(at) not in link
+    back = open_app(**dict(pair.split("=") for pair in link.split("?")[1].split("&")))
+    assert back.session_state["settings"] == at.session_state["settings"]
+
+
+def test_a_reload_brings_the_network_back_as_a_copy_of_its_own():
+    first = open_app()
+    first = on_page(first, "pages/6_Training.py")
+    button(first, "Step ×10").click().run()
+    first.select_slider(key="_lr").set_value(0.5).run()
+    token = token_of(first)
+    again = open_app(run=token)  # the same URL: a reload, or a second tab
+    assert trainer(again).steps == 10 and trainer(again).lr == 0.5
+    assert again.session_state["settings"].lr == 0.5
+    np.testing.assert_array_equal(trainer(again).model.params["W1"], trainer(first).model.params["W1"])
+    assert len(trainer(again).history["steps"]) == 10
+    assert token_of(again) != token  # its own copy: it never writes the first tab's network
+    button(on_page(again, "pages/6_Training.py"), "Step").click().run()
+    third = open_app(run=token)
+    assert trainer(third).steps == 10  # the first tab's run did not move
+
+
+def test_the_followed_digit_comes_back_too():
+    first = on_page(open_app(), "pages/4_Forward_pass.py")
+    first.number_input(key="_sample").set_value(42).run()
+    again = open_app(run=token_of(first))
+    assert again.session_state["sample"] == 42
+
+
+def test_an_unknown_or_damaged_run_starts_afresh_and_says_so():
+    at = open_app(run=store.new_token())
+    assert "was not found" in all_text(at) and trainer(at).steps == 0
+    at = open_app(run="../../etc/passwd")
+    assert "not a valid one" in all_text(at) and not at.exception
+    token = store.new_token()
+    persistence.run_store().save(token, b"PK\x03\x04 not really a zip")
+    at = open_app(run=token)
+    assert "could not be read" in all_text(at) and trainer(at).steps == 0 and not at.exception
+
+
+def test_no_message_names_the_token():
+    token = store.new_token()
+    at = open_app(run=token)
+    assert token not in all_text(at)
+
+
+def test_a_store_that_cannot_be_written_says_so_once_and_training_goes_on(monkeypatch):
+    def refuse(self, token, data):
+        raise OSError("read-only file system")
+
+    monkeypatch.setattr(store.RunStore, "save", refuse)
+    at = open_app()
+    assert "not being saved" in all_text(at)
+    at = on_page(at, "pages/6_Training.py")
+    for steps in (1, 2):
+        button(at, "Step").click().run()
+        assert "not being saved" not in all_text(at) and trainer(at).steps == steps  # said once; it trains on

@@ -1,0 +1,235 @@
+"""The learner's work kept across reloads, closed tabs and server restarts, and settings links.
+
+Each session's run lives in the disk store (``ui.store``) under a token the page keeps in its URL
+(``?run=...``). A page opened with a token brings that run back (weights, training state,
+history, settings, the followed digit) as a copy under a new token of its own, so two tabs with
+the same link never write each other's network. The run is saved when training stops or
+pauses, and at most every SAVE_EVERY seconds while playing. Every setting also has a plain query
+parameter (``?lr=5&hidden=256,64``): a link with them starts a network with those settings.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict
+
+import streamlit as st
+
+from nn_core.activations import ACTIVATIONS
+from nn_core.data import DEFAULT_DATASET
+from nn_core.io import ModelFileError, load_run, run_metadata, run_to_bytes
+from nn_core.network import INITS, parse_hidden
+from nn_core.optim import OPTIMIZERS
+
+from . import selections, shared, state
+from .settings import BATCH_CHOICES, FULL_BATCH, L2_CHOICES, LR_CHOICES, Settings, snap_lr
+from .store import RunStore, is_token, new_token
+
+RUN = "run"  # the query parameter that holds the token
+SAVE_EVERY = 5.0  # seconds between saves while playing
+KEY_TOKEN, KEY_SAVED, KEY_OPENED, KEY_SAVE_FAILED = "_run_token", "_run_saved", "_run_opened", "_run_save_failed"
+QUERY = {  # query parameter -> setting
+    "data": "dataset",
+    "hidden": "hidden",
+    "activation": "activation",
+    "init": "init",
+    "optimizer": "optimizer",
+    "lr": "lr",
+    "momentum": "momentum",
+    "batch": "batch_size",
+    "l2": "l2",
+    "seed": "seed",
+}
+
+
+@st.cache_resource
+def run_store() -> RunStore:
+    return RunStore()
+
+
+PRUNE_EVERY = 600.0  # seconds between prunings of the store, per process
+
+
+@st.cache_resource
+def _prune_clock() -> dict:
+    return {"last": -PRUNE_EVERY}
+
+
+def _prune_now_and_then() -> None:
+    clock, now = _prune_clock(), time.monotonic()
+    if now - clock["last"] >= PRUNE_EVERY:
+        clock["last"] = now
+        run_store().prune()
+
+
+# -- settings links ------------------------------------------------------------------------------
+
+
+def _choice(text: str, choices, convert=float):
+    value = convert(text)
+    if not math.isfinite(value) or value not in choices:
+        raise ValueError
+    return value
+
+
+def _parse(setting: str, text: str, datasets: list[str]):
+    """One setting from its query text; raises ValueError when it is unknown or out of range."""
+    if setting == "dataset":
+        if text not in datasets:
+            raise ValueError
+        return text
+    if setting == "hidden":
+        return parse_hidden(text)
+    registry = {"activation": ACTIVATIONS, "init": INITS, "optimizer": OPTIMIZERS}.get(setting)
+    if registry is not None:
+        if text not in registry:
+            raise ValueError
+        return text
+    if setting == "lr":
+        value = float(text)
+        if not (LR_CHOICES[0] <= value <= LR_CHOICES[-1]):
+            raise ValueError
+        return snap_lr(value)
+    if setting == "momentum":
+        value = float(text)
+        if not 0 <= value <= 0.99:
+            raise ValueError
+        return value
+    if setting == "batch_size":
+        return FULL_BATCH if text == "all" else _choice(text, BATCH_CHOICES, int)
+    if setting == "l2":
+        return _choice(text, L2_CHOICES)
+    if setting == "seed":
+        value = int(text)
+        if not 0 <= value < 2**31:
+            raise ValueError
+        return value
+    raise ValueError
+
+
+def settings_from_query(params: dict[str, str], base: Settings, datasets: list[str]) -> tuple[Settings, list[str]]:
+    """``base`` with every setting the link gives, and a note for each value refused (its default
+    is kept, the rest still apply)."""
+    changes, refused = {}, []
+    for name, setting in QUERY.items():
+        if name not in params:
+            continue
+        try:
+            changes[setting] = _parse(setting, str(params[name]).strip(), datasets)
+        except (ValueError, TypeError, OverflowError):
+            refused.append(name)
+    return base.update(**changes), refused
+
+
+def link_query(settings: Settings) -> dict[str, str]:
+    """The query parameters of a link that starts a network with ``settings`` (never the token)."""
+    values = asdict(settings)
+    shown = {
+        "hidden": ",".join(map(str, settings.hidden)),
+        "batch_size": "all" if settings.batch_size == FULL_BATCH else str(settings.batch_size),
+    }
+    return {
+        name: shown.get(setting, f"{values[setting]:g}" if isinstance(values[setting], float) else str(values[setting]))
+        for name, setting in QUERY.items()
+    }
+
+
+def settings_link(settings: Settings) -> str:
+    """A full link to this page of the app with ``settings`` in it."""
+    from urllib.parse import urlencode
+
+    base = (st.context.url or "").split("?")[0]
+    return f"{base}?{urlencode(link_query(settings))}"
+
+
+# -- the run in the URL -------------------------------------------------------------------------
+
+
+def _restore(token: str) -> str | None:
+    """Bring back the run saved under ``token`` as the session's network; returns what went
+    wrong, or None. Nothing here names the token: it is a key."""
+    data = run_store().load(token)
+    if data is None:
+        return "The saved network of that link was not found (saved networks are kept for a week): a new network was started."
+    try:
+        extra = run_metadata(data)
+        source = str(extra.get("dataset", DEFAULT_DATASET))
+        loaded = load_run(data, shared.shared_dataset(source))
+    except (ModelFileError, ValueError, OSError) as error:
+        return f"The saved network of that link could not be read ({error}): a new network was started."
+    state.adopt(loaded, Settings(dataset=source), source)
+    sample = extra.get("sample")
+    if isinstance(sample, int):
+        selections.set_sample_index(sample)
+    return None
+
+
+def open_session() -> None:
+    """Once per session, before anything else: the run or the settings the URL gives, then a
+    token of this session's own in the URL."""
+    if state.widget_value(KEY_OPENED):
+        return
+    state.set_widget_value(KEY_OPENED, True)
+    params = dict(st.query_params)
+    token = params.get(RUN)
+    if token is not None:
+        problem = (
+            _restore(token)
+            if is_token(token)
+            else "That link's saved network is not a valid one: a new network was started."
+        )
+        if problem:
+            state.notice(problem, "warning")
+    elif any(name in params for name in QUERY):
+        from nn_core.data import available_datasets
+
+        wanted, refused = settings_from_query(params, state.settings(), available_datasets())
+        state.update_settings(**asdict(wanted))
+        if refused:
+            state.notice(
+                "The link's " + ", ".join(f"`{name}`" for name in refused) + " could not be used (unknown or out of "
+                "range): the default is used for " + ("it" if len(refused) == 1 else "them") + ", the rest apply.",
+                "warning",
+            )
+    state.set_widget_value(KEY_TOKEN, new_token())
+    keep_token_in_url()
+
+
+def keep_token_in_url() -> None:
+    """The session's token in the address bar, alone (page links drop query parameters)."""
+    token = state.widget_value(KEY_TOKEN)
+    if token and (st.query_params.get(RUN) != token or len(st.query_params) != 1):
+        st.query_params.clear()
+        st.query_params[RUN] = token
+
+
+def save_if_due(playing: bool) -> None:
+    """Save the run if it changed: at once when paused, at most every SAVE_EVERY seconds while
+    playing. A storage failure never stops the app: it says once that the work is not saved."""
+    token, trainer = state.widget_value(KEY_TOKEN), state.trainer()
+    if not token:
+        return
+    now = time.monotonic()
+    settings = state.settings()
+    mark = (trainer.serial, trainer.revision, trainer.diverged is None, settings, selections.sample_index())
+    last = state.widget_value(KEY_SAVED)
+    if last is not None and last[0] == mark:
+        return
+    if playing and last is not None and now - last[1] < SAVE_EVERY:
+        return
+    failed = state.widget_value(KEY_SAVE_FAILED)
+    if failed is not None and now - failed < 60:
+        return
+    extra = {"dataset": state.built_source(), "settings": asdict(settings), "sample": selections.sample_index()}
+    try:
+        run_store().save(token, run_to_bytes(trainer, extra))
+        _prune_now_and_then()
+    except (OSError, ValueError) as error:
+        if failed is None:
+            state.notice(
+                f"Your work is not being saved on the server ({type(error).__name__}): training goes on.", "warning"
+            )
+        state.set_widget_value(KEY_SAVE_FAILED, now)
+        return
+    state.set_widget_value(KEY_SAVED, (mark, now))
