@@ -39,10 +39,29 @@ SEED = int(os.environ.get("WALK_SEED", "20240611"))
 MAX_STEPS = int(os.environ.get("WALK_STEPS", "0")) or None
 KEEP_GOING = os.environ.get("WALK_KEEP_GOING", "") not in ("", "0")
 SHOTS = ROOT / "screenshots"
+TRAINING = "pages/6_Training.py"
 
 ACTION_TIMEOUT = 3_000  # ms for any one Playwright call: a control that is gone is skipped, not waited for
 RUN_TIMEOUT = 15.0  # s to wait for the run a step started; a slower run is logged and the walk goes on
 VISIT = 0.15  # the share of steps that go to another page
+LEAVE_A_BARE_PAGE = 0.5  # the same where the page itself has no control the walk uses (only the sidebar's)
+MAIN = 0.7  # the share of the other steps that use the page's own controls, not the sidebar's settings
+# How often each kind of control is chosen, when the page has one: a page's own controls before the
+# sidebar's one text box and its expanders, which are on every page.
+WEIGHTS = {
+    "button": 3,
+    "segmented": 3,
+    "slider": 3,
+    "radio": 2,
+    "selectbox": 2,
+    "checkbox": 2,
+    "toggle": 2,
+    "number": 2,
+    "chart": 2,
+    "text": 1,
+    "link": 0.5,
+    "expander": 0.5,
+}
 
 # The controls the walk uses, found in the page by one script that also tags each with
 # data-walk-id, so the step acts on the very element it chose (or skips it if a rerun replaced it).
@@ -64,9 +83,12 @@ FIND_CONTROLS = r"""
         return ((label && label.innerText) || "").trim();
     };
     const controls = [];
+    // Ids never repeat (a round number, then a count): an element tagged by an earlier round and
+    // not found this time keeps its old tag and must not answer for a new one.
+    const round = (window.__walkRound = (window.__walkRound || 0) + 1);
     let next = 0;
     const add = (kind, element, widget, label, extra = {}) => {
-        element.dataset.walkId = String(++next);
+        element.dataset.walkId = round + "-" + ++next;
         const where = element.closest('[data-testid="stSidebar"]') ? "sidebar" : "main";
         controls.push({id: element.dataset.walkId, kind, label: label.replace(/\s+/g, " "), where, ...extra});
     };
@@ -200,35 +222,36 @@ class Walk:
         self.steps: list[Step] = []
 
     def step(self) -> Step:
-        page, rng = self.page, self.rng
-        step = Step(len(self.steps) + 1, path_of(page.url), "", "")
+        """One step: a visit, or one control of the page used; then the bounded wait for its run."""
+        step = Step(len(self.steps) + 1, path_of(self.page.url), "", "")
         self.steps.append(step)
-        controls = [] if not self.steps[:-1] else self.find_controls()
-        if not controls or rng.random() < VISIT:
+        controls = self.find_controls() if step.number > 1 else []
+        usable = [c for c in controls if not (c["kind"] == "link" and c["where"] == "sidebar")]  # visit's
+        own = [c for c in usable if c["where"] == "main"]
+        if not usable or self.rng.random() < (VISIT if own else LEAVE_A_BARE_PAGE):
             self.visit(step, controls)
-        else:
-            usable = [c for c in controls if not (c["kind"] == "link" and c["where"] == "sidebar")]  # visit's
-            if not usable:
-                self.visit(step, controls)
-                return self.finish(step)
-            kind = rng.choice(sorted({c["kind"] for c in usable}))  # each kind as likely, however many of it
-            control = rng.choice([c for c in usable if c["kind"] == kind])
-            step.kind, step.label = kind, control["label"] + (" (sidebar)" if control["where"] == "sidebar" else "")
-            try:
-                getattr(self, f"use_{kind}")(step, control, page.locator(f'[data-walk-id="{control["id"]}"]'))
-            except Skipped as why:
-                step.outcome = f"skipped: {why}"
-                return step
-            except Exception as error:  # noqa: BLE001 - Playwright's errors: timeout, detached element
-                step.outcome = f"skipped: {type(error).__name__}: {str(error).splitlines()[0][:120]}"
-                with_escape(page)
-                return step
-        return self.finish(step)
-
-    def finish(self, step: Step) -> Step:
+        elif not self.use(step, own if own and self.rng.random() < MAIN else usable):
+            return step  # skipped: nothing was started
         if not settle(self.page):
             step.outcome = f"still running after {RUN_TIMEOUT:.0f} s"
         return step
+
+    def use(self, step: Step, controls: list[dict]) -> bool:
+        """Uses one of ``controls``; False if it was skipped."""
+        kinds = sorted({c["kind"] for c in controls})  # a kind's chance does not grow with its count
+        kind = self.rng.choices(kinds, weights=[WEIGHTS[k] for k in kinds])[0]
+        control = self.rng.choice([c for c in controls if c["kind"] == kind])
+        step.kind, step.label = kind, control["label"] + (" (sidebar)" if control["where"] == "sidebar" else "")
+        try:
+            getattr(self, f"use_{kind}")(step, control, self.page.locator(f'[data-walk-id="{control["id"]}"]'))
+        except Skipped as why:
+            step.outcome = f"skipped: {why}"
+            return False
+        except Exception as error:  # noqa: BLE001 - Playwright's errors: a timeout, an element gone
+            step.outcome = f"skipped: {type(error).__name__}: {str(error).splitlines()[0][:120]}"
+            close_popups(self.page)
+            return False
+        return True
 
     def find_controls(self) -> list[dict]:
         try:
@@ -241,7 +264,9 @@ class Walk:
     def visit(self, step: Step, controls: list[dict]) -> None:
         """Another page (or the same one again): by a sidebar link mostly, sometimes by its URL,
         which is a new session, like a bookmark or a reload."""
-        path, label, _ = self.rng.choice(ALL_PAGES)
+        # Training twice as often as the others: the one page that keeps running by itself (Play),
+        # where a control used while it ticks is most likely to meet a run in progress.
+        path, label, _ = self.rng.choices(ALL_PAGES, weights=[2 if p == TRAINING else 1 for p, _, _ in ALL_PAGES])[0]
         links = [c for c in controls if c["kind"] == "link" and c["where"] == "sidebar" and c["label"].endswith(label)]
         step.kind, step.label = "visit", label
         if links and self.rng.random() < 0.75:
@@ -291,8 +316,8 @@ class Walk:
         element.click(timeout=ACTION_TIMEOUT)
 
     def use_slider(self, step: Step, control: dict, element) -> None:
-        keys = self.rng.choice(
-            [["Home"], ["End"]] + [[key] * n for key in ("ArrowLeft", "ArrowRight") for n in (1, 1, 2, 3, 4)]
+        keys = self.rng.choice(  # the ends as often as small moves: that is where settings break things
+            [["Home"], ["End"]] * 2 + [[key] * n for key in ("ArrowLeft", "ArrowRight") for n in (1, 2, 4)]
         )
         element.focus(timeout=ACTION_TIMEOUT)
         for key in keys:
@@ -324,14 +349,13 @@ class Walk:
         low = int(float(control["min"])) if control["min"] else 0
         high = int(float(control["max"])) if control["max"] else low + 100
         roll = self.rng.random()
-        if roll < 0.25:  # the + / − buttons beside the box
-            which = self.rng.choice(["StepUp", "StepDown"])
-            widget = element.locator("xpath=ancestor::*[@data-testid='stNumberInput']")
-            button = widget.locator(f'[data-testid="stNumberInput{which}"]')
-            if button.is_disabled(timeout=ACTION_TIMEOUT):
-                raise Skipped(f"{which} is disabled at {control['value']}")
+        widget = element.locator("xpath=ancestor::*[@data-testid='stNumberInput']")
+        buttons = {which: widget.locator(f'[data-testid="stNumberInput{which}"]') for which in ("StepUp", "StepDown")}
+        enabled = [which for which, button in buttons.items() if button.is_enabled(timeout=ACTION_TIMEOUT)]
+        if roll < 0.25 and enabled:  # the + / − buttons beside the box (one is disabled at an end)
+            which = self.rng.choice(enabled)
             step.value = f"{which} from {control['value']}"
-            button.click(timeout=ACTION_TIMEOUT)
+            buttons[which].click(timeout=ACTION_TIMEOUT)
             return
         if roll < 0.85:  # a number in range
             value = str(self.rng.randint(low, min(high, low + 5000)))
@@ -366,7 +390,7 @@ class Walk:
         self.page.mouse.click(x, y)
 
 
-def with_escape(page) -> None:
+def close_popups(page) -> None:
     """Closes whatever a half-done step left open (a selectbox's list)."""
     try:
         page.keyboard.press("Escape")
