@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import re
 import shutil
@@ -122,3 +123,188 @@ def step_count(page) -> int:
     """The step number in the Training page's status line."""
     text = page.locator(".st-key-status").first.inner_text()
     return int(re.search(r"Step\s+([\d,]+)", text).group(1).replace(",", ""))
+
+
+# -- a watcher for anything that goes wrong in the page, at any moment ------------------------------------
+
+# Installed with page.add_init_script, so it runs in every document (and frame) from its first line,
+# after every navigation and reload. A MutationObserver sees each change of the DOM before it is
+# painted, so an exception box that Streamlit draws and replaces 0.3 s later is still seen.
+# Each record goes to Python at once through the binding ``__reportProblem`` (page.expose_binding):
+# the call leaves the renderer synchronously, so it is not lost when the document goes away a moment
+# later, which a poll of a window variable before each navigation could miss. The same records are
+# also kept in ``window.__problems`` for ProblemWatcher.collect(): a backup, merged by id.
+WATCH_PROBLEMS = r"""
+(() => {
+    if (window.__problems) return;
+    const problems = (window.__problems = []);
+    const documentId = Math.random().toString(36).slice(2);
+    const EXCEPTION = '[data-testid="stException"]';
+    const records = new WeakMap(); // element -> its latest record
+    let count = 0;
+    const send = (record) => {
+        try {
+            window.__reportProblem({...record});
+        } catch (error) {} // no binding in this page: collect() reads window.__problems
+    };
+    const textOf = (element) =>
+        (element.innerText || element.textContent || "")
+            .replace(/\n(Copy|Ask Google|Ask ChatGPT)(?=\n|$)/g, "") // the exception box's buttons
+            .trim()
+            .slice(0, 4000);
+    const note = (kind, element) => {
+        const text = textOf(element);
+        const last = records.get(element);
+        if (last && last.text === text) return;
+        if (last && text.startsWith(last.text)) { // the same box, still filling in
+            last.text = text;
+            send(last);
+            return;
+        }
+        if (!text && !last) { // drawn empty first: read it again once it has its text
+            setTimeout(() => note(kind, element), 100);
+            return;
+        }
+        const record = {id: documentId + "-" + ++count, time: Date.now(), url: location.href, kind, text};
+        records.set(element, record);
+        problems.push(record);
+        send(record);
+    };
+    const exceptionsIn = (node) => {
+        const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
+        if (!element) return [];
+        const found = [...element.querySelectorAll(EXCEPTION)];
+        const around = element.closest(EXCEPTION);
+        return around ? [around, ...found] : found;
+    };
+    const tracebacksIn = (node) => { // elements, outside exception boxes, whose own text says Traceback
+        if (!(node.textContent || "").includes("Traceback")) return [];
+        if (node.nodeType === Node.TEXT_NODE) return node.parentElement ? [node.parentElement] : [];
+        const found = [];
+        const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+        while (walker.nextNode()) {
+            if (walker.currentNode.data.includes("Traceback") && walker.currentNode.parentElement) {
+                found.push(walker.currentNode.parentElement);
+            }
+        }
+        return found;
+    };
+    const look = (node) => {
+        for (const element of exceptionsIn(node)) note("exception", element);
+        for (const element of tracebacksIn(node)) {
+            if (!element.closest(EXCEPTION)) note("traceback", element);
+        }
+    };
+    new MutationObserver((mutations) => {
+        for (const mutation of mutations) {
+            if (mutation.type === "characterData") look(mutation.target);
+            else {
+                look(mutation.target); // text that changed inside a box already there
+                mutation.addedNodes.forEach(look);
+            }
+        }
+    }).observe(document, {childList: true, subtree: true, characterData: true});
+    if (document.documentElement) look(document.documentElement);
+})();
+"""
+
+# Console errors that say nothing about the app; each is dropped with its reason.
+HARMLESS_CONSOLE = [
+    (
+        # Opened at a page's URL (/Training), Streamlit's frontend first looks for the server under that
+        # path, as if the app were served there, then finds it at the root: two 404s by design.
+        r"status of 404 .*\(at https?://[^/]+/[^ ]+/_stcore/(health|host-config)\)$",
+        "Streamlit's own search for its server's base path",
+    ),
+    (
+        # While Play ticks fast, Streamlit's media file manager drops the file of an st.image that the next
+        # tick replaced before the browser had fetched it: a 404 and the frontend's "Image source error"
+        # for a picture that is no longer on screen; the next tick's picture loads.
+        r"status of 404 .*\(at https?://[^ ]+/media/[0-9a-f]+\.\w+\)$",
+        "a replaced st.image's media file, fetched after it was dropped",
+    ),
+    (r"^Client Error: Image source error - https?://[^ ]+/media/", "the same, as the frontend reports it"),
+]
+
+
+@dataclasses.dataclass
+class Problem:
+    time: float  # seconds since the epoch, as the page or Python saw it
+    url: str
+    kind: str  # "exception" (an stException box), "traceback", "pageerror" or "console"
+    text: str
+
+    def __str__(self) -> str:
+        clock = time.strftime("%H:%M:%S", time.localtime(self.time)) + f".{int(self.time * 1000) % 1000:03d}"
+        text = self.text.replace("\n", "\n      ")
+        return f"{clock} {self.url} [{self.kind}] {text}"
+
+
+class ProblemWatcher:
+    """Records every exception box, Traceback, page error and console error of ``page``, whenever
+    it appears, across navigations and reloads; ``check()`` fails if anything was recorded."""
+
+    def __init__(self, page):
+        self.page = page
+        self._problems: dict[str, Problem] = {}  # by id: the binding and collect() report the same records
+        self._cleared: set[str] = set()
+        self._count = 0
+        self.ignored: list[Problem] = []  # harmless console noise, kept to look at
+        page.expose_binding("__reportProblem", lambda source, record: self._add(record))
+        page.add_init_script(WATCH_PROBLEMS)
+        page.on("pageerror", self._page_error)
+        page.on("console", self._console)
+        with contextlib.suppress(Exception):  # a page that already has a document: watch it too
+            page.evaluate(WATCH_PROBLEMS)
+
+    def _add(self, record: dict) -> None:
+        if record["id"] not in self._cleared:
+            self._problems[record["id"]] = Problem(record["time"] / 1000, record["url"], record["kind"], record["text"])
+
+    def _add_from_python(self, problem: Problem) -> None:
+        self._count += 1
+        self._problems[f"python-{self._count}"] = problem
+
+    def _page_error(self, error) -> None:
+        text = f"{error.name}: {error.message}" if getattr(error, "name", None) else str(error)
+        stack = (getattr(error, "stack", None) or "").strip().splitlines()[1:4]
+        self._add_from_python(Problem(time.time(), self.page.url, "pageerror", "\n".join([text, *stack])))
+
+    def _console(self, message) -> None:
+        if message.type != "error":
+            return
+        where = message.location.get("url", "") if message.location else ""
+        problem = Problem(time.time(), self.page.url, "console", message.text + (f" (at {where})" if where else ""))
+        if any(re.search(pattern, problem.text) for pattern, _ in HARMLESS_CONSOLE):
+            self.ignored.append(problem)
+        else:
+            self._add_from_python(problem)
+
+    def collect(self) -> list[Problem]:
+        """Everything recorded so far, oldest first. Reads the page's own list too (a backup for the
+        binding) and lets Playwright deliver the events it has queued."""
+        with contextlib.suppress(Exception):  # a closed or navigating page: the binding has its records
+            for record in self.page.evaluate("() => (window.__problems || []).splice(0)"):
+                self._add(record)
+        return sorted(self._problems.values(), key=lambda problem: problem.time)
+
+    def clear(self) -> None:
+        self.collect()
+        self._cleared |= set(self._problems)
+        self._problems.clear()
+        self.ignored.clear()
+
+    def report(self, most: int = 30) -> str:
+        problems = self.collect()
+        lines = [f"{len(problems)} problem(s) in the page:"] + [f"  {problem}" for problem in problems[:most]]
+        if len(problems) > most:
+            lines.append(f"  ... and {len(problems) - most} more")
+        if self.ignored:
+            lines.append(f"  ({len(self.ignored)} harmless console message(s) ignored: see HARMLESS_CONSOLE)")
+        return "\n".join(lines)
+
+    def check(self) -> None:
+        """Fails, listing each record (time, URL, text), if anything went wrong in the page."""
+        __tracebackhide__ = True
+        if self.collect():
+            raise AssertionError(self.report())

@@ -17,6 +17,25 @@ settings.register_profile("default", max_examples=20, deadline=None, suppress_he
 settings.register_profile("ci", max_examples=300, deadline=None, suppress_health_check=_SLOW_IS_FINE)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
+AFTER_CALL = pytest.StashKey[list]()
+
+
+@pytest.fixture
+def after_call(request):
+    """Registers a check to run as soon as the test's body ends (passed or failed), so that what it
+    finds fails the test itself: the same check in a fixture's teardown would only add an error."""
+    return request.node.stash.setdefault(AFTER_CALL, []).append
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    __tracebackhide__ = True
+    try:
+        return (yield)
+    finally:  # a check that fails while the test is failing too shows both, the test's error first
+        for check in item.stash.get(AFTER_CALL, []):
+            check()
+
 
 @pytest.fixture(scope="session")
 def mnist():

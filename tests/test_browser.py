@@ -2,6 +2,8 @@
 
 Skipped where Chromium or Playwright is missing; under CI=true that is a failure.
 Screenshots of every page go to screenshots/ (gitignored): open them and look.
+Every test fails if an exception box, a Traceback, a page error or a console error appeared in the
+page at any moment of it, even one replaced a moment later (tests/browser.py: ProblemWatcher).
 """
 
 import os
@@ -9,7 +11,15 @@ import time
 
 import pytest
 
-from tests.browser import ROOT, chromium_page, missing_browser_reason, step_count, streamlit_server, wait_for_app
+from tests.browser import (
+    ROOT,
+    ProblemWatcher,
+    chromium_page,
+    missing_browser_reason,
+    step_count,
+    streamlit_server,
+    wait_for_app,
+)
 from ui.page import ALL_PAGES
 
 reason = missing_browser_reason()
@@ -32,9 +42,22 @@ def server():
 
 
 @pytest.fixture(scope="module")
-def page():
+def page_and_watcher():
     with chromium_page(1400, 1000) as page:
-        yield page
+        yield page, ProblemWatcher(page)  # watching from the first navigation on
+
+
+@pytest.fixture(scope="module")
+def page(page_and_watcher):
+    return page_and_watcher[0]
+
+
+@pytest.fixture(autouse=True)
+def nothing_goes_wrong_in_the_page(page_and_watcher, after_call):
+    """Fails the test if anything was recorded in the page while it ran (each record: time, URL, text)."""
+    watcher = page_and_watcher[1]
+    watcher.clear()  # what a previous test left behind is that test's
+    after_call(watcher.check)
 
 
 def assert_no_exception(page):
@@ -145,8 +168,9 @@ def test_clicking_a_confusion_square_shows_its_digits(server, page):
     assert_no_exception(page)
 
 
-def test_two_pages_on_one_server_are_two_independent_learners(server, page):
+def test_two_pages_on_one_server_are_two_independent_learners(server, page, after_call):
     other = page.context.browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    after_call(ProblemWatcher(other).check)
     try:
         for tab in (page, other):
             tab.goto(server + "/Training")
@@ -225,6 +249,7 @@ def test_pause_acts_within_a_second_twenty_times_in_twenty(page):
         broken = []  # the app's own JavaScript failing, e.g. a chart tick addressing elements a rerun removed
         page.on("pageerror", lambda error: broken.append(str(error)))
         late = pause_twenty_times(page)
+        page.goto("about:blank")  # leave before the server stops: the page would fail to reconnect to it
     assert not late, f"Pause was late or ignored in {len(late)} of 20 (attempt, seconds): {late}"
     assert not broken, f"the page failed while playing: {broken[:3]}"
 
