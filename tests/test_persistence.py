@@ -122,3 +122,12 @@ def test_a_store_that_cannot_be_written_says_so_once_and_training_goes_on(monkey
     for steps in (1, 2):
         button(at, "Step").click().run()
         assert "not being saved" not in all_text(at) and trainer(at).steps == steps  # said once; it trains on
+
+
+def test_a_restored_session_trains_with_every_default_of_a_new_one():
+    first = on_page(open_app(), "pages/6_Training.py")
+    button(first, "Step").click().run()
+    again = on_page(open_app(run=token_of(first)), "pages/6_Training.py")
+    assert not again.exception and again.select_slider(key="_speed").value == 5
+    button(again, "Step ×10").click().run()
+    assert trainer(again).steps == 11

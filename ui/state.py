@@ -44,7 +44,7 @@ def init() -> None:
     """Create the session's settings on first use (from ``$NN_DIGITS_DATA`` for the dataset)."""
     if KEY_SETTINGS not in st.session_state:
         st.session_state[KEY_SETTINGS] = Settings(dataset=default_source())
-        st.session_state[KEY_SPEED] = 5
+    st.session_state.setdefault(KEY_SPEED, 5)  # also for a session whose settings came from a saved run
 
 
 def settings() -> Settings:

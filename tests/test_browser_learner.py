@@ -1,0 +1,163 @@
+"""A learner's session in a real browser: the tiles form strokes epoch by epoch, a phone shows
+the main controls on its first screen, and a reload, a second tab or a restarted server keep the
+network. Screenshots go to screenshots/ (look at them); the problem watcher is on throughout."""
+
+import os
+import re
+import tempfile
+import time
+
+import pytest
+
+from tests.browser import (
+    ROOT,
+    ProblemWatcher,
+    chromium_page,
+    missing_browser_reason,
+    step_count,
+    streamlit_server,
+    wait_for_app,
+)
+
+reason = missing_browser_reason()
+if reason and os.environ.get("CI") == "true":
+    pytest.fail(f"the browser test must run in CI: {reason}", pytrace=False)
+pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
+
+SHOTS = ROOT / "screenshots"
+STORE = tempfile.mkdtemp(prefix="nn-digits-browser-runs-")  # one store, shared by the servers below
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server(env={"NN_DIGITS_STORE": STORE}) as url:
+        yield url
+
+
+class Watcher(ProblemWatcher):
+    def forgive_the_stopped_server(self, base_url: str) -> None:
+        """Drop what the page said while a server this test stopped on purpose was gone (its
+        frontend retries the health check: "connection refused" at that server's address)."""
+        self.collect()
+        for key, problem in list(self._problems.items()):
+            if "ERR_CONNECTION_REFUSED" in problem.text and base_url in problem.text:
+                del self._problems[key]
+
+
+WATCHERS = {}
+
+
+@pytest.fixture
+def page(after_call):
+    with chromium_page(1400, 1000) as page:
+        watcher = WATCHERS[id(page)] = Watcher(page)
+        after_call(watcher.check)
+        yield page
+
+
+def full_screenshot(page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    width = page.viewport_size["width"]
+    page.set_viewport_size({"width": width, "height": min(max(int(height) + 40, 900), 4000)})
+    time.sleep(0.8)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    page.set_viewport_size({"width": width, "height": 1000})
+
+
+def train_epochs(page, count: int) -> None:
+    for _ in range(count):
+        before = step_count(page)
+        page.get_by_role("button", name="+1 epoch").click()
+        deadline = time.time() + 30
+        while step_count(page) == before and time.time() < deadline:
+            time.sleep(0.1)
+        wait_for_app(page)
+
+
+def validation_accuracy(page) -> str:
+    found = re.search(r"Validation accuracy\s+([\d.]+%|–)", page.locator(".st-key-status").inner_text())
+    return found.group(1) if found else ""
+
+
+def test_the_tiles_form_strokes_after_one_epoch_and_change_by_five(server, page):
+    page.goto(server + "/Training")
+    wait_for_app(page, timeout=90)
+    full_screenshot(page, "13_Training_epoch0")
+    for epochs, name in ((1, "13_Training_epoch1"), (4, "13_Training_epoch5")):
+        train_epochs(page, epochs)
+        page.locator(".st-key-loss").wait_for(timeout=20_000)
+        full_screenshot(page, name)
+    assert step_count(page) >= 5 * 54  # 3,500 digits in batches of 64: 55 steps an epoch
+
+
+def test_on_a_phone_the_main_controls_are_on_the_first_screen(server, after_call):
+    with chromium_page(390, 844) as page:
+        watcher = ProblemWatcher(page)
+        after_call(watcher.check)
+        page.goto(server + "/")
+        wait_for_app(page, timeout=90)
+        page.screenshot(path=str(SHOTS / "14_phone_Home.png"))
+        train = page.get_by_role("button", name="Train 1 epoch").bounding_box()
+        assert train["y"] + train["height"] <= 844, train
+        page.goto(server + "/Training")
+        wait_for_app(page)
+        page.locator(".st-key-status").wait_for(timeout=20_000)
+        page.screenshot(path=str(SHOTS / "14_phone_Training.png"))
+        play = page.get_by_role("radio", name="Play").bounding_box()
+        rate = page.locator(".st-key-_lr_main").get_by_role("slider").bounding_box()
+        assert play["y"] + play["height"] <= 844 and rate["y"] + rate["height"] <= 844, (play, rate)
+
+
+def test_a_reload_a_second_tab_and_a_restarted_server_keep_the_network(page, after_call):
+    with streamlit_server(env={"NN_DIGITS_STORE": STORE}) as first_server:
+        page.goto(first_server + "/Training")
+        wait_for_app(page, timeout=90)
+        train_epochs(page, 1)
+        steps, accuracy = step_count(page), validation_accuracy(page)
+        assert steps > 0 and accuracy.endswith("%")
+        time.sleep(0.5)
+        page.reload()
+        wait_for_app(page, timeout=60)
+        page.locator(".st-key-status").wait_for(timeout=20_000)
+        assert (step_count(page), validation_accuracy(page)) == (steps, accuracy)  # the same network
+        line = page.locator(".st-key-loss path.js-line").first
+        line.wait_for(timeout=20_000)
+        assert len(line.get_attribute("d") or "") > 200  # the loss curve is back
+        link = page.url
+        assert "run=" in link
+
+        other = page.context.browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        other_watcher = Watcher(other)
+        after_call(other_watcher.check)
+        try:
+            other.goto(link)  # the same URL in a second tab: a copy of its own
+            wait_for_app(other, timeout=60)
+            other.locator(".st-key-status").wait_for(timeout=20_000)
+            assert step_count(other) == steps
+            other.get_by_role("button", name="Step ×10").click()
+            deadline = time.time() + 15
+            while step_count(other) != steps + 10 and time.time() < deadline:
+                time.sleep(0.1)
+            assert step_count(other) == steps + 10
+            assert other.url != link  # its own token
+        finally:
+            other.context.close()
+        page.get_by_role("button", name="Step", exact=True).click()  # the first tab trains on from its own network
+        deadline = time.time() + 15
+        while step_count(page) != steps + 1 and time.time() < deadline:
+            time.sleep(0.1)
+        assert step_count(page) == steps + 1
+        time.sleep(0.5)
+        link = page.url
+        page.goto("about:blank")  # leave before the server stops: a page left open would keep calling it
+    WATCHERS[id(page)].forgive_the_stopped_server(first_server)
+    with streamlit_server(env={"NN_DIGITS_STORE": STORE}) as second_server:  # the server restarted
+        page.goto(second_server + "/Training?" + link.split("?", 1)[1])
+        wait_for_app(page, timeout=90)
+        page.locator(".st-key-status").wait_for(timeout=20_000)
+        assert step_count(page) == steps + 1
+        page.goto("about:blank")
+    for watcher in (WATCHERS[id(page)], other_watcher):  # late deliveries of the stopped servers' retries
+        watcher.forgive_the_stopped_server(first_server)
+        watcher.forgive_the_stopped_server(second_server)
