@@ -232,7 +232,7 @@ def play_tick(trainer: Trainer, steps: int) -> bool:
 
 SPEEDS = (1, 2, 5, 10, 20, 50)
 KEY_LR, KEY_BATCH, KEY_SPEED = "_lr_main", "_batch_main", "_speed"
-KEY_TILES, TILE_VIEWS = "tiles_view_training", {"added": "what training added", "now": "the weights now"}
+KEY_TILES, TILE_VIEWS = "tiles_view_training", {"added": "what training added", "now": "raw weights"}
 
 
 def tiles_view() -> str:
