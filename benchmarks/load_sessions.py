@@ -13,6 +13,7 @@ memory does not grow from round to round.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -24,6 +25,7 @@ from tests.browser import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     SERVERS,
+    ProblemWatcher,
     missing_browser_reason,
     step_count,
     streamlit_server,
@@ -58,11 +60,12 @@ def page_errors(page) -> int:
 
 
 def run_sessions(browser, url: str, n: int, seconds: float, pid: int) -> dict:
-    pages, errors = [], 0
+    pages, errors, watchers = [], 0, {}
     for _ in range(n):
         context = browser.new_context(viewport={"width": 1200, "height": 900})
         page = context.new_page()
         page.set_default_timeout(90_000)
+        watchers[id(page)] = ProblemWatcher(page)  # what went wrong in a page, if one breaks
         try:
             page.goto(url + "/Training")
             wait_for_app(page, timeout=90)
@@ -85,7 +88,10 @@ def run_sessions(browser, url: str, n: int, seconds: float, pid: int) -> dict:
             rates.append((step_count(page) - first) / (time.time() - started))
             errors += page_errors(page)
         except Exception as error:  # noqa: BLE001
-            print(f"  a session stopped answering: {error}", file=sys.stderr)
+            print(f"  a session stopped answering: {str(error).splitlines()[0]}", file=sys.stderr)
+            with contextlib.suppress(Exception):
+                print("  " + watchers[id(page)].report(most=8).replace("\n", "\n  "), file=sys.stderr)
+                page.screenshot(path=str(Path(__file__).resolve().parents[1] / "screenshots" / "load_broken.png"))
             errors += 1
     return {"errors": errors, "rates": rates, "pages": pages, "server": server_cpu, "browsers": browsers_cpu}
 

@@ -161,3 +161,19 @@ def test_a_reload_a_second_tab_and_a_restarted_server_keep_the_network(page, aft
     for watcher in (WATCHERS[id(page)], other_watcher):  # late deliveries of the stopped servers' retries
         watcher.forgive_the_stopped_server(first_server)
         watcher.forgive_the_stopped_server(second_server)
+
+
+def test_a_link_with_settings_starts_a_network_with_them_and_names_a_bad_value(server, page):
+    page.goto(server + "/Training?lr=5&hidden=32&batch=16&activation=swish")
+    wait_for_app(page, timeout=60)
+    page.locator(".st-key-status").wait_for(timeout=20_000)
+    assert "Learning rate 5" in page.locator(".st-key-status").inner_text()
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_by_label("Hidden layers (units)").input_value() == "32"
+    page.get_by_text("could not be used").first.wait_for(timeout=10_000)
+    assert "activation" in page.get_by_text("could not be used").first.inner_text()
+    assert "run=" in page.url and "lr=" not in page.url  # the settings leave the address: the token stays
+    page.get_by_role("button", name="Link").click()
+    link = page.locator('[data-testid="stCode"]').filter(has_text="lr=5").first
+    link.wait_for(timeout=10_000)
+    assert "hidden=32" in link.inner_text() and "run=" not in link.inner_text()

@@ -232,6 +232,7 @@ def play_tick(trainer: Trainer, steps: int) -> bool:
 
 SPEEDS = (1, 2, 5, 10, 20, 50)
 KEY_LR, KEY_BATCH, KEY_SPEED = "_lr_main", "_batch_main", "_speed"
+KEY_REFRESH, KEY_REFRESH_SHOWN = "_refresh_page", "_refresh_page_shown"  # a knob moved: rerun the page
 KEY_TILES, TILE_VIEWS = "tiles_view_training", {"added": "what training added", "now": "raw weights"}
 
 
@@ -242,9 +243,9 @@ def tiles_view() -> str:
 
 
 def _knob_changed() -> None:
-    """A knob of the live area moved: its fragment reruns at once (the status line shows the new
-    value within the tick), then the whole page, so the sidebar's control shows it too."""
-    state.set_widget_value("_refresh_page", True)
+    """A knob of the live area moved: its fragment reruns at once (while playing, the status line
+    shows the new value within the tick), then the whole page, so the sidebar's control shows it too."""
+    state.set_widget_value(KEY_REFRESH, True)
 
 
 def _knobs() -> None:
@@ -289,12 +290,18 @@ def training_view(charts=CHARTS) -> None:
     # With many learners playing on one server, ticks come less often and train more steps each.
     pace = pacing.play_pace(state.session_key()) if playing else 1
     full_run = {"now": True}  # a pace that moved during a full run waits for the next tick
-    state.set_widget_value("_refresh_page", False)  # this run redraws the whole page anyway
+    state.set_widget_value(KEY_REFRESH, False)  # this run redraws the whole page anyway
 
     @st.fragment(run_every=pacing.PLAY_INTERVAL * pace if playing else None)
     def live() -> None:
-        _knobs()
+        # Every st.rerun here comes before the fragment draws anything: a rerun after some of its
+        # elements were sent broke pages under load ("Bad delta path index", 1 of 10 in the load
+        # benchmark), as a second fragment's queued tick did before.
         trainer = state.trainer()
+        refresh = bool(state.widget_value(KEY_REFRESH)) and not full_run["now"]
+        if refresh and (not state.is_playing() or state.widget_value(KEY_REFRESH_SHOWN)):
+            state.set_widget_value(KEY_REFRESH, False)
+            st.rerun()  # the sidebar's controls show the knob's new value too
         if state.is_playing():
             pacing.mark_playing(state.session_key())
             if not play_tick(trainer, state.steps_per_tick() * pace):
@@ -302,13 +309,13 @@ def training_view(charts=CHARTS) -> None:
                 st.rerun()  # the whole page: show the divergence box
             if pacing.play_pace(state.session_key()) != pace and not full_run["now"]:
                 st.rerun()  # learners came or went: the whole page again, to set the new pace
+        _knobs()
         status = status_line(trainer.metrics())
         if pace > 1:
             status += f" &nbsp;·&nbsp; *busy server: a refresh every {pacing.PLAY_INTERVAL * pace:.1f} s*"
         st.container(key="status").markdown(status)  # one element: cheap to redraw
-        if state.widget_value("_refresh_page") and not full_run["now"]:
-            state.set_widget_value("_refresh_page", False)
-            st.rerun()  # the sidebar's controls show the knob's new value too
+        # While playing, a moved knob shows in this tick's status line; the next tick reruns the page.
+        state.set_widget_value(KEY_REFRESH_SHOWN, refresh)
         _draw(charts, shown_now(trainer, state.is_playing(), charts), static=playing)
         persistence.save_if_due(playing=state.is_playing())
 
