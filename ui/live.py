@@ -287,9 +287,12 @@ def training_view(charts=CHARTS) -> None:
     the load benchmark). While playing, charts are drawn static (no hover layers to build: a third
     of the browser's work per redraw)."""
     playing = state.is_playing()
-    # With many learners playing on one server, ticks come less often and train more steps each.
+    # With many learners playing on one server, ticks come less often and train more steps each. The
+    # pace is set when the page is drawn (Play, Pause, another page), never by a rerun from a tick:
+    # a tick's rerun while others were queued broke pages in the load benchmark ("Bad delta path
+    # index", 1 of 20). Each tick trains for the pace of that moment, so training keeps its speed.
     pace = pacing.play_pace(state.session_key()) if playing else 1
-    full_run = {"now": True}  # a pace that moved during a full run waits for the next tick
+    full_run = {"now": True}  # this function's run is a full run until the fragment's first tick
     state.set_widget_value(KEY_REFRESH, False)  # this run redraws the whole page anyway
 
     @st.fragment(run_every=pacing.PLAY_INTERVAL * pace if playing else None)
@@ -304,11 +307,11 @@ def training_view(charts=CHARTS) -> None:
             st.rerun()  # the sidebar's controls show the knob's new value too
         if state.is_playing():
             pacing.mark_playing(state.session_key())
-            if not play_tick(trainer, state.steps_per_tick() * pace):
+            # the pace now, not the one the tick interval was set with: training keeps its speed
+            now = max(pace, pacing.play_pace(state.session_key()))
+            if not play_tick(trainer, state.steps_per_tick() * now):
                 state.stop_playing()
                 st.rerun()  # the whole page: show the divergence box
-            if pacing.play_pace(state.session_key()) != pace and not full_run["now"]:
-                st.rerun()  # learners came or went: the whole page again, to set the new pace
         _knobs()
         status = status_line(trainer.metrics())
         if pace > 1:

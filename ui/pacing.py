@@ -9,7 +9,7 @@ import time
 import streamlit as st
 
 PLAY_INTERVAL = 0.2  # seconds between Play ticks of one learner on a quiet server
-FULL_SPEED_PLAYERS = 2  # learners at full speed: one playing keeps most of a core busy (GIL: 1 in all)
+FULL_SPEED_PLAYERS = 4  # learners at full speed: one playing costs the server about 20% of a core (GIL: 1 in all)
 PLAYER_TIMEOUT = 3.0  # a learner with no tick for this long is no longer playing
 
 
