@@ -195,11 +195,14 @@ WATCH_PROBLEMS = r"""
             if (!element.closest(EXCEPTION)) note("traceback", element);
         }
     };
+    // Only what was added or changed is read: Play makes some 2,000 mutation records a second, and
+    // reading the whole of each changed parent would cost the page's clicks time (the Pause test).
     new MutationObserver((mutations) => {
         for (const mutation of mutations) {
             if (mutation.type === "characterData") look(mutation.target);
             else {
-                look(mutation.target); // text that changed inside a box already there
+                const inside = mutation.target.closest && mutation.target.closest(EXCEPTION);
+                if (inside) note("exception", inside); // a box already there, filling in or changing
                 mutation.addedNodes.forEach(look);
             }
         }
