@@ -68,7 +68,13 @@ def streamlit_server(env: dict | None = None, timeout: float = 90):
         "--browser.gatherUsageStats",
         "false",
     ]
-    log = open(ROOT / ".streamlit-test.log", "w")  # noqa: SIM115 - closed below
+    # One log for all, every server appending (O_APPEND): a test's own second server used to
+    # truncate the first one's log, the one that says why that server stopped answering.
+    if not SERVERS:
+        (ROOT / ".streamlit-test.log").write_text("")
+    log = open(ROOT / ".streamlit-test.log", "a")  # noqa: SIM115 - closed below
+    log.write(f"--- streamlit on port {port}\n")
+    log.flush()
     process = subprocess.Popen(
         command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
     )
