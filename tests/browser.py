@@ -149,8 +149,8 @@ WATCH_PROBLEMS = r"""
     const records = new WeakMap(); // element -> its latest record
     let count = 0;
     const send = (record) => {
-        try {
-            window.__reportProblem({...record});
+        try { // a failed call must not become a page error of its own
+            window.__reportProblem({...record}).catch(() => {});
         } catch (error) {} // no binding in this page: collect() reads window.__problems
     };
     const textOf = (element) =>
@@ -158,7 +158,7 @@ WATCH_PROBLEMS = r"""
             .replace(/\n(Copy|Ask Google|Ask ChatGPT)(?=\n|$)/g, "") // the exception box's buttons
             .trim()
             .slice(0, 4000);
-    const note = (kind, element) => {
+    const note = (kind, element, retried = false) => {
         const text = textOf(element);
         const last = records.get(element);
         if (last && last.text === text) return;
@@ -167,11 +167,11 @@ WATCH_PROBLEMS = r"""
             send(last);
             return;
         }
-        if (!text && !last) { // drawn empty first: read it again once it has its text
-            setTimeout(() => note(kind, element), 100);
+        if (!text && !last && !retried) { // drawn empty first: read it again once it has its text
+            setTimeout(() => note(kind, element, true), 100);
             return;
         }
-        const record = {id: documentId + "-" + ++count, time: Date.now(), url: location.href, kind, text};
+        const record = {id: documentId + "-" + ++count, time: Date.now(), url: location.href, kind, text: text || "(empty)"};
         records.set(element, record);
         problems.push(record);
         send(record);
