@@ -68,7 +68,13 @@ def streamlit_server(env: dict | None = None, timeout: float = 90):
         "--browser.gatherUsageStats",
         "false",
     ]
-    log = open(ROOT / ".streamlit-test.log", "w")  # noqa: SIM115 - closed below
+    # One log for all, every server appending (O_APPEND): a test's own second server used to
+    # truncate the first one's log, the one that says why that server stopped answering.
+    if not SERVERS:
+        (ROOT / ".streamlit-test.log").write_text("")
+    log = open(ROOT / ".streamlit-test.log", "a")  # noqa: SIM115 - closed below
+    log.write(f"--- streamlit on port {port}\n")
+    log.flush()
     process = subprocess.Popen(
         command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
     )
@@ -143,8 +149,8 @@ WATCH_PROBLEMS = r"""
     const records = new WeakMap(); // element -> its latest record
     let count = 0;
     const send = (record) => {
-        try {
-            window.__reportProblem({...record});
+        try { // a failed call must not become a page error of its own
+            window.__reportProblem({...record}).catch(() => {});
         } catch (error) {} // no binding in this page: collect() reads window.__problems
     };
     const textOf = (element) =>
@@ -152,7 +158,7 @@ WATCH_PROBLEMS = r"""
             .replace(/\n(Copy|Ask Google|Ask ChatGPT)(?=\n|$)/g, "") // the exception box's buttons
             .trim()
             .slice(0, 4000);
-    const note = (kind, element) => {
+    const note = (kind, element, retried = false) => {
         const text = textOf(element);
         const last = records.get(element);
         if (last && last.text === text) return;
@@ -161,11 +167,11 @@ WATCH_PROBLEMS = r"""
             send(last);
             return;
         }
-        if (!text && !last) { // drawn empty first: read it again once it has its text
-            setTimeout(() => note(kind, element), 100);
+        if (!text && !last && !retried) { // drawn empty first: read it again once it has its text
+            setTimeout(() => note(kind, element, true), 100);
             return;
         }
-        const record = {id: documentId + "-" + ++count, time: Date.now(), url: location.href, kind, text};
+        const record = {id: documentId + "-" + ++count, time: Date.now(), url: location.href, kind, text: text || "(empty)"};
         records.set(element, record);
         problems.push(record);
         send(record);
@@ -195,11 +201,14 @@ WATCH_PROBLEMS = r"""
             if (!element.closest(EXCEPTION)) note("traceback", element);
         }
     };
+    // Only what was added or changed is read: Play makes some 2,000 mutation records a second, and
+    // reading the whole of each changed parent would cost the page's clicks time (the Pause test).
     new MutationObserver((mutations) => {
         for (const mutation of mutations) {
             if (mutation.type === "characterData") look(mutation.target);
             else {
-                look(mutation.target); // text that changed inside a box already there
+                const inside = mutation.target.closest && mutation.target.closest(EXCEPTION);
+                if (inside) note("exception", inside); // a box already there, filling in or changing
                 mutation.addedNodes.forEach(look);
             }
         }

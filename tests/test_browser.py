@@ -61,6 +61,7 @@ def nothing_goes_wrong_in_the_page(page_and_watcher, after_call):
 
 
 def assert_no_exception(page):
+    """None on screen now (the watcher, on in every test, sees every moment in between)."""
     assert page.locator('[data-testid="stException"]').count() == 0, page.locator(
         '[data-testid="stException"]'
     ).first.inner_text()
@@ -86,6 +87,35 @@ def test_a_bookmarked_page_on_a_fresh_server_has_navigation_and_settings(server,
         sidebar.get_by_text(text, exact=True).first.wait_for(timeout=30_000)
     assert sidebar.get_by_text("LEARN", exact=True).count() == 1
     assert_no_exception(page)
+
+
+FLASH = """() => {
+    const box = document.createElement("div");
+    box.dataset.testid = "stException";
+    box.textContent = "a box gone 50 ms later";
+    document.body.appendChild(box);
+    setTimeout(() => box.remove(), 50);
+    console.error("Bad delta path index");
+    setTimeout(() => { throw new Error("a page error"); }, 0);
+}"""
+
+
+def test_the_watcher_records_what_is_gone_before_the_next_page(server, page, page_and_watcher):
+    page.goto(server + "/Data")
+    wait_for_app(page)
+    watcher = page_and_watcher[1]
+    watcher.clear()
+    page.evaluate(FLASH)
+    time.sleep(0.1)
+    page.goto(server + "/Model")  # at once: the records must outlive their document
+    wait_for_app(page)
+    recorded = {(problem.kind, problem.text.splitlines()[0]) for problem in watcher.collect()}
+    watcher.clear()  # recorded on purpose: not a failure of this test
+    assert recorded == {
+        ("exception", "a box gone 50 ms later"),
+        ("console", "Bad delta path index"),
+        ("pageerror", "Error: a page error"),
+    }
 
 
 @pytest.mark.parametrize("path, label, icon", ALL_PAGES, ids=[p[1] for p in ALL_PAGES])
