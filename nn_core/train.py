@@ -334,10 +334,6 @@ class Trainer:
         """Whether step ``step`` ends with an evaluation: densely at first, then every ``eval_every``."""
         return bool(self.eval_every) and (step in EARLY_EVALUATIONS or step % self.eval_every == 0)
 
-    def evaluation_steps(self, until: int) -> list[int]:
-        """The steps up to ``until`` that end with an evaluation (epoch ends aside)."""
-        return [s for s in range(1, until + 1) if self._evaluation_due(s)]
-
     def recover(self) -> None:
         """After a divergence (the weights are already restored): allow training again. The
         learning rate is the caller's to lower first; ``diverged.lr`` is the one that blew up."""

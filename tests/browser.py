@@ -38,6 +38,28 @@ def missing_browser_reason() -> str | None:
     return None
 
 
+def required(what: str, reason: str | None = None):
+    """The ``pytestmark`` of a test module that needs Chromium (and whatever ``reason`` says is
+    missing): skipped where it cannot run, a failure under CI=true, where it must."""
+    import pytest
+
+    reason = reason or missing_browser_reason()
+    if reason and os.environ.get("CI") == "true":
+        pytest.fail(f"{what} must run in CI: {reason}", pytrace=False)
+    return pytest.mark.skipif(reason is not None, reason=reason or "")
+
+
+def screenshot(page, path: Path) -> None:
+    """The whole page at ``path`` (PNG): the viewport grown to the page's height, then put back."""
+    path.parent.mkdir(exist_ok=True)
+    size = page.viewport_size
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": min(max(int(height) + 40, 900), 4000)})
+    time.sleep(0.8)
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

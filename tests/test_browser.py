@@ -6,7 +6,6 @@ Every test fails if an exception box, a Traceback, a page error or a console err
 page at any moment of it, even one replaced a moment later (tests/browser.py: ProblemWatcher).
 """
 
-import os
 import time
 
 import pytest
@@ -15,17 +14,17 @@ from tests.browser import (
     ROOT,
     ProblemWatcher,
     chromium_page,
-    missing_browser_reason,
+    required,
     step_count,
     streamlit_server,
     wait_for_app,
 )
+from tests.browser import (
+    screenshot as full_page_screenshot,
+)
 from ui.page import ALL_PAGES
 
-reason = missing_browser_reason()
-if reason and os.environ.get("CI") == "true":
-    pytest.fail(f"the browser test must run in CI: {reason}", pytrace=False)
-pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
+pytestmark = required("the browser test")
 
 SHOTS = ROOT / "screenshots"
 
@@ -69,12 +68,7 @@ def assert_no_exception(page):
 
 
 def screenshot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": min(max(int(height) + 40, 900), 4000)})
-    time.sleep(0.8)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
-    page.set_viewport_size({"width": 1400, "height": 1000})
+    full_page_screenshot(page, SHOTS / f"{name}.png")
 
 
 def test_a_bookmarked_page_on_a_fresh_server_has_navigation_and_settings(server, page):

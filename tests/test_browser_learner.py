@@ -2,7 +2,6 @@
 the main controls on its first screen, and a reload, a second tab or a restarted server keep the
 network. Screenshots go to screenshots/ (look at them); the problem watcher is on throughout."""
 
-import os
 import re
 import tempfile
 import time
@@ -13,16 +12,14 @@ from tests.browser import (
     ROOT,
     ProblemWatcher,
     chromium_page,
-    missing_browser_reason,
+    required,
+    screenshot,
     step_count,
     streamlit_server,
     wait_for_app,
 )
 
-reason = missing_browser_reason()
-if reason and os.environ.get("CI") == "true":
-    pytest.fail(f"the browser test must run in CI: {reason}", pytrace=False)
-pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
+pytestmark = required("the browser test")
 
 SHOTS = ROOT / "screenshots"
 STORE = tempfile.mkdtemp(prefix="nn-digits-browser-runs-")  # one store, shared by the servers below
@@ -56,13 +53,7 @@ def page(after_call):
 
 
 def full_screenshot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    width = page.viewport_size["width"]
-    page.set_viewport_size({"width": width, "height": min(max(int(height) + 40, 900), 4000)})
-    time.sleep(0.8)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
-    page.set_viewport_size({"width": width, "height": 1000})
+    screenshot(page, SHOTS / f"{name}.png")
 
 
 def train_epochs(page, count: int) -> None:

@@ -26,13 +26,10 @@ import time
 
 import pytest
 
-from tests.browser import ROOT, ProblemWatcher, chromium_page, missing_browser_reason, streamlit_server
+from tests.browser import ROOT, ProblemWatcher, chromium_page, required, streamlit_server
 from ui.page import ALL_PAGES
 
-reason = missing_browser_reason()
-if reason and os.environ.get("CI") == "true":
-    pytest.fail(f"the browser walk must run in CI: {reason}", pytrace=False)
-pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
+pytestmark = required("the browser walk")
 
 SECONDS = float(os.environ.get("WALK_SECONDS", "120"))
 SEED = int(os.environ.get("WALK_SEED", "20240611"))

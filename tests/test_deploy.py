@@ -11,25 +11,23 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 from tests.browser import (
     ROOT,
     ProblemWatcher,
     chromium_page,
     free_port,
     missing_browser_reason,
+    required,
     step_count,
     wait_for_app,
 )
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-reason = missing_browser_reason() or (
-    None if os.path.exists(NGINX) else "Debian's nginx is not installed (apt-get install nginx)"
+pytestmark = required(
+    "the deployment test",
+    missing_browser_reason()
+    or (None if os.path.exists(NGINX) else "Debian's nginx is not installed (apt-get install nginx)"),
 )
-if reason and os.environ.get("CI") == "true":
-    pytest.fail(f"the deployment test must run in CI: {reason}", pytrace=False)
-pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
 
 
 def wait_healthy(url: str, timeout: float = 90) -> None:
