@@ -45,6 +45,16 @@ class Trace:
         values = self.columns.get(name)
         return values[-1] if values else default
 
+    def until(self, step: int, column: str = "step") -> Trace:
+        """A copy holding only the rows whose ``column`` is at most ``step`` (a run continued
+        from that moment), at the same stride."""
+        copy = Trace(self.cap)
+        copy.stride = self.stride
+        kept = sum(1 for value in self.columns.get(column, []) if value <= step)
+        copy.columns = {name: values[:kept] for name, values in self.columns.items()}
+        copy.offered = kept * self.stride
+        return copy
+
     def clear(self) -> None:
         self.stride, self.offered = 1, 0
         self.columns.clear()

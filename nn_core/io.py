@@ -95,6 +95,8 @@ def _model_from(arrays: dict[str, np.ndarray], expected_inputs: int | None) -> M
     meta = _read_meta(arrays)
     config = meta.get("config")
     try:
+        if "params" in config:
+            raise TypeError("weights belong in the archive's arrays, not in its description")
         model = MLP(**config)
     except (TypeError, ValueError) as error:
         raise ModelFileError(f"the model's architecture is not valid: {error}") from None
@@ -135,12 +137,33 @@ def _json_number(value):
     return value if np.isfinite(value) else None
 
 
-def run_to_bytes(trainer, extra: dict | None = None) -> bytes:
+MOST_LOG_ENTRIES = 100_000
+
+
+def snapshot_to_bytes(params: dict[str, np.ndarray]) -> bytes:
+    """One snapshot's parameters as ``.npz`` bytes (the run store keeps each in a file of its own)."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **params)
+    return buffer.getvalue()
+
+
+def snapshot_from_bytes(data: bytes) -> dict[str, np.ndarray]:
+    """The parameters ``snapshot_to_bytes`` wrote (shapes and values are checked by ``load_run``)."""
+    return _read_arrays(data)
+
+
+def run_to_bytes(trainer, extra: dict | None = None, snapshots: bool = True) -> bytes:
     """The ``.npz`` bytes of the whole run: the model as ``model_to_bytes`` writes it, plus the
-    starting weights, the optimizer's state, the batch order and random state, the counters and the
-    history, so that a loaded run trains on exactly as this one would have."""
+    starting weights, the optimizer's state, the batch order and random state, the counters, the
+    history, the log of setting changes and the snapshots, so that a loaded run trains on exactly
+    as this one would have and can be replayed. With ``snapshots=False`` the snapshots' arrays are
+    left out (their steps and positions stay in): the run store writes each once, on its own."""
     optimizer = trainer.optimizer
     arrays = {f"initial/{k}": v for k, v in trainer.initial_params.items()}
+    held = trainer.snapshots.held
+    if snapshots:
+        for snapshot in held[1:]:
+            arrays |= {f"snapshot/{snapshot.step}/{k}": v for k, v in snapshot.params.items()}
     for slot in ("velocity", "m", "v"):
         for k, v in getattr(optimizer, slot, {}).items():
             arrays[f"optimizer/{slot}/{k}"] = v
@@ -171,6 +194,21 @@ def run_to_bytes(trainer, extra: dict | None = None) -> bytes:
             "seed": trainer.seed,
         },
         "optimizer_t": getattr(optimizer, "t", 0),
+        "seconds_trained": trainer.seconds_trained,
+        "order_state": trainer._order_state,
+        "settings_log": [list(entry) for entry in trainer.settings_log],
+        "schedule": [list(entry) for entry in trainer._schedule],
+        "snapshots": [
+            {
+                "step": s.step,
+                "samples_seen": s.samples_seen,
+                "epochs_done": s.epochs_done,
+                "position": s.position,
+                "order_state": s.order_state,
+                "epoch_end": s.epoch_end,
+            }
+            for s in held
+        ],
         "reference_loss": trainer.reference_loss,
         "healthy_average": trainer._healthy_average,
         "rng": trainer._rng.bit_generator.state,
@@ -224,11 +262,14 @@ def _number(value, what: str, whole: bool = False, allow_none: bool = False):
     return value
 
 
-def load_run(source, dataset):
+def load_run(source, dataset, snapshot_arrays=None):
     """The run in ``source`` (a path or the file's bytes) as a ``Trainer`` on ``dataset``, with
     every check ``load_model`` makes and the training state's own. A file with weights only (saved
     before whole runs were, or by ``save_model``) loads too: its counters come from its metadata,
-    and ``trainer.notes`` says its history was not saved."""
+    and ``trainer.notes`` says its history was not saved.
+
+    ``snapshot_arrays(step)``, if given, returns the parameters of the snapshot at ``step`` for a
+    run saved without them (or None when they are lost: that moment is then left out)."""
     from .train import Divergence, Trainer
 
     arrays = _read_arrays(source)
@@ -309,6 +350,7 @@ def load_run(source, dataset):
     trainer._healthy_average = _number(run.get("healthy_average"), "loss average", allow_none=True)
     trainer._checkpoint = (trainer.steps, {k: v.copy() for k, v in model.params.items()})
     _load_traces(trainer, arrays, run.get("traces", {}))
+    _load_time_travel(trainer, arrays, run, same_data, snapshot_arrays)
     diverged = run.get("diverged")
     if isinstance(diverged, dict):
         try:
@@ -348,3 +390,82 @@ def _load_traces(trainer, arrays: dict, traces: dict) -> None:
             trace.columns[str(column)] = values.tolist() if values.ndim == 1 else list(values)
         if len(lengths) > 1:
             raise ModelFileError(f"the run's {name} history has columns of different lengths")
+
+
+def _log(entries, what: str) -> list[tuple[int, str, object]]:
+    from .train import LIVE_SETTINGS
+
+    if not isinstance(entries, list) or len(entries) > MOST_LOG_ENTRIES:
+        raise ModelFileError(f"the run's {what} is not valid")
+    log = []
+    for entry in entries:
+        if not (isinstance(entry, list) and len(entry) == 3 and entry[1] in LIVE_SETTINGS):
+            raise ModelFileError(f"the run's {what} is not valid")
+        step = _number(entry[0], f"{what} step", whole=True)
+        value = entry[2]
+        if not isinstance(value, (int, float, str)) or isinstance(value, bool):
+            raise ModelFileError(f"the run's {what} holds a value that is not a setting")
+        log.append((step, entry[1], value))
+    return log
+
+
+def _load_time_travel(trainer, arrays: dict, run: dict, same_data: bool, snapshot_arrays) -> None:
+    """The run's setting log, its remaining replay schedule, its time trained and its snapshots."""
+    from .snapshots import Snapshot, frozen_copy
+
+    trainer.seconds_trained = float(_number(run.get("seconds_trained", 0.0), "time trained"))
+    trainer.settings_log = _log(run.get("settings_log", []), "log of settings")
+    trainer._schedule = _log(run.get("schedule", []), "replay schedule")
+    saved = run.get("snapshots", [])
+    if not isinstance(saved, list):
+        raise ModelFileError("the run's snapshots are not valid")
+    if same_data and "order_state" in run:
+        if not _valid_random_state(run["order_state"]):
+            raise ModelFileError("the run's random state is not valid")
+        trainer._order_state = run["order_state"]
+    shapes = {k: v.shape for k, v in trainer.model.params.items()}
+    held = [trainer.snapshots.held[0]]
+    lost = 0
+    for info in saved:
+        if not isinstance(info, dict):
+            raise ModelFileError("the run's snapshots are not valid")
+        step = _number(info.get("step"), "snapshot step", whole=True)
+        if step <= 0:
+            continue  # step 0 is the starting weights, already loaded
+        if step > trainer.steps or step <= held[-1].step:
+            raise ModelFileError("the run's snapshots are not in order")
+        names = {k: f"snapshot/{step}/{k}" for k in shapes}
+        if all(name in arrays for name in names.values()):
+            params = {k: _checked(arrays, name, shapes[k]) for k, name in names.items()}
+        else:
+            found = snapshot_arrays(step) if snapshot_arrays is not None else None
+            if found is None or set(found) != set(shapes):
+                lost += 1
+                continue
+            params = {k: _checked(found, k, shapes[k]) for k in shapes}
+        order_state = info.get("order_state") if same_data else None
+        if order_state is not None and not _valid_random_state(order_state):
+            raise ModelFileError("the run's random state at a snapshot is not valid")
+        held.append(
+            Snapshot(
+                step,
+                frozen_copy({k: v.astype(trainer.model.dtype) for k, v in params.items()}),
+                _number(info.get("samples_seen", 0), "snapshot samples", whole=True),
+                _number(info.get("epochs_done", 0), "snapshot epochs", whole=True),
+                _number(info.get("position", 0), "snapshot position", whole=True) if same_data else 0,
+                order_state if isinstance(order_state, dict) else trainer._order_state,
+                bool(info.get("epoch_end", False)),
+            )
+        )
+    for snapshot in held[1:]:
+        trainer.snapshots.add(snapshot)  # thinned as training would have, should a file hold more
+    if lost:
+        trainer.notes.append(f"{lost} of the run's saved moments could not be read: the time slider skips them.")
+
+
+def _valid_random_state(state) -> bool:
+    try:
+        np.random.default_rng().bit_generator.state = state
+    except (TypeError, ValueError, KeyError):
+        return False
+    return True

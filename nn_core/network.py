@@ -126,7 +126,10 @@ class MLP:
         dtype=np.float32,
         init_scale: float = 1.0,
         leaky_slope: float = DEFAULT_LEAKY_SLOPE,
+        params: dict[str, Array] | None = None,
     ):
+        """A network of these layer sizes, its weights drawn with ``init`` from ``seed``, or copies
+        of ``params`` (shaped as the layer sizes need) when given."""
         layer_sizes = [int(n) for n in layer_sizes]
         if len(layer_sizes) < 2 or min(layer_sizes) < 1:
             raise ArchitectureError(
@@ -142,7 +145,10 @@ class MLP:
         self.init_scale = float(init_scale)
         self.seed = int(seed)
         self.dtype = np.dtype(dtype)
-        self.params = init_params(layer_sizes, self.init, self.init_scale, self.seed, self.dtype)
+        if params is None:
+            self.params = init_params(layer_sizes, self.init, self.init_scale, self.seed, self.dtype)
+        else:
+            self.params = {k: np.array(v, dtype=self.dtype, copy=True) for k, v in params.items()}
         self.metadata: dict = {}
 
     @property
@@ -171,8 +177,12 @@ class MLP:
         config = self.config()
         if dtype is not None:
             config["dtype"] = np.dtype(dtype).name
-        clone = MLP(**config)
-        clone.params = {k: v.astype(clone.dtype, copy=True) for k, v in self.params.items()}
+        return MLP(**config, params=self.params)
+
+    def with_params(self, params: dict[str, Array]) -> MLP:
+        """A network like this one holding copies of ``params`` (a snapshot's, say)."""
+        clone = MLP(**self.config(), params=params)
+        clone.metadata = dict(self.metadata)
         return clone
 
     # -- forward -----------------------------------------------------------------------

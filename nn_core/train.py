@@ -15,6 +15,12 @@ History (``trainer.history``), bounded by ``Trace``'s thinning (at most 4,000 ro
   each class, and each hidden layer's dead-unit fraction. The curves have a shape from the
   first step, and an evaluation costs a few milliseconds, so the early ones are nearly free.
 
+Snapshots (``trainer.snapshots``, see ``nn_core.snapshots``): the parameters at moments spread
+over the run, at most 24 of them and 16 MB whatever its length. ``model_at(step)`` is the network
+as it was then, ``continue_from(step)`` a new run from that moment, and ``replay(**changes)`` the
+run again from the same start and the same batches with some settings changed: every change of a
+live setting is logged (``settings_log``), so a replay with no change is this run bit for bit.
+
 The divergence guard: a batch loss that is not finite, or over ``EXPLODE_FACTOR`` times the
 first, stops training and brings back the last weights whose loss was healthy (not above
 ``HEALTHY_FACTOR`` times its running average): the loss often climbs for a few steps before it
@@ -26,6 +32,7 @@ Run ``python -m nn_core.train --help`` for the command line.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import itertools
 import math
@@ -43,6 +50,7 @@ from .losses import DEFAULT_LOSS
 from .metrics import accuracy, confusion_matrix, per_class_accuracy, precision_recall
 from .network import DEFAULT_INIT, INITS, MLP, ArchitectureError, parse_hidden
 from .optim import DEFAULT_OPTIMIZER, OPTIMIZERS, make_optimizer
+from .snapshots import Snapshot, Snapshots, capacity_for, frozen_copy
 
 Array = np.ndarray
 
@@ -53,6 +61,14 @@ HEALTHY_SMOOTHING = 0.9  # the running average's weight on its past
 CHECKPOINT_EVERY = 10  # steps between copies of healthy weights (a copy costs about one update)
 _SERIALS = itertools.count(1)  # each trainer's own number, never reused in a process
 EXPLODE_FACTOR = 10.0
+# The settings a run may change between steps, each a Trainer attribute (what replay can change).
+LIVE_SETTINGS = {
+    "lr": "lr",
+    "batch_size": "batch_size",
+    "momentum": "momentum",
+    "l2": "l2",
+    "optimizer": "optimizer_name",
+}
 
 
 @dataclass(frozen=True)
@@ -65,6 +81,25 @@ class Divergence:
     reference_loss: float
     message: str
     restored_step: int = 0  # the weights brought back are those after this many steps
+
+
+@dataclass(frozen=True)
+class Moment:
+    """The network as it was after ``steps`` updates, for a page to show (never to train): the
+    present one's own model, or a copy of a snapshot's. ``revision`` is the trainer's for the
+    present and -1 for a past moment, so a view keyed on (serial, steps, revision) is never stale."""
+
+    model: MLP
+    dataset: Dataset
+    initial_params: dict
+    steps: int
+    present_steps: int
+    serial: int
+    revision: int
+
+    @property
+    def is_past(self) -> bool:
+        return self.revision < 0
 
 
 @functools.cache
@@ -110,13 +145,17 @@ class Trainer:
         self.eval_every = eval_every
         self.diag_every = diag_every
         self.blas_threads = blas_threads
+        self.steps = 0
+        # Every change of a live setting: (updates done before it, setting, value), in order.
+        self.settings_log: list[tuple[int, str, object]] = []
+        self._schedule: list[tuple[int, str, object]] = []  # a replay's settings still to come
         self.lr = lr
         self.batch_size = batch_size
         self.momentum = momentum
         self.l2 = l2
         self.optimizer_name = optimizer
         self.history = {"steps": Trace(), "diagnostics": Trace(), "evals": Trace()}
-        self.initial_params = {k: v.copy() for k, v in model.params.items()}
+        self.initial_params = frozen_copy(model.params)
         # Two sets of parameter arrays take turns: each update writes the new parameters into the
         # set not in use, and the set it read from stays as the last good one (for the divergence
         # guard and the update ratios). Copying the parameters before every update instead cost
@@ -130,9 +169,8 @@ class Trainer:
         self._train_eval_rows = np.sort(
             np.random.default_rng(self.seed).choice(len(dataset.y_train), rows, replace=False)
         )
-        self._order = self._rng.permutation(len(dataset.y_train))
-        self._position = 0
-        self.steps = 0
+        self._new_order(len(dataset.y_train))
+        self._epoch_ended = False
         # Counts every change of the parameters (an update, a restore after a blow-up): what a view
         # of the weights depends on. ``steps`` alone misses a restore, which changes no step count.
         self.revision = 0
@@ -147,7 +185,10 @@ class Trainer:
         self._previous_healthy = True  # whether the weights in _previous gave a healthy loss
         self.diverged: Divergence | None = None
         self.samples_per_second = float("nan")
+        self.seconds_trained = 0.0
         self.notes: list[str] = []  # what a learner should know about this run (how it was loaded, say)
+        self.snapshots = Snapshots(capacity_for(model.params))
+        self.snapshots.add(Snapshot(0, self.initial_params, order_state=self._order_state))
 
     # -- settings that may change between steps -----------------------------------------------
 
@@ -161,6 +202,7 @@ class Trainer:
         if not math.isfinite(value) or value <= 0:
             raise ValueError(f"the learning rate must be a positive number, not {value}")
         self._lr = value
+        self._log_setting("lr", value)
 
     @property
     def batch_size(self) -> int:
@@ -171,6 +213,7 @@ class Trainer:
         if int(value) != value or value < 1:
             raise ValueError(f"the batch size must be a whole number of at least 1, not {value}")
         self._batch_size = int(value)
+        self._log_setting("batch_size", int(value))
 
     @property
     def momentum(self) -> float:
@@ -184,6 +227,7 @@ class Trainer:
         self._momentum = value
         if hasattr(self, "optimizer") and hasattr(self.optimizer, "momentum"):
             self.optimizer.momentum = value
+        self._log_setting("momentum", value)
 
     @property
     def l2(self) -> float:
@@ -195,6 +239,7 @@ class Trainer:
         if not math.isfinite(value) or value < 0:
             raise ValueError(f"L2 must be 0 or a positive number, not {value}")
         self._l2 = value
+        self._log_setting("l2", value)
 
     @property
     def optimizer_name(self) -> str:
@@ -205,6 +250,14 @@ class Trainer:
         """Switching optimizer starts its state (velocity, moments) afresh; the weights stay."""
         self.optimizer = make_optimizer(name, self.momentum)
         self._optimizer_name = name
+        self._log_setting("optimizer", name)
+
+    def _log_setting(self, name: str, value) -> None:
+        self.settings_log.append((self.steps, name, value))
+
+    def live_settings(self) -> dict:
+        """The settings a run may change between steps, as they are now (``LIVE_SETTINGS`` names)."""
+        return {name: getattr(self, attribute) for name, attribute in LIVE_SETTINGS.items()}
 
     @property
     def epochs_elapsed(self) -> float:
@@ -213,14 +266,21 @@ class Trainer:
 
     # -- training --------------------------------------------------------------------------
 
+    def _new_order(self, rows: int) -> None:
+        """A fresh shuffle of the training rows; the random state that drew it is kept, so a
+        snapshot can say which batches came next."""
+        self._order_state = self._rng.bit_generator.state
+        self._order = self._rng.permutation(rows)
+        self._position = 0
+
     def _next_batch(self) -> Array:
         if self._position >= len(self._order):
-            self._order = self._rng.permutation(len(self._order))
-            self._position = 0
+            self._new_order(len(self._order))
         rows = self._order[self._position : self._position + self.batch_size]
         self._position += len(rows)
         if self._position >= len(self._order):
             self.epochs_done += 1
+            self._epoch_ended = True
         return rows
 
     def _gather(self, X: Array, rows: Array) -> Array:
@@ -245,6 +305,7 @@ class Trainer:
         else:
             return None
         restored = self._restore_healthy()
+        self.snapshots.drop_nonfinite()
         message = f"learning rate {self.lr:g} is too high: {what} at step {step}. " + (
             "The starting weights were restored."
             if restored == 0
@@ -276,9 +337,19 @@ class Trainer:
             self.record_evaluation()  # step 0: every learning curve starts from the untrained network
         X_all, y_all = self.dataset.X_train, self.dataset.y_train
         started, samples_before = time.perf_counter(), self.samples_seen
-        threads = self.blas_threads or blas_threads_for(self.batch_size)
-        with _blas_controller().limit(limits=threads, user_api="blas"):
+        threads_now = None
+        # The BLAS threads follow the batch size step by step (a replay changes it mid-call): one
+        # thread or two sum in another order, and a replay must give the same weights bit for bit.
+        with contextlib.ExitStack() as limits:
             for i in range(n):
+                while self._schedule and self._schedule[0][0] <= self.steps:
+                    _, name, value = self._schedule.pop(0)
+                    setattr(self, LIVE_SETTINGS[name], value)
+                threads = self.blas_threads or blas_threads_for(self.batch_size)
+                if threads != threads_now:
+                    limits.close()
+                    limits.enter_context(_blas_controller().limit(limits=threads, user_api="blas"))
+                    threads_now = threads
                 rows = self._next_batch()
                 params = self.model.params
                 loss, grads = self.model.loss_and_grads(
@@ -298,11 +369,15 @@ class Trainer:
                 self.samples_seen += len(rows)
                 self.last_loss = loss
                 self.history["steps"].append(step=self.steps, loss=loss, lr=self.lr)
+                if self.snapshots.due(self.steps, self._epoch_ended):
+                    self.take_snapshot()
+                self._epoch_ended = False
                 if self.steps % self.diag_every == 0 or i == n - 1:
                     self._record_diagnostics(grads)
                 if self._evaluation_due(self.steps):
                     self.record_evaluation()
         elapsed = time.perf_counter() - started
+        self.seconds_trained += elapsed
         if self.samples_seen > samples_before and elapsed > 0:
             self.samples_per_second = (self.samples_seen - samples_before) / elapsed
         return self.metrics()
@@ -310,7 +385,7 @@ class Trainer:
     def epoch(self) -> dict:
         """Train to the end of the current pass over the training rows, then evaluate."""
         if self._position >= len(self._order):
-            self._position, self._order = 0, self._rng.permutation(len(self._order))
+            self._new_order(len(self._order))
         remaining = len(self._order) - self._position
         self.step(math.ceil(remaining / self.batch_size))
         if self.diverged is None and not self._evaluation_due(self.steps):
@@ -347,6 +422,115 @@ class Trainer:
             norms.append(float(np.linalg.norm(dW)))
             ratios.append(float(np.linalg.norm(W - W_before) / max(float(np.linalg.norm(W_before)), 1e-12)))
         self.history["diagnostics"].append(step=self.steps, grad_norm=np.array(norms), update_ratio=np.array(ratios))
+
+    # -- through time: snapshots, continuing from one, replaying -------------------------------
+
+    def take_snapshot(self) -> None:
+        """Keep the parameters as they are now (``snapshots`` decides which moments stay)."""
+        self.snapshots.add(
+            Snapshot(
+                self.steps,
+                frozen_copy(self.model.params),
+                self.samples_seen,
+                self.epochs_done,
+                self._position,
+                self._order_state,
+                epoch_end=self._epoch_ended,
+            )
+        )
+
+    def snapshot_steps(self) -> list[int]:
+        """The steps whose parameters are held, ascending (0, the start, always among them)."""
+        return self.snapshots.steps()
+
+    def model_at(self, step: int) -> MLP:
+        """A new network with the weights as they were after ``step`` updates: those of the nearest
+        held step at or before it, or the present weights from the current step on."""
+        if step >= self.steps:
+            return self.model.with_params(self.model.params)
+        return self.model.with_params(self.snapshots.at(step).params)
+
+    def moment(self, step: int | None = None) -> Moment:
+        """The network at ``step`` (None: now) for showing; see ``Moment``."""
+        if step is None or step >= self.steps:
+            return Moment(
+                self.model, self.dataset, self.initial_params, self.steps, self.steps, self.serial, self.revision
+            )
+        held = self.snapshots.at(step)
+        model = self.model.with_params(held.params)
+        return Moment(model, self.dataset, self.initial_params, held.step, self.steps, self.serial, -1)
+
+    def moment_step(self, step: int) -> int:
+        """The step whose weights ``model_at(step)`` gives."""
+        return self.steps if step >= self.steps else self.snapshots.at(step).step
+
+    def _like_this(self, model: MLP, **settings) -> Trainer:
+        """A new trainer around ``model`` on the same data with this one's settings, but ``settings``."""
+        live = self.live_settings() | settings
+        return Trainer(
+            model,
+            self.dataset,
+            lr=live["lr"],
+            batch_size=live["batch_size"],
+            optimizer=live["optimizer"],
+            momentum=live["momentum"],
+            l2=live["l2"],
+            seed=self.seed,
+            loss=self.loss_name,
+            eval_every=self.eval_every,
+            diag_every=self.diag_every,
+            blas_threads=self.blas_threads,
+        )
+
+    def continue_from(self, step: int) -> Trainer:
+        """A new run from the held moment at or before ``step``, with this run's settings as they
+        are now: the same start (for what training added), the history and snapshots up to that
+        moment, and the batches that came next in this run. The optimizer's state (momentum,
+        Adam's averages) starts afresh: it is not kept in snapshots."""
+        snapshot = self.snapshots.at(min(step, self.steps))
+        if step >= self.steps:
+            snapshot = Snapshot(
+                self.steps, self.model.params, self.samples_seen, self.epochs_done, self._position, self._order_state
+            )
+        new = self._like_this(self.model.with_params(snapshot.params))
+        new.initial_params = self.initial_params
+        new.steps, new.revision = snapshot.step, snapshot.step
+        new.samples_seen, new.epochs_done = snapshot.samples_seen, snapshot.epochs_done
+        new._rng.bit_generator.state = snapshot.order_state
+        new._new_order(len(self._order))
+        new._position = snapshot.position
+        new.history = {name: trace.until(snapshot.step) for name, trace in self.history.items()}
+        new.snapshots.held = [s for s in self.snapshots.held if s.step < snapshot.step]
+        new.take_snapshot()
+        new._checkpoint = (snapshot.step, new.snapshots.held[-1].params)
+        new.settings_log = [entry for entry in self.settings_log if entry[0] < snapshot.step] + [
+            (snapshot.step, name, value) for name, value in new.live_settings().items()
+        ]
+        new.model.metadata = dict(self.model.metadata)
+        return new
+
+    def replay(self, **changes) -> Trainer:
+        """This run again from its start, with its batches in the same order, every live setting
+        changing when it changed in this run, except those in ``changes`` (``LIVE_SETTINGS``
+        names), which hold from the first step. With no change, training it as far gives exactly
+        this run's weights. The new trainer is at step 0; train it to compare."""
+        unknown = sorted(set(changes) - set(LIVE_SETTINGS))
+        if unknown:
+            raise ValueError(f"a replay can change {', '.join(LIVE_SETTINGS)}, not {', '.join(unknown)}")
+        start = {name: value for step, name, value in self.settings_log if step == 0} | changes
+        new = self._like_this(self.model.with_params(self.initial_params), **start)
+        new._schedule = [entry for entry in self.settings_log if entry[0] > 0 and entry[1] not in changes]
+        new.model.metadata = dict(self.model.metadata)
+        return new
+
+    def retire(self) -> None:
+        """Free what only training needs (snapshots but the start, buffers, the optimizer's state)
+        when this run goes into a ledger of past runs; it can still be trained on afterwards."""
+        self.snapshots.held = self.snapshots.held[:1]
+        self._batch_buffers.clear()
+        self._previous = self._spare = self.model.params
+        self._checkpoint = (0, self.initial_params)
+        self.optimizer.reset()
 
     # -- evaluation ---------------------------------------------------------------------------
 

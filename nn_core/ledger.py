@@ -1,0 +1,146 @@
+"""A session's ledger of runs: the last few trainers, with a name each, what sets them apart,
+and one row of figures per run for a table.
+
+A run leaves the present when a new network, a replay or a continuation replaces it; in the
+ledger it keeps its settings, history and final weights (``Trainer.retire`` drops its snapshots
+but the start), so its curves can be overlaid on the present's and it can be brought back.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .network import INITS
+from .optim import OPTIMIZERS
+from .train import Trainer
+
+MOST_RUNS = 8
+
+
+@dataclass
+class LedgerRun:
+    trainer: Trainer
+    number: int  # 1, 2, ... in the order runs began: a run's colour follows it
+    name: str
+    origin: str = ""  # "replay of run 2", "run 2 continued from step 120"
+
+
+def run_settings(trainer: Trainer) -> dict[str, object]:
+    """What defines a run, as now: the architecture and the live settings."""
+    model = trainer.model
+    settings = {
+        "hidden": ",".join(map(str, model.layer_sizes[1:-1])),
+        "activation": model.activation,
+        "init": model.init,
+        "seed": model.seed,
+        **trainer.live_settings(),
+    }
+    if not OPTIMIZERS[settings["optimizer"]].takes_momentum:
+        settings.pop("momentum")
+    return settings
+
+
+def _shown(name: str, value) -> str:
+    if name == "optimizer":
+        return OPTIMIZERS[value].label
+    if name == "init":
+        return f"{INITS[value].short} init"
+    if name == "activation":
+        return str(value)
+    if name == "batch_size":
+        return f"batch {value}"
+    if name == "l2":
+        return f"L2 {value:g}"
+    if isinstance(value, float):
+        return f"{name} {value:g}"
+    return f"{name} {value}"
+
+
+def describe(trainer: Trainer) -> str:
+    """All of a run's settings, shortly: "hidden 128, relu, He init, seed 0, lr 0.1, batch 64, SGD"."""
+    return ", ".join(_shown(name, value) for name, value in run_settings(trainer).items())
+
+
+class Ledger:
+    """The runs of one session, oldest first; at most MOST_RUNS (the oldest past one goes)."""
+
+    def __init__(self):
+        self.runs: list[LedgerRun] = []
+        self._numbers = itertools.count(1)
+        self.version = 0  # moves whenever a run is added, renamed or removed
+
+    def find(self, serial: int) -> LedgerRun | None:
+        return next((run for run in self.runs if run.trainer.serial == serial), None)
+
+    def record(self, trainer: Trainer, origin: str = "", keep: int | None = None) -> LedgerRun:
+        """The entry of ``trainer``, added if it is new; the oldest entries beyond MOST_RUNS go,
+        never the one with serial ``keep`` (the present run)."""
+        found = self.find(trainer.serial)
+        if found is not None:
+            return found
+        number = next(self._numbers)
+        entry = LedgerRun(trainer, number, f"run {number}", origin)
+        self.runs.append(entry)
+        while len(self.runs) > MOST_RUNS:
+            oldest = next(run for run in self.runs if run.trainer.serial not in (keep, trainer.serial))
+            self.runs.remove(oldest)
+        self.version += 1
+        return entry
+
+    def rename(self, serial: int, name: str) -> None:
+        entry = self.find(serial)
+        name = " ".join(str(name).split())[:40]
+        if entry is not None and name:
+            entry.name = name
+            self.version += 1
+
+    def remove(self, serial: int) -> None:
+        entry = self.find(serial)
+        if entry is not None:
+            self.runs.remove(entry)
+            self.version += 1
+
+    def legend_labels(self, serials: list[int]) -> dict[int, str]:
+        """A legend label per run: only the settings that differ among these runs ("lr 0.01",
+        "lr 0.1, momentum 0.9"), or the run's name when nothing does."""
+        entries = [self.find(s) for s in serials]
+        entries = [e for e in entries if e is not None]
+        settings = {e.trainer.serial: run_settings(e.trainer) for e in entries}
+        names = [n for n in dict.fromkeys(n for s in settings.values() for n in s)]
+        differing = [n for n in names if len({repr(s.get(n)) for s in settings.values()}) > 1]
+        labels = {}
+        for e in entries:
+            own = settings[e.trainer.serial]
+            shown = ", ".join(_shown(n, own[n]) for n in differing if n in own)
+            labels[e.trainer.serial] = shown or e.name
+        if len(set(labels.values())) < len(labels):  # same settings: tell them apart by name
+            labels = {serial: f"{self.find(serial).name}: {label}" for serial, label in labels.items()}
+        return labels
+
+    def rows(self) -> list[dict]:
+        """One row per run for a table: name, settings, steps, best validation accuracy and its
+        step, time trained, and where it came from."""
+        table = []
+        for e in self.runs:
+            t = e.trainer
+            evals = t.history["evals"]
+            accuracy, steps = evals.column("val_accuracy"), evals.column("step")
+            best = int(np.nanargmax(accuracy)) if len(accuracy) and not np.isnan(accuracy).all() else None
+            table.append(
+                {
+                    "serial": t.serial,
+                    "number": e.number,
+                    "name": e.name,
+                    "settings": describe(t),
+                    "steps": t.steps,
+                    "best_val_accuracy": math.nan if best is None else float(accuracy[best]),
+                    "best_at_step": None if best is None else int(steps[best]),
+                    "seconds_trained": t.seconds_trained,
+                    "origin": e.origin,
+                }
+            )
+        return table
