@@ -27,6 +27,7 @@ class LedgerRun:
     number: int  # 1, 2, ... in the order runs began: a run's colour follows it
     name: str
     origin: str = ""  # "replay of run 2", "run 2 continued from step 120"
+    source: str = ""  # the dataset source it was trained on (for bringing it back)
 
 
 def run_settings(trainer: Trainer) -> dict[str, object]:
@@ -76,14 +77,14 @@ class Ledger:
     def find(self, serial: int) -> LedgerRun | None:
         return next((run for run in self.runs if run.trainer.serial == serial), None)
 
-    def record(self, trainer: Trainer, origin: str = "", keep: int | None = None) -> LedgerRun:
+    def record(self, trainer: Trainer, origin: str = "", source: str = "", keep: int | None = None) -> LedgerRun:
         """The entry of ``trainer``, added if it is new; the oldest entries beyond MOST_RUNS go,
         never the one with serial ``keep`` (the present run)."""
         found = self.find(trainer.serial)
         if found is not None:
             return found
         number = next(self._numbers)
-        entry = LedgerRun(trainer, number, f"run {number}", origin)
+        entry = LedgerRun(trainer, number, f"run {number}", origin, source)
         self.runs.append(entry)
         while len(self.runs) > MOST_RUNS:
             oldest = next(run for run in self.runs if run.trainer.serial not in (keep, trainer.serial))

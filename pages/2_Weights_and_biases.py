@@ -53,19 +53,20 @@ def one_neuron() -> None:
 one_neuron()
 
 trainer = state.trainer()
-model, data = trainer.model, trainer.dataset
+shown = state.moment()  # the time slider's moment (the present, unless a past one is chosen)
+model, data = shown.model, shown.dataset
 hidden = model.layer_sizes[1]
 st.header("Your network's first layer")
 st.markdown(
     f"`W1` is a {hidden}×{data.n_features} matrix: row $j$ holds hidden unit $j$'s {data.n_features} weights, one "
     f"per pixel, so it can be drawn as a {data.image_shape[0]}×{data.image_shape[1]} picture. Red pixels push "
     "the unit's sum up when there is ink there, blue pixels push it down. "
-    f"This network has trained **{trainer.steps:,}** steps."
+    f"This network has trained **{shown.steps:,}** steps."
 )
 
 
 W1 = model.params["W1"]
-W1_added = inspection.added_by_training(model.params, trainer.initial_params, "W1")
+W1_added = inspection.added_by_training(model.params, shown.initial_params, "W1")
 
 
 @st.fragment
@@ -96,7 +97,7 @@ def first_layer_tiles() -> None:
         ),
         key="unit_tiles",
     )
-    if view != "now" and trainer.steps == 0:
+    if view != "now" and shown.steps == 0:
         st.info("Nothing yet: train a few steps (Training page, or **Train 1 epoch** on the home page) and come back.")
 
 
@@ -157,8 +158,8 @@ left.plotly_chart(
     ),
     key="output_weights",
 )
-right.plotly_chart(lessons.bias_bars(model.params, trainer.initial_params), key="biases")
-st.plotly_chart(training.weight_histograms(model.params, trainer.initial_params), key="weight_histograms")
+right.plotly_chart(lessons.bias_bars(model.params, shown.initial_params), key="biases")
+st.plotly_chart(training.weight_histograms(model.params, shown.initial_params), key="weight_histograms")
 
 st.header("Where the knobs start: initialisation")
 settings = state.settings()

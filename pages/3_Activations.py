@@ -17,8 +17,8 @@ st.markdown(
     "and the weights feeding that unit stop learning."
 )
 
-trainer = state.trainer()
-model, data = trainer.model, trainer.dataset
+shown = state.moment()  # the time slider's moment
+model, data = shown.model, shown.dataset
 X_val, y_val = data.split("val")
 batch = X_val[:500]
 cache = model.forward(batch)

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from nn_core.hints import training_hints
-from ui import actions, live, page, persistence, state
+from ui import actions, finder, live, page, persistence, runs, state
 
 page.setup("Training", "🏋️")
 st.title("Training")
@@ -69,3 +69,12 @@ for i, hint in enumerate(training_hints(trainer)):
 
 live.training_view()
 st.page_link("pages/2_Weights_and_biases.py", label="Inspect each unit's weights", icon="🔍")
+
+st.header("Through time")
+compare, probes, find = st.tabs(["Your runs", "Probe digits", "Find a learning rate"])
+with compare:
+    runs.runs_section()  # not a fragment: bringing a run back changes every part of the page
+with probes:
+    st.fragment(runs.probes_section)()  # a swapped probe redraws only its chart
+with find:
+    finder.finder_section()  # its suggestion moves the sidebar's learning rate too

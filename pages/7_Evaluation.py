@@ -9,8 +9,8 @@ from ui.widgets import show_code
 
 page.setup("Evaluation", "🎯")
 st.title("Evaluation: how good is it, and where does it fail?")
-trainer = state.trainer()
-model, data = trainer.model, trainer.dataset
+shown = state.moment()  # the time slider's moment: the confusion matrix follows it
+model, data = shown.model, shown.dataset
 split = (
     st.segmented_control(
         "Judge it on",
@@ -24,14 +24,14 @@ split = (
 X, y = data.split(split)
 result = evaluation.evaluate(model, X, y)
 names = data.class_names
-if trainer.steps == 0:
+if shown.steps == 0:
     st.info("This network has not been trained yet, so it guesses. Train it on the Training page and come back.")
 
 cols = st.columns(4)
 cols[0].metric("Accuracy", f"{result.accuracy:.1%}")
 cols[1].metric("Loss (cross-entropy)", f"{result.loss:.3f}")
 cols[2].metric("Mistakes", f"{evaluation.mistake_count(result):,} of {len(y):,}")
-cols[3].metric("Trained", f"{trainer.steps:,} steps")
+cols[3].metric("Trained", f"{shown.steps:,} steps")
 
 left, right = st.columns(2)
 left.plotly_chart(figures.per_class_scores(result.precision, result.recall, names), key="per_class_scores")

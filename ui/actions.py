@@ -10,11 +10,13 @@ from .settings import snap_lr
 def run_steps(n: int) -> None:
     """Steps by hand; like a video player's frame step, they pause Play."""
     state.stop_playing()
+    state.back_to_now()
     state.trainer().step(n)
 
 
 def run_epoch() -> None:
     state.stop_playing()
+    state.back_to_now()
     state.trainer().epoch()
 
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from nn_core import inspection
-from nn_core.train import Trainer
+from nn_core.train import Moment, Trainer
 
 from .figures import images, network
 
 UNITS = 8  # hidden units drawn per layer: those the digit switches on most
 
 
-def network_figure(trainer: Trainer, row: int, backward: bool = False, height: int = 380) -> go.Figure:
+def network_figure(trainer: Trainer | Moment, row: int, backward: bool = False, height: int = 380) -> go.Figure:
     """The diagram for validation row ``row``: the digit as the input, the hidden units it switches
     on most drawn as what training added to their weights, the outputs with their probabilities."""
     model, data = trainer.model, trainer.dataset

@@ -4,6 +4,10 @@ while Play is on and redraws what moved.
 Each ``Chart`` names its builder, what it depends on (counters of the trainer itself, so a chart
 cannot be silently stale), its row and width, and how often it may be redrawn while playing.
 Adding a chart to the Training page is one builder and one row of ``CHARTS``.
+
+A builder gets the trainer (for its history) and the moment the pages show (``state.moment()``:
+the present network, or a past one chosen on the time slider), whose weights it draws. The time
+slider and "Play the past", which walks the moment from step 0 to now, are in the same fragment.
 """
 
 from __future__ import annotations
@@ -15,23 +19,26 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from nn_core import inspection
-from nn_core.train import Trainer
+from nn_core import evaluation, inspection
+from nn_core.train import Moment, Trainer
 
 from . import diagram, pacing, persistence, selections, sidebar, state
-from .figures import images, training
+from .figures import evaluation as evaluation_figures
+from .figures import images, timeline, training
 
 LOSS_REDRAW = 0.6  # seconds between redraws of the loss curve while playing (the status line: every tick)
 SLOW_TICK = 0.5  # seconds between redraws of one of the slower charts while playing
 TILE_UNITS = 256  # first-layer tiles shown at most
+PAST_INTERVAL = 0.7  # seconds per moment while playing the past
 
 # What a chart may depend on: each a counter that moves whenever that part of the trainer does.
 # ``serial`` is the trainer's own, so a new network (even at step 0) never shows the old one's charts.
-COUNTERS: dict[str, Callable[[Trainer], object]] = {
-    "weights": lambda t: t.revision,
-    "steps": lambda t: t.steps,
-    "evaluations": lambda t: (len(t.history["evals"]), t.history["evals"].last("step")),
-    "diagnostics": lambda t: (len(t.history["diagnostics"]), t.history["diagnostics"].last("step")),
+COUNTERS: dict[str, Callable[[Trainer, Moment], object]] = {
+    "weights": lambda t, m: (m.steps, m.revision),  # the shown moment's weights
+    "moment": lambda t, m: m.steps if m.is_past else -1,  # where a curve marks the shown moment
+    "steps": lambda t, m: t.steps,
+    "evaluations": lambda t, m: (len(t.history["evals"]), t.history["evals"].last("step")),
+    "diagnostics": lambda t, m: (len(t.history["diagnostics"]), t.history["diagnostics"].last("step")),
 }
 
 
@@ -40,7 +47,7 @@ class Chart:
     """One thing the live area shows: a Plotly figure, or an RGB image (drawn under ``title``)."""
 
     name: str
-    build: Callable[[Trainer], object]
+    build: Callable[[Trainer, Moment], object]
     depends_on: tuple[str, ...]
     row: int
     width: float
@@ -62,24 +69,55 @@ def _has_evaluation(t: Trainer) -> bool:
     return _evals(t).last("val_per_class_accuracy") is not None
 
 
+def _marked(fig, m: Moment):
+    """``fig`` with the shown moment marked, when it is a past one."""
+    return timeline.mark_moment(fig, m.steps) if m.is_past else fig
+
+
+_EVALUATIONS: dict[tuple, evaluation.Evaluation] = {}
+
+
+def moment_evaluation(m: Moment) -> evaluation.Evaluation:
+    """The validation evaluation of the shown moment (the last few kept: the confusion matrix and
+    the per-digit bars both read it)."""
+    key = (m.serial, m.steps, m.revision)
+    if key not in _EVALUATIONS:
+        while len(_EVALUATIONS) >= 16:
+            _EVALUATIONS.pop(next(iter(_EVALUATIONS)))
+        X, y = m.dataset.split("val")
+        _EVALUATIONS[key] = evaluation.evaluate(m.model, X, y)
+    return _EVALUATIONS[key]
+
+
+def _per_class(t: Trainer, m: Moment):
+    if m.is_past:
+        accuracy, title = moment_evaluation(m).per_class_accuracy, f"Validation accuracy per digit at step {m.steps:,}"
+    else:
+        accuracy, title = _evals(t).last("val_per_class_accuracy"), "Validation accuracy per digit"
+    return training.per_class_bars(accuracy, t.dataset.class_names, title=title)
+
+
 CHARTS = (
     Chart(
         "loss",
-        lambda t: training.loss_figure(
-            t.history["steps"].column("step"),
-            t.history["steps"].column("loss"),
-            _evals(t).column("step"),
-            _evals(t).column("val_loss"),
+        lambda t, m: _marked(
+            training.loss_figure(
+                t.history["steps"].column("step"),
+                t.history["steps"].column("loss"),
+                _evals(t).column("step"),
+                _evals(t).column("val_loss"),
+            ),
+            m,
         ),
-        ("steps", "evaluations"),
+        ("steps", "evaluations", "moment"),
         row=0,
         width=2,
         pace="loss",
     ),
     Chart(
         "tiles_added",
-        lambda t: images.weight_tiles_rgb(
-            inspection.added_by_training(t.model.params, t.initial_params, "W1")[:TILE_UNITS],
+        lambda t, m: images.weight_tiles_rgb(
+            inspection.added_by_training(m.model.params, m.initial_params, "W1")[:TILE_UNITS],
             t.dataset.image_shape,
             columns=16,
             each_tile=True,
@@ -94,7 +132,7 @@ CHARTS = (
     ),
     Chart(
         "tiles_now",
-        lambda t: images.weight_tiles_rgb(t.model.params["W1"][:TILE_UNITS], t.dataset.image_shape, columns=16),
+        lambda t, m: images.weight_tiles_rgb(m.model.params["W1"][:TILE_UNITS], t.dataset.image_shape, columns=16),
         ("weights",),
         row=0,
         width=3,
@@ -104,7 +142,7 @@ CHARTS = (
     ),
     Chart(
         "diagram",
-        lambda t: diagram.network_figure(t, selections.sample_index(), height=340),
+        lambda t, m: diagram.network_figure(m, selections.sample_index(), height=340),
         ("weights",),
         row=1,
         width=3,
@@ -112,27 +150,33 @@ CHARTS = (
     ),
     Chart(
         "accuracy",
-        lambda t: training.accuracy_figure(
-            _evals(t).column("step"), _evals(t).column("train_accuracy"), _evals(t).column("val_accuracy")
+        lambda t, m: _marked(
+            training.accuracy_figure(
+                _evals(t).column("step"), _evals(t).column("train_accuracy"), _evals(t).column("val_accuracy")
+            ),
+            m,
         ),
-        ("evaluations",),
+        ("evaluations", "moment"),
         row=1,
         width=2,
     ),
     Chart(
         "per_class_bars",
-        lambda t: training.per_class_bars(_evals(t).last("val_per_class_accuracy"), t.dataset.class_names),
-        ("evaluations",),
+        _per_class,
+        ("evaluations", "weights"),
         row=1,
         width=2,
         shown=_has_evaluation,
     ),
     Chart(
         "per_class_curves",
-        lambda t: training.per_class_curves(
-            _evals(t).column("step"), _evals(t).column("val_per_class_accuracy"), t.dataset.class_names
+        lambda t, m: _marked(
+            training.per_class_curves(
+                _evals(t).column("step"), _evals(t).column("val_per_class_accuracy"), t.dataset.class_names
+            ),
+            m,
         ),
-        ("evaluations",),
+        ("evaluations", "moment"),
         row=2,
         width=3,
         shown=_has_evaluation,
@@ -140,10 +184,11 @@ CHARTS = (
     *(
         Chart(
             name,
-            lambda t, name=name, title=title, axis=axis: training.layer_lines_figure(
-                _diagnostics(t).column("step"), _diagnostics(t).column(name), title, axis
+            lambda t, m, name=name, title=title, axis=axis: _marked(
+                training.layer_lines_figure(_diagnostics(t).column("step"), _diagnostics(t).column(name), title, axis),
+                m,
             ),
-            ("diagnostics",),
+            ("diagnostics", "moment"),
             row=2,
             width=2,
         )
@@ -154,25 +199,41 @@ CHARTS = (
     ),
     Chart(
         "dead_units",
-        lambda t: training.dead_units_figure(_evals(t).column("step"), _evals(t).column("dead_fraction")),
-        ("evaluations",),
+        lambda t, m: _marked(
+            training.dead_units_figure(_evals(t).column("step"), _evals(t).column("dead_fraction")), m
+        ),
+        ("evaluations", "moment"),
         row=3,
         width=2,
     ),
     Chart(
         "histograms",
-        lambda t: training.weight_histograms(t.model.params, t.initial_params),
+        lambda t, m: training.weight_histograms(m.model.params, m.initial_params),
         ("weights",),
         row=3,
         width=3,
     ),
+    Chart(
+        "confusion",
+        lambda t, m: evaluation_figures.confusion_grid(
+            moment_evaluation(m).confusion,
+            t.dataset.class_names,
+            title=f"Confusion on the validation digits{f' at step {m.steps:,}' if m.is_past else ''}",
+            height=340,
+        ),
+        ("weights",),
+        row=4,
+        width=2,
+    ),
 )
 
 
-def version(chart: Chart, trainer: Trainer) -> tuple:
-    """What ``chart`` shows of ``trainer`` now: it is rebuilt only when this moves."""
+def version(chart: Chart, trainer: Trainer, moment: Moment | None = None) -> tuple:
+    """What ``chart`` shows of ``trainer`` (at ``moment``, the present by default) now: it is
+    rebuilt only when this moves."""
+    moment = moment or trainer.moment()
     digit = (selections.sample_index(),) if chart.follows_digit else ()
-    return (trainer.serial, *(COUNTERS[name](trainer) for name in chart.depends_on), *digit)
+    return (trainer.serial, *(COUNTERS[name](trainer, moment) for name in chart.depends_on), *digit)
 
 
 def cached_figures(wanted: dict, most: int | None = None, gap: float = 0.0) -> dict:
@@ -198,13 +259,15 @@ def cached_figures(wanted: dict, most: int | None = None, gap: float = 0.0) -> d
     return {name: cache[name][1] for name in wanted}
 
 
-def shown_now(trainer: Trainer, playing: bool, charts=CHARTS) -> dict:
-    """Every chart shown for ``trainer``, built or re-sent under each pace's redraw budget."""
+def shown_now(trainer: Trainer, playing: bool, charts=CHARTS, moment: Moment | None = None) -> dict:
+    """Every chart shown for ``trainer`` at ``moment`` (the present by default), built or re-sent
+    under each pace's redraw budget."""
+    moment = moment or trainer.moment()
     limits = {"tick": {}, "loss": {"gap": LOSS_REDRAW}, "slow": {"most": 1, "gap": SLOW_TICK}}
     shown = {}
     for pace_name, limit in limits.items():
         group = [c for c in charts if c.pace == pace_name and c.shown(trainer)]
-        wanted = {c.name: (version(c, trainer), lambda c=c: c.build(trainer)) for c in group}
+        wanted = {c.name: (version(c, trainer, moment), lambda c=c: c.build(trainer, moment)) for c in group}
         shown |= cached_figures(wanted, **(limit if playing else {}))
     return shown
 
@@ -265,6 +328,98 @@ def _knobs() -> None:
     columns[3].segmented_control("First-layer tiles", list(TILE_VIEWS), format_func=TILE_VIEWS.get, key=KEY_TILES)
 
 
+KEY_TIME = "_time_slider"
+
+
+def _moment_moved() -> None:
+    step, now = state.widget_value(KEY_TIME), state.trainer().steps
+    state.play_past(False)
+    state.set_moment(None if step is None or step >= now else step)
+    _knob_changed()  # the whole page follows: every chart, and the line that says a past moment is shown
+
+
+def _toggle_past() -> None:
+    state.play_past(not state.is_playing_past())
+    _knob_changed()  # the fragment's tick interval is set by a full run
+
+
+def time_row(trainer: Trainer, moment: Moment) -> None:
+    """The time slider over the held moments and now, and "Play the past"."""
+    held = [s for s in trainer.snapshot_steps() if s < trainer.steps] + [trainer.steps]
+    state.set_widget_value(KEY_TIME, moment.steps if moment.steps in held else trainer.steps)
+    slider, play, branch, again = st.columns([4, 1.2, 1.5, 1.7], vertical_alignment="bottom")
+    slider.select_slider(
+        "Show the network as it was at step",
+        options=held,
+        key=KEY_TIME,
+        format_func=lambda s: f"{s:,} (now)" if s == trainer.steps else f"{s:,}",
+        on_change=_moment_moved,
+        disabled=state.is_playing() or len(held) < 2,
+        help="The moments kept of this run: dense at the start, sparser later. Every page shows the network as it "
+        "was then; training acts on the present network.",
+    )
+    playing_past = state.is_playing_past()
+    play.button(
+        "Stop" if playing_past else "Play the past",
+        icon="⏹️" if playing_past else "⏪",
+        on_click=_toggle_past,
+        disabled=state.is_playing() or len(held) < 2,
+        key="play_past",
+        help="Walk through the kept moments from step 0 to now: the tiles and the confusion matrix animate.",
+        width="stretch",
+    )
+    branch.button(
+        "Continue from here",
+        icon="🌿",
+        on_click=_branch,
+        args=(moment.steps,),
+        disabled=not moment.is_past or state.is_playing(),
+        key="continue_from_here",
+        help="A new run from the moment shown, with the settings now; this run is kept among your runs.",
+        width="stretch",
+    )
+    again.button(
+        "Replay with these settings",
+        icon="🔁",
+        on_click=_replay,
+        disabled=state.is_playing(),
+        key="replay_run",
+        help="This run again from the same starting weights and the same batches, with the settings now: with no "
+        "change it gives exactly the same weights, so a change shows exactly what it does.",
+        width="stretch",
+    )
+
+
+def _branch(step: int) -> None:
+    state.continue_from(step)
+    state.notice(
+        f"A new run continues from step {state.trainer().steps:,} with the settings now; the one before is kept "
+        "under Your runs below.",
+        "success",
+    )
+    _knob_changed()
+
+
+def _replay() -> None:
+    state.replay()
+    state.notice(
+        "A replay starts from the same weights and will see the same batches: press Play, and compare it with the "
+        "run before under Your runs below.",
+        "success",
+    )
+    _knob_changed()
+
+
+def _advance_past(trainer: Trainer, moment: Moment) -> bool:
+    """One tick of "Play the past": the next held moment; False when now is reached."""
+    later = [s for s in trainer.snapshot_steps() if moment.steps < s < trainer.steps] if moment.is_past else []
+    if not later:
+        state.back_to_now()
+        return False
+    state.set_moment(later[0])
+    return True
+
+
 def _draw(charts, shown: dict, static: bool) -> None:
     config = {"config": {"staticPlot": True}} if static else {}
     for row in sorted({c.row for c in charts}):
@@ -294,8 +449,10 @@ def training_view(charts=CHARTS) -> None:
     pace = pacing.play_pace(state.session_key()) if playing else 1
     full_run = {"now": True}  # this function's run is a full run until the fragment's first tick
     state.set_widget_value(KEY_REFRESH, False)  # this run redraws the whole page anyway
+    past = state.is_playing_past()
+    interval = pacing.PLAY_INTERVAL * pace if playing else (PAST_INTERVAL if past else None)
 
-    @st.fragment(run_every=pacing.PLAY_INTERVAL * pace if playing else None)
+    @st.fragment(run_every=interval)
     def live() -> None:
         # Every st.rerun here comes before the fragment draws anything: a rerun after some of its
         # elements were sent broke pages under load ("Bad delta path index", 1 of 10 in the load
@@ -312,14 +469,20 @@ def training_view(charts=CHARTS) -> None:
             if not play_tick(trainer, state.steps_per_tick() * now):
                 state.stop_playing()
                 st.rerun()  # the whole page: show the divergence box
+        if past and not full_run["now"] and not _advance_past(trainer, state.moment()):
+            st.rerun()  # now is reached: the whole page, and no more ticks
+        moment = state.moment()
         _knobs()
         status = status_line(trainer.metrics())
         if pace > 1:
             status += f" &nbsp;·&nbsp; *busy server: a refresh every {pacing.PLAY_INTERVAL * pace:.1f} s*"
         st.container(key="status").markdown(status)  # one element: cheap to redraw
+        if trainer.steps > 0:
+            time_row(trainer, moment)
         # While playing, a moved knob shows in this tick's status line; the next tick reruns the page.
         state.set_widget_value(KEY_REFRESH_SHOWN, refresh)
-        _draw(charts, shown_now(trainer, state.is_playing(), charts), static=playing)
+        shown = shown_now(trainer, state.is_playing(), charts, moment)
+        _draw(charts, shown, static=playing or past)
         persistence.save_if_due(playing=state.is_playing())
 
     live()

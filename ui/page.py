@@ -60,3 +60,18 @@ def setup(title: str, icon: str = "🔢") -> None:
             icon="↩️",
         )
         button.button("Undo", icon="↩️", on_click=state.undo, key="undo_replace", width="stretch")
+    state.retire_past_runs()
+    past_moment_line()
+
+
+def past_moment_line() -> None:
+    """While a past moment is shown, one line that says so, with the way back."""
+    shown = state.moment()
+    if shown.is_past:
+        message, button = st.columns([4, 1], vertical_alignment="center")
+        message.info(
+            f"You are looking at the network **as it was at step {shown.steps:,}** (it is at step "
+            f"{shown.present_steps:,} now). Training acts on the present network and brings you back to now.",
+            icon="⏪",
+        )
+        button.button("Back to now", icon="⏩", on_click=state.back_to_now, key="back_to_now", width="stretch")

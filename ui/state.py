@@ -14,7 +14,8 @@ import streamlit as st
 
 from nn_core.data import DEFAULT_DATASET, default_source
 from nn_core.io import load_run
-from nn_core.train import Trainer
+from nn_core.ledger import Ledger
+from nn_core.train import Moment, Trainer
 
 from . import shared
 from .settings import (
@@ -23,6 +24,7 @@ from .settings import (
     apply_live,
     build_trainer,
     needs_new_network,
+    rows_per_batch,
     settings_of,
     trainer_settings,
 )
@@ -38,6 +40,10 @@ KEY_NOTICE = "notice"
 KEY_SESSION = "_session_key"
 KEY_FIGURES = "_figure_cache"
 KEY_UNDO = "_undo"  # (replaced trainer, its settings, its built-with, the new one's serial and revision)
+KEY_LEDGER = "ledger"
+KEY_MOMENT = "_moment"  # (serial, step): the past moment every page shows; absent: now
+KEY_MOMENT_SHOWN = "_moment_shown"  # (serial, step, Moment): the last one built
+KEY_PLAYING_PAST = "_playing_past"
 
 
 def init() -> None:
@@ -88,14 +94,19 @@ def _load_or_fall_back(source: str):
         return shared.shared_dataset(DEFAULT_DATASET), DEFAULT_DATASET
 
 
-def _install(built: Trainer, source: str) -> None:
-    """Make ``built`` the session's network; a trained one it replaces is kept for ``undo``."""
+def _install(built: Trainer, source: str, origin: str = "") -> None:
+    """Make ``built`` the session's network; a trained one it replaces is kept for ``undo`` and
+    stays in the ledger of runs."""
     replaced = st.session_state.get(KEY_TRAINER)
     if replaced is not None and replaced.steps > 0:
         kept = (replaced, st.session_state[KEY_SETTINGS], st.session_state[KEY_BUILT_WITH])
         st.session_state[KEY_UNDO] = (*kept, built.serial, built.revision)
+    if replaced is not None and replaced.steps == 0:
+        ledger().remove(replaced.serial)  # an untrained network is not a run worth keeping
     st.session_state[KEY_TRAINER] = built
     st.session_state[KEY_BUILT_WITH] = trainer_settings(built, source)
+    ledger().record(built, origin, source, keep=built.serial)
+    back_to_now()
     stop_playing()
 
 
@@ -112,9 +123,11 @@ def undo_offer() -> Trainer | None:
 def undo() -> None:
     """Bring back the network that ``undo_offer`` names (the replacement is dropped)."""
     if undo_offer() is not None:
+        ledger().remove(st.session_state[KEY_TRAINER].serial)  # the replacement, never trained
         replaced, old_settings, built_with, *_ = st.session_state.pop(KEY_UNDO)
         st.session_state[KEY_TRAINER], st.session_state[KEY_SETTINGS] = replaced, old_settings
         st.session_state[KEY_BUILT_WITH] = built_with
+        back_to_now()
         stop_playing()
 
 
@@ -141,6 +154,108 @@ def adopt(loaded: Trainer, base: Settings, source: str) -> None:
     st.session_state[KEY_SETTINGS] = new
     apply_live(loaded, new)
     _install(loaded, source)
+
+
+def continue_from(step: int) -> None:
+    """A new run from the moment at or before ``step`` of the present one, with the settings now."""
+    present = trainer()
+    branch = present.continue_from(step)
+    apply_live(branch, settings())
+    _install(branch, built_source(), f"{_name(present)} continued from step {branch.steps:,}")
+
+
+def replay() -> None:
+    """The present run again from its start and its batches, with the settings now: those that
+    differ from the run's own at its start hold throughout, the others change as they did."""
+    present = trainer()
+    now = settings()
+    wanted = {"lr": now.lr, "momentum": now.momentum, "l2": now.l2, "optimizer": now.optimizer}
+    wanted["batch_size"] = rows_per_batch(now.batch_size, present.dataset)
+    start = {name: value for step, name, value in present.settings_log if step == 0}
+    changes = {name: value for name, value in wanted.items() if start.get(name) != value}
+    _install(present.replay(**changes), built_source(), f"replay of {_name(present)}")
+
+
+def _name(run: Trainer) -> str:
+    entry = ledger().find(run.serial)
+    return entry.name if entry is not None else "the last run"
+
+
+def bring_back(serial: int) -> None:
+    """Make the ledger's run ``serial`` the present network again (with its settings)."""
+    entry = ledger().find(serial)
+    if entry is None or entry.trainer is st.session_state.get(KEY_TRAINER):
+        return
+    source = entry.source or built_source()
+    run = entry.trainer
+    run.blas_threads = SERVER_BLAS_THREADS
+    new = settings_of(run, settings().update(dataset=source))
+    st.session_state[KEY_SETTINGS] = new
+    apply_live(run, new)
+    _install(run, source)
+
+
+def ledger() -> Ledger:
+    """The session's runs, the present one among them (``nn_core.ledger``)."""
+    if KEY_LEDGER not in st.session_state:
+        st.session_state[KEY_LEDGER] = Ledger()
+    return st.session_state[KEY_LEDGER]
+
+
+def retire_past_runs() -> None:
+    """Free the snapshots of the ledger's runs that are neither the present nor the one Undo can
+    bring back (``Trainer.retire``)."""
+    keep = {id(st.session_state.get(KEY_TRAINER))}
+    offered = undo_offer()
+    if offered is not None:
+        keep.add(id(offered))
+    for entry in ledger().runs:
+        if id(entry.trainer) not in keep and len(entry.trainer.snapshots) > 1:
+            entry.trainer.retire()
+
+
+# -- the moment every page shows -------------------------------------------------------------------
+
+
+def moment() -> Moment:
+    """The network every page shows: the present one, or a past moment of it (the time slider)."""
+    present = trainer()
+    chosen = st.session_state.get(KEY_MOMENT)
+    if chosen is None or chosen[0] != present.serial or chosen[1] >= present.steps or is_playing():
+        return present.moment()
+    shown = st.session_state.get(KEY_MOMENT_SHOWN)
+    if shown is None or shown[:2] != chosen:
+        shown = (*chosen, present.moment(chosen[1]))
+        st.session_state[KEY_MOMENT_SHOWN] = shown
+    return shown[2]
+
+
+def set_moment(step: int | None) -> None:
+    """Show the network as it was after ``step`` updates (None: now)."""
+    if step is None:
+        back_to_now()
+    else:
+        st.session_state[KEY_MOMENT] = (trainer().serial, int(step))
+
+
+def back_to_now() -> None:
+    st.session_state.pop(KEY_MOMENT, None)
+    st.session_state.pop(KEY_MOMENT_SHOWN, None)
+    st.session_state.pop(KEY_PLAYING_PAST, None)
+
+
+def is_playing_past() -> bool:
+    """Whether "Play the past" is walking the moment from step 0 to now."""
+    return bool(st.session_state.get(KEY_PLAYING_PAST)) and not is_playing()
+
+
+def play_past(on: bool) -> None:
+    if on:
+        stop_playing()
+        set_moment(0)
+        st.session_state[KEY_PLAYING_PAST] = True
+    else:
+        st.session_state.pop(KEY_PLAYING_PAST, None)
 
 
 def pending_changes() -> list[str]:

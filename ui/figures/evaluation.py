@@ -18,6 +18,7 @@ def confusion_grid(
     normalised: bool = False,
     selected: tuple[int, int] | None = None,
     height: int = 460,
+    title: str = "",
 ) -> go.Figure:
     """The confusion matrix as a grid of square markers (rows: true class, columns: answer).
 
@@ -70,8 +71,8 @@ def confusion_grid(
     fig.update_xaxes(showgrid=False, zeroline=False)
     fig.update_yaxes(showgrid=False, zeroline=False, scaleanchor="x")
     fig.update_layout(hovermode="closest", showlegend=False, plot_bgcolor="rgba(0,0,0,0)", clickmode="event+select")
-    fig = layout(fig, "", "answered", "true class", height=height)
-    fig.update_layout(margin=dict(t=40))
+    fig = layout(fig, title, "answered", "true class", height=height)
+    fig.update_layout(margin=dict(t=80 if title else 40))
     return fig
 
 
