@@ -1,6 +1,6 @@
 import streamlit as st
 
-from ui import actions, diagram, page, selections, state
+from ui import actions, diagram, moments, page, selections, state
 from ui.text import plain
 
 page.setup("Home", "🔢")
@@ -37,7 +37,7 @@ row = selections.sample_index()
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Your network, on one digit")
-    st.plotly_chart(diagram.network_figure(state.moment(), row), key="diagram")
+    st.plotly_chart(diagram.network_figure(moments.moment(), row), key="diagram")
     st.caption(
         f"{' → '.join(f'{n:,}' for n in model.layer_sizes)} units, {model.n_params:,} weights and biases. "
         f"Validation digit {row} goes in on the left; the {diagram.UNITS} hidden units it switches on most are "

@@ -192,6 +192,7 @@ def run_to_bytes(trainer, extra: dict | None = None, snapshots: bool = True) -> 
             "eval_every": trainer.eval_every,
             "diag_every": trainer.diag_every,
             "seed": trainer.seed,
+            "blas_threads": trainer.blas_threads,  # one thread or two sum in another order: a replay needs the same
         },
         "optimizer_t": getattr(optimizer, "t", 0),
         "seconds_trained": trainer.seconds_trained,
@@ -307,6 +308,7 @@ def load_run(source, dataset, snapshot_arrays=None):
             loss=str(settings["loss"]),
             eval_every=_number(settings["eval_every"], "evaluation interval", whole=True, allow_none=True),
             diag_every=_number(settings["diag_every"], "diagnostics interval", whole=True),
+            blas_threads=_number(settings.get("blas_threads"), "BLAS threads", whole=True, allow_none=True),
         )
     except (KeyError, TypeError) as error:
         raise ModelFileError(f"the run's settings are incomplete ({error})") from None
@@ -424,7 +426,12 @@ def _load_time_travel(trainer, arrays: dict, run: dict, same_data: bool, snapsho
             raise ModelFileError("the run's random state is not valid")
         trainer._order_state = run["order_state"]
     shapes = {k: v.shape for k, v in trainer.model.params.items()}
-    held = [trainer.snapshots.held[0]]
+    trainer.initial_params = frozen_copy(trainer.initial_params)
+    start_state = saved[0].get("order_state") if saved and isinstance(saved[0], dict) and same_data else None
+    if start_state is not None and not _valid_random_state(start_state):
+        raise ModelFileError("the run's random state at its start is not valid")
+    held = [Snapshot(0, trainer.initial_params, order_state=start_state or trainer.snapshots.held[0].order_state)]
+    trainer.snapshots.held = held[:]
     lost = 0
     for info in saved:
         if not isinstance(info, dict):

@@ -30,22 +30,50 @@ class LedgerRun:
     source: str = ""  # the dataset source it was trained on (for bringing it back)
 
 
+def settings_used(trainer: Trainer) -> dict[str, list]:
+    """Each live setting's values in the order the run's updates used them (one value if it never
+    changed; a change made after the last update is not one of them, unless nothing trained yet)."""
+    entries: dict[str, list[tuple[int, object]]] = {}
+    for step, name, value in trainer.settings_log:
+        entries.setdefault(name, []).append((step, value))
+    used = {}
+    for name, changes in entries.items():
+        values = [
+            value
+            for i, (step, value) in enumerate(changes)
+            if step < trainer.steps and (i + 1 == len(changes) or changes[i + 1][0] > step)
+        ] or [changes[-1][1]]
+        used[name] = [v for i, v in enumerate(values) if i == 0 or v != values[i - 1]]
+    return used
+
+
 def run_settings(trainer: Trainer) -> dict[str, object]:
-    """What defines a run, as now: the architecture and the live settings."""
+    """What defines a run: the architecture, and each live setting as its updates used it (a tuple
+    of values, in order, when it changed during the run)."""
     model = trainer.model
     settings = {
         "hidden": ",".join(map(str, model.layer_sizes[1:-1])),
         "activation": model.activation,
         "init": model.init,
         "seed": model.seed,
-        **trainer.live_settings(),
     }
-    if not OPTIMIZERS[settings["optimizer"]].takes_momentum:
-        settings.pop("momentum")
+    for name, values in settings_used(trainer).items():
+        settings[name] = values[0] if len(values) == 1 else tuple(values)
+    optimizers = settings.get("optimizer")
+    if not any(OPTIMIZERS[o].takes_momentum for o in (optimizers if isinstance(optimizers, tuple) else (optimizers,))):
+        settings.pop("momentum", None)
     return settings
 
 
 def _shown(name: str, value) -> str:
+    if isinstance(value, tuple):  # changed during the run: "lr 0.1→0.05"
+        parts = [_shown(name, v) for v in value]
+        prefix = parts[0].rsplit(" ", 1)[0] + " " if " " in parts[0] and name not in ("optimizer", "init") else ""
+        return prefix + "→".join(p[len(prefix) :] for p in parts)
+    return _shown_one(name, value)
+
+
+def _shown_one(name: str, value) -> str:
     if name == "optimizer":
         return OPTIMIZERS[value].label
     if name == "init":
@@ -145,3 +173,66 @@ class Ledger:
                 }
             )
         return table
+
+
+# -- saving and loading ------------------------------------------------------------------------------
+
+
+def ledger_to_bytes(ledger: Ledger, present_serial: int) -> bytes:
+    """The ledger as ``.npz`` bytes: each past run as a whole-run file (without its snapshots),
+    and for the present run only its place (it is saved on its own)."""
+    import io as bytes_io
+    import json
+
+    from .io import run_to_bytes
+
+    meta, arrays = [], {}
+    for i, e in enumerate(ledger.runs):
+        present = e.trainer.serial == present_serial
+        meta.append({"number": e.number, "name": e.name, "origin": e.origin, "source": e.source, "present": present})
+        if not present:
+            arrays[f"run{i}"] = np.frombuffer(run_to_bytes(e.trainer, {"dataset": e.source}, snapshots=False), np.uint8)
+    buffer = bytes_io.BytesIO()
+    np.savez(buffer, __ledger__=np.array(json.dumps(meta)), **arrays)
+    return buffer.getvalue()
+
+
+def ledger_from_bytes(data: bytes, present: Trainer, dataset_for) -> Ledger:
+    """The ledger ``ledger_to_bytes`` wrote, the ``present`` run in its place; ``dataset_for(source)``
+    gives each run's dataset. A run that cannot be read is left out; a file that is not a ledger
+    raises ``ModelFileError``."""
+    import json
+
+    from .io import ModelFileError, _read_arrays, load_run
+
+    arrays = _read_arrays(data)
+    try:
+        meta = json.loads(str(arrays["__ledger__"][()]))
+        assert isinstance(meta, list) and len(meta) <= MOST_RUNS
+    except (KeyError, ValueError, TypeError, AssertionError):
+        raise ModelFileError("this is not a ledger of runs") from None
+    ledger = Ledger()
+    for i, info in enumerate(meta):
+        if not isinstance(info, dict):
+            continue
+        number = info.get("number")
+        if not isinstance(number, int) or number < 1:
+            continue
+        source = str(info.get("source", ""))
+        if info.get("present"):
+            trainer = present
+        else:
+            try:
+                trainer = load_run(arrays[f"run{i}"].tobytes(), dataset_for(source), lambda step: None)
+            except (KeyError, ValueError, OSError):
+                continue
+            trainer.notes.clear()
+            trainer.retire()
+        entry = LedgerRun(
+            trainer, number, str(info.get("name", f"run {number}"))[:40], str(info.get("origin", "")), source
+        )
+        ledger.runs.append(entry)
+    if all(e.trainer is not present for e in ledger.runs):
+        ledger.record(present)
+    ledger._numbers = itertools.count(max(e.number for e in ledger.runs) + 1)
+    return ledger

@@ -4,7 +4,7 @@ from nn_core import experiments, inspection, neuron
 from nn_core.activations import sigmoid
 from nn_core.diagnostics import dead_description
 from nn_core.network import init_params
-from ui import page, shared, state
+from ui import moments, page, shared, state
 from ui.figures import common, lessons, training
 from ui.widgets import show_code, try_this, unit_picker
 
@@ -53,20 +53,20 @@ def one_neuron() -> None:
 one_neuron()
 
 trainer = state.trainer()
-shown = state.moment()  # the time slider's moment (the present, unless a past one is chosen)
-model, data = shown.model, shown.dataset
+moment = moments.moment()  # the time slider's moment (the present, unless a past one is chosen)
+model, data = moment.model, moment.dataset
 hidden = model.layer_sizes[1]
 st.header("Your network's first layer")
 st.markdown(
     f"`W1` is a {hidden}×{data.n_features} matrix: row $j$ holds hidden unit $j$'s {data.n_features} weights, one "
     f"per pixel, so it can be drawn as a {data.image_shape[0]}×{data.image_shape[1]} picture. Red pixels push "
     "the unit's sum up when there is ink there, blue pixels push it down. "
-    f"This network has trained **{shown.steps:,}** steps."
+    f"This network has trained **{moment.steps:,}** steps."
 )
 
 
 W1 = model.params["W1"]
-W1_added = inspection.added_by_training(model.params, shown.initial_params, "W1")
+W1_added = inspection.added_by_training(model.params, moment.initial_params, "W1")
 
 
 @st.fragment
@@ -97,7 +97,7 @@ def first_layer_tiles() -> None:
         ),
         key="unit_tiles",
     )
-    if view != "now" and shown.steps == 0:
+    if view != "now" and moment.steps == 0:
         st.info("Nothing yet: train a few steps (Training page, or **Train 1 epoch** on the home page) and come back.")
 
 
@@ -158,8 +158,8 @@ left.plotly_chart(
     ),
     key="output_weights",
 )
-right.plotly_chart(lessons.bias_bars(model.params, shown.initial_params), key="biases")
-st.plotly_chart(training.weight_histograms(model.params, shown.initial_params), key="weight_histograms")
+right.plotly_chart(lessons.bias_bars(model.params, moment.initial_params), key="biases")
+st.plotly_chart(training.weight_histograms(model.params, moment.initial_params), key="weight_histograms")
 
 st.header("Where the knobs start: initialisation")
 settings = state.settings()

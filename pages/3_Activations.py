@@ -3,7 +3,7 @@ import streamlit as st
 
 from nn_core import diagnostics, experiments
 from nn_core.activations import ACTIVATIONS, DEFAULT_LEAKY_SLOPE, get_activation, softmax, softmax_steps
-from ui import page, state
+from ui import moments, page
 from ui.figures import common, lessons
 from ui.text import latex_matrix
 from ui.widgets import sample_picker, show_code, try_this
@@ -17,8 +17,8 @@ st.markdown(
     "and the weights feeding that unit stop learning."
 )
 
-shown = state.moment()  # the time slider's moment
-model, data = shown.model, shown.dataset
+moment = moments.moment()  # the time slider's moment
+model, data = moment.model, moment.dataset
 X_val, y_val = data.split("val")
 batch = X_val[:500]
 cache = model.forward(batch)

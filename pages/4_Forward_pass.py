@@ -3,7 +3,7 @@ import streamlit as st
 from nn_core import inspection
 from nn_core.activations import activation
 from nn_core.network import MLP
-from ui import page, state
+from ui import moments, page, state
 from ui.figures import common
 from ui.widgets import sample_picker, show_code, try_this, unit_picker
 
@@ -14,8 +14,8 @@ st.markdown(
     "(a matrix product plus the biases), then the activation. The last layer's activation is softmax, "
     "which turns the scores into probabilities. Everything below is your network, on the digit you pick."
 )
-shown = state.moment()  # the time slider's moment
-model, data = shown.model, shown.dataset
+moment = moments.moment()  # the time slider's moment
+model, data = moment.model, moment.dataset
 L = model.n_layers
 X_val, y_val = data.split("val")
 index = sample_picker()
@@ -90,7 +90,7 @@ def layers_and_one_unit() -> None:
     st.header("Inside one hidden unit")
     unit = unit_picker("Hidden unit, orange in the bars above", sizes[1], "forward_unit")
     parts = inspection.unit_sum(model, x, unit)
-    added = inspection.added_by_training(model.params, shown.initial_params, "W1")[unit]
+    added = inspection.added_by_training(model.params, moment.initial_params, "W1")[unit]
     left, added_column, middle, right = st.columns(4)
     left.plotly_chart(
         common.image_figure(parts.weights, data.image_shape, f"W1[{unit}]: its weights", diverging=True, height=300),

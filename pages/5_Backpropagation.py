@@ -6,7 +6,7 @@ from nn_core.activations import ACTIVATIONS, softmax_jacobian
 from nn_core.gradcheck import check_gradients, numeric_gradient
 from nn_core.losses import cross_entropy_dZ
 from nn_core.network import MLP
-from ui import diagram, page, shared, state
+from ui import diagram, moments, page, shared, state
 from ui.figures import backprop, common
 from ui.widgets import sample_picker, show_code, try_this, unit_picker
 
@@ -81,8 +81,8 @@ def neuron_section() -> None:
 neuron_section()
 
 # -- 2. softmax and cross-entropy ------------------------------------------------------------------
-shown = state.moment()  # the time slider's moment
-model, data = shown.model, shown.dataset
+moment = moments.moment()  # the time slider's moment
+model, data = moment.model, moment.dataset
 L = model.n_layers
 X_val, y_val = data.split("val")
 st.header("2. Softmax with cross-entropy: the missing derivative")
@@ -154,7 +154,7 @@ def network_backwards() -> None:
     )
     step = inspection.one_sample_step(model, x_digit, label, lr)
     grads = step.backward
-    st.plotly_chart(diagram.network_figure(shown, index, backward=True), key="bp_diagram")
+    st.plotly_chart(diagram.network_figure(moment, index, backward=True), key="bp_diagram")
     st.caption(
         "The same diagram as on the home page, backwards: each dot is as large as the gradient $dZ$ arriving at "
         "that unit for this digit (red positive, blue negative), each line as thick as the gradient of its "

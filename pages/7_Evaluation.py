@@ -2,15 +2,15 @@ import pandas as pd
 import streamlit as st
 
 from nn_core import evaluation
-from ui import page, selections, state
+from ui import moments, page, selections
 from ui.figures import common, images
 from ui.figures import evaluation as figures
 from ui.widgets import show_code
 
 page.setup("Evaluation", "🎯")
 st.title("Evaluation: how good is it, and where does it fail?")
-shown = state.moment()  # the time slider's moment: the confusion matrix follows it
-model, data = shown.model, shown.dataset
+moment = moments.moment()  # the time slider's moment: the confusion matrix follows it
+model, data = moment.model, moment.dataset
 split = (
     st.segmented_control(
         "Judge it on",
@@ -24,14 +24,14 @@ split = (
 X, y = data.split(split)
 result = evaluation.evaluate(model, X, y)
 names = data.class_names
-if shown.steps == 0:
+if moment.steps == 0:
     st.info("This network has not been trained yet, so it guesses. Train it on the Training page and come back.")
 
 cols = st.columns(4)
 cols[0].metric("Accuracy", f"{result.accuracy:.1%}")
 cols[1].metric("Loss (cross-entropy)", f"{result.loss:.3f}")
 cols[2].metric("Mistakes", f"{evaluation.mistake_count(result):,} of {len(y):,}")
-cols[3].metric("Trained", f"{shown.steps:,} steps")
+cols[3].metric("Trained", f"{moment.steps:,} steps")
 
 left, right = st.columns(2)
 left.plotly_chart(figures.per_class_scores(result.precision, result.recall, names), key="per_class_scores")

@@ -1,22 +1,22 @@
 import streamlit as st
 
 from nn_core import drawing, inspection
-from ui import page, state
+from ui import moments, page
 from ui.figures import common, images
 from ui.text import plain
 from ui.widgets import show_code
 
 page.setup("Draw a digit", "✏️")
 st.title("Draw a digit")
-shown = state.moment()  # the time slider's moment
-model, data = shown.model, shown.dataset
+moment = moments.moment()  # the time slider's moment
+model, data = moment.model, moment.dataset
 size = data.image_shape[0]
 st.markdown(
     "Draw a digit with the mouse (or a finger): the network answers as soon as you lift it. "
     f"Your drawing is prepared the way MNIST's digits were: cropped to the ink, scaled to {round(size * 20 / 28)} "
     f"pixels on its longer side, and centred by its centre of mass in a {size}×{size} frame."
 )
-if shown.steps == 0:
+if moment.steps == 0:
     st.warning("This network is untrained, so its answers are guesses: train it first (one epoch is enough to be fun).")
 
 
@@ -80,7 +80,7 @@ def why_that_answer(prepared, guess: int) -> None:
     )
     right.plotly_chart(
         common.unit_tiles_figure(
-            inspection.added_by_training(model.params, shown.initial_params, "W1")[units],
+            inspection.added_by_training(model.params, moment.initial_params, "W1")[units],
             data.image_shape,
             columns=4,
             title="What training added to the 8 units it switches on most",

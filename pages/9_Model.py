@@ -2,7 +2,7 @@ import streamlit as st
 
 from nn_core.dataset import class_counts
 from nn_core.kaggle_csv import submission
-from ui import files, page, shared, state
+from ui import files, moments, page, shared, state
 from ui.figures import images
 from ui.text import plain
 
@@ -65,7 +65,7 @@ def load_uploaded() -> None:
     if uploaded is None:
         return
     try:
-        notes = state.load_network(uploaded.getvalue(), uploaded.name)
+        notes = moments.load_network(uploaded.getvalue(), uploaded.name)
     except ValueError as error:
         state.notice(f"Not loaded: {plain(error)}. Your current network is unchanged.", "error")
         return

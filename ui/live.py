@@ -5,7 +5,7 @@ Each ``Chart`` names its builder, what it depends on (counters of the trainer it
 cannot be silently stale), its row and width, and how often it may be redrawn while playing.
 Adding a chart to the Training page is one builder and one row of ``CHARTS``.
 
-A builder gets the trainer (for its history) and the moment the pages show (``state.moment()``:
+A builder gets the trainer (for its history) and the moment the pages show (``moments.moment()``:
 the present network, or a past one chosen on the time slider), whose weights it draws. The time
 slider and "Play the past", which walks the moment from step 0 to now, are in the same fragment.
 """
@@ -22,7 +22,7 @@ import streamlit as st
 from nn_core import evaluation, inspection
 from nn_core.train import Moment, Trainer
 
-from . import diagram, pacing, persistence, selections, sidebar, state
+from . import diagram, moments, pacing, persistence, selections, sidebar, state
 from .figures import evaluation as evaluation_figures
 from .figures import images, timeline, training
 
@@ -333,13 +333,13 @@ KEY_TIME = "_time_slider"
 
 def _moment_moved() -> None:
     step, now = state.widget_value(KEY_TIME), state.trainer().steps
-    state.play_past(False)
-    state.set_moment(None if step is None or step >= now else step)
+    moments.play_past(False)
+    moments.set_moment(None if step is None or step >= now else step)
     _knob_changed()  # the whole page follows: every chart, and the line that says a past moment is shown
 
 
 def _toggle_past() -> None:
-    state.play_past(not state.is_playing_past())
+    moments.play_past(not moments.is_playing_past())
     _knob_changed()  # the fragment's tick interval is set by a full run
 
 
@@ -358,7 +358,7 @@ def time_row(trainer: Trainer, moment: Moment) -> None:
         help="The moments kept of this run: dense at the start, sparser later. Every page shows the network as it "
         "was then; training acts on the present network.",
     )
-    playing_past = state.is_playing_past()
+    playing_past = moments.is_playing_past()
     play.button(
         "Stop" if playing_past else "Play the past",
         icon="⏹️" if playing_past else "⏪",
@@ -391,7 +391,7 @@ def time_row(trainer: Trainer, moment: Moment) -> None:
 
 
 def _branch(step: int) -> None:
-    state.continue_from(step)
+    moments.continue_from(step)
     state.notice(
         f"A new run continues from step {state.trainer().steps:,} with the settings now; the one before is kept "
         "under Your runs below.",
@@ -401,7 +401,7 @@ def _branch(step: int) -> None:
 
 
 def _replay() -> None:
-    state.replay()
+    moments.replay()
     state.notice(
         "A replay starts from the same weights and will see the same batches: press Play, and compare it with the "
         "run before under Your runs below.",
@@ -416,7 +416,7 @@ def _advance_past(trainer: Trainer, moment: Moment) -> bool:
     if not later:
         state.back_to_now()
         return False
-    state.set_moment(later[0])
+    moments.set_moment(later[0])
     return True
 
 
@@ -449,7 +449,7 @@ def training_view(charts=CHARTS) -> None:
     pace = pacing.play_pace(state.session_key()) if playing else 1
     full_run = {"now": True}  # this function's run is a full run until the fragment's first tick
     state.set_widget_value(KEY_REFRESH, False)  # this run redraws the whole page anyway
-    past = state.is_playing_past()
+    past = moments.is_playing_past()
     interval = pacing.PLAY_INTERVAL * pace if playing else (PAST_INTERVAL if past else None)
 
     @st.fragment(run_every=interval)
@@ -469,9 +469,9 @@ def training_view(charts=CHARTS) -> None:
             if not play_tick(trainer, state.steps_per_tick() * now):
                 state.stop_playing()
                 st.rerun()  # the whole page: show the divergence box
-        if past and not full_run["now"] and not _advance_past(trainer, state.moment()):
+        if past and not full_run["now"] and not _advance_past(trainer, moments.moment()):
             st.rerun()  # now is reached: the whole page, and no more ticks
-        moment = state.moment()
+        moment = moments.moment()
         _knobs()
         status = status_line(trainer.metrics())
         if pace > 1:

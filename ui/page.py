@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import persistence, server, state
+from . import moments, persistence, server, state
 from .sidebar import settings_sidebar
 
 HOME = ("app.py", "Home", "🏠")
@@ -60,13 +60,13 @@ def setup(title: str, icon: str = "🔢") -> None:
             icon="↩️",
         )
         button.button("Undo", icon="↩️", on_click=state.undo, key="undo_replace", width="stretch")
-    state.retire_past_runs()
+    moments.retire_past_runs()
     past_moment_line()
 
 
 def past_moment_line() -> None:
     """While a past moment is shown, one line that says so, with the way back."""
-    shown = state.moment()
+    shown = moments.moment()
     if shown.is_past:
         message, button = st.columns([4, 1], vertical_alignment="center")
         message.info(

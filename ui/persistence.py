@@ -18,17 +18,34 @@ import streamlit as st
 
 from nn_core.activations import ACTIVATIONS
 from nn_core.data import DEFAULT_DATASET
-from nn_core.io import ModelFileError, load_run, run_metadata, run_to_bytes
+from nn_core.io import (
+    ModelFileError,
+    load_run,
+    run_metadata,
+    run_to_bytes,
+    snapshot_from_bytes,
+    snapshot_to_bytes,
+)
+from nn_core.ledger import ledger_from_bytes, ledger_to_bytes
 from nn_core.network import INITS, parse_hidden
 from nn_core.optim import OPTIMIZERS
 
-from . import selections, shared, state
+from . import moments, selections, shared, state
 from .settings import BATCH_CHOICES, FULL_BATCH, L2_CHOICES, LR_CHOICES, Settings, snap_lr
 from .store import RunStore, is_token, new_token
 
 RUN = "run"  # the query parameter that holds the token
 SAVE_EVERY = 5.0  # seconds between saves while playing
 KEY_TOKEN, KEY_SAVED, KEY_OPENED, KEY_SAVE_FAILED = "_run_token", "_run_saved", "_run_opened", "_run_save_failed"
+KEY_SAVED_PARTS, KEY_SAVED_LEDGER = "_run_saved_parts", "_run_saved_ledger"
+LEDGER_PART = "ledger"
+
+
+def snapshot_part(step: int) -> str:
+    """The store part that holds the snapshot after ``step`` updates."""
+    return f"s{step}"
+
+
 QUERY = {  # query parameter -> setting
     "data": "dataset",
     "hidden": "hidden",
@@ -152,13 +169,28 @@ def _restore(token: str) -> str | None:
     data = run_store().load(token)
     if data is None:
         return "The saved network of that link was not found (saved networks are kept for a week): a new network was started."
+    store = run_store()
+
+    def snapshot_arrays(step: int):
+        part = store.load(token, snapshot_part(step))
+        try:
+            return None if part is None else snapshot_from_bytes(part)
+        except ModelFileError:
+            return None
+
     try:
         extra = run_metadata(data)
         source = str(extra.get("dataset", DEFAULT_DATASET))
-        loaded = load_run(data, shared.shared_dataset(source))
+        loaded = load_run(data, shared.shared_dataset(source), snapshot_arrays)
     except (ModelFileError, ValueError, OSError) as error:
         return f"The saved network of that link could not be read ({error}): a new network was started."
-    state.adopt(loaded, Settings(dataset=source), source)
+    ledger = store.load(token, LEDGER_PART)
+    if ledger is not None:
+        try:
+            state.set_ledger(ledger_from_bytes(ledger, loaded, shared.shared_dataset))
+        except (ModelFileError, ValueError, OSError):
+            pass  # the runs compared before are lost; the network itself is back
+    moments.adopt(loaded, Settings(dataset=source), source)
     sample = extra.get("sample")
     if isinstance(sample, int):
         selections.set_sample_index(sample)
@@ -223,7 +255,9 @@ def save_if_due(playing: bool) -> None:
         return
     extra = {"dataset": state.built_source(), "settings": asdict(settings), "sample": selections.sample_index()}
     try:
-        run_store().save(token, run_to_bytes(trainer, extra))
+        _save_snapshots(token, trainer)
+        run_store().save(token, run_to_bytes(trainer, extra, snapshots=False))
+        _save_ledger(token, trainer)
         _prune_now_and_then()
     except (OSError, ValueError) as error:
         if failed is None:
@@ -233,3 +267,35 @@ def save_if_due(playing: bool) -> None:
         state.set_widget_value(KEY_SAVE_FAILED, now)
         return
     state.set_widget_value(KEY_SAVED, (mark, now))
+
+
+def _save_snapshots(token: str, trainer) -> None:
+    """Each held snapshot once, in a part of its own (a snapshot never changes); the parts of
+    snapshots no longer held are removed."""
+    store = run_store()
+    kept = state.widget_value(KEY_SAVED_PARTS)
+    if kept is not None and kept[:2] == (token, trainer.serial):
+        saved = on_disk = kept[2]
+    else:  # another run under this token (a new network has the same step numbers): write them all
+        saved, on_disk = set(), store.parts(token) - {LEDGER_PART}
+    held = {snapshot_part(s.step): s for s in trainer.snapshots.held if s.step > 0}
+    for part, snapshot in held.items():
+        if part not in saved:
+            store.save(token, snapshot_to_bytes(snapshot.params), part)
+    for part in on_disk - set(held):
+        store.remove(token, part)
+    state.set_widget_value(KEY_SAVED_PARTS, (token, trainer.serial, set(held)))
+
+
+def _save_ledger(token: str, trainer) -> None:
+    """The session's other runs, when they changed."""
+    ledger = state.ledger()
+    mark = (
+        token,
+        ledger.version,
+        trainer.serial,
+        tuple((e.trainer.serial, e.trainer.revision) for e in ledger.runs if e.trainer is not trainer),
+    )
+    if state.widget_value(KEY_SAVED_LEDGER) != mark:
+        run_store().save(token, ledger_to_bytes(ledger, trainer.serial), LEDGER_PART)
+        state.set_widget_value(KEY_SAVED_LEDGER, mark)

@@ -7,12 +7,12 @@ import streamlit as st
 
 from nn_core import timeline
 
-from . import selections, state
+from . import moments, selections, state
 from .figures import images
 from .figures import timeline as figures
 
 KEY_PROBES = "probe_rows"  # (dataset name, the validation rows of the probe digits)
-KEY_OVERLAY = "_runs_overlaid"
+KEY_OVERLAY, KEY_OVERLAY_SEEN = "_runs_overlaid", "_runs_seen"
 KEY_RUN = "_run_chosen"
 KEY_RENAME = "_run_rename"
 
@@ -45,7 +45,7 @@ def follow_probe(position: int) -> None:
 
 
 def probes_section() -> None:
-    trainer, moment = state.trainer(), state.moment()
+    trainer, moment = state.trainer(), moments.moment()
     data, rows = trainer.dataset, probe_rows()
     st.markdown(
         "**Probe digits.** The same validation digits, one of each class, read by the network at every kept moment: "
@@ -77,7 +77,7 @@ def _remove() -> None:
 
 
 def _bring_back() -> None:
-    state.bring_back(state.widget_value(KEY_RUN))
+    moments.bring_back(state.widget_value(KEY_RUN))
     state.notice("That run is the present network again: train it on, or look at it on every page.", "success")
 
 
@@ -94,10 +94,12 @@ def runs_section() -> None:
         "their curves: the legend names only the settings that differ."
     )
     names = {serial: f"{e.name}{' (present)' if serial == present.serial else ''}" for serial, e in entries.items()}
-    default = [s for s in state.widget_value(KEY_OVERLAY, []) or [] if s in entries]
-    if not default:
-        default = [s for s in entries][-2:]
-    state.set_widget_value(KEY_OVERLAY, default)
+    # every run is ticked when it first appears (a replay is made to be compared); unticking stays
+    seen = state.widget_value(KEY_OVERLAY_SEEN) or set()
+    ticked = [s for s in state.widget_value(KEY_OVERLAY, []) or [] if s in entries]
+    ticked += [s for s in entries if s not in seen and s not in ticked]
+    state.set_widget_value(KEY_OVERLAY, ticked)
+    state.set_widget_value(KEY_OVERLAY_SEEN, seen | set(entries))
     ticked = st.multiselect("Overlay", list(entries), format_func=names.get, key=KEY_OVERLAY)
     if ticked:
         labels = ledger.legend_labels(ticked)

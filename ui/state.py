@@ -13,19 +13,15 @@ import uuid
 import streamlit as st
 
 from nn_core.data import DEFAULT_DATASET, default_source
-from nn_core.io import load_run
 from nn_core.ledger import Ledger
-from nn_core.train import Moment, Trainer
+from nn_core.train import Trainer
 
 from . import shared
 from .settings import (
-    SERVER_BLAS_THREADS,
     Settings,
     apply_live,
     build_trainer,
     needs_new_network,
-    rows_per_batch,
-    settings_of,
     trainer_settings,
 )
 from .text import plain
@@ -56,6 +52,11 @@ def init() -> None:
 def settings() -> Settings:
     init()
     return st.session_state[KEY_SETTINGS]
+
+
+def replace_settings(new: Settings) -> None:
+    """All the settings at once (a loaded run's), without touching the trainer."""
+    st.session_state[KEY_SETTINGS] = new
 
 
 def update_settings(**changes) -> None:
@@ -94,7 +95,7 @@ def _load_or_fall_back(source: str):
         return shared.shared_dataset(DEFAULT_DATASET), DEFAULT_DATASET
 
 
-def _install(built: Trainer, source: str, origin: str = "") -> None:
+def install(built: Trainer, source: str, origin: str = "") -> None:
     """Make ``built`` the session's network; a trained one it replaces is kept for ``undo`` and
     stays in the ledger of runs."""
     replaced = st.session_state.get(KEY_TRAINER)
@@ -134,128 +135,24 @@ def undo() -> None:
 def new_network() -> None:
     """Replace the session's network with a fresh one built from the current settings."""
     data, source = _load_or_fall_back(settings().dataset)
-    _install(build_trainer(settings(), data), source)
-
-
-def load_network(data: bytes, file_name: str) -> list[str]:
-    """Replace the session's network with the run in a saved file (weights, training state and
-    history; ``nn_core.io.load_run``); raises ValueError (with the reason) and changes nothing if
-    the file is not a run for the current data. Returns what the learner should know about it."""
-    loaded = load_run(data, trainer().dataset)
-    loaded.model.metadata = {**loaded.model.metadata, "file": file_name}
-    adopt(loaded, settings(), built_source())
-    return loaded.notes
-
-
-def adopt(loaded: Trainer, base: Settings, source: str) -> None:
-    """Make a loaded run the session's network, the settings ``base`` with the run's own."""
-    loaded.blas_threads = SERVER_BLAS_THREADS
-    new = settings_of(loaded, base.update(dataset=source))
-    st.session_state[KEY_SETTINGS] = new
-    apply_live(loaded, new)
-    _install(loaded, source)
-
-
-def continue_from(step: int) -> None:
-    """A new run from the moment at or before ``step`` of the present one, with the settings now."""
-    present = trainer()
-    branch = present.continue_from(step)
-    apply_live(branch, settings())
-    _install(branch, built_source(), f"{_name(present)} continued from step {branch.steps:,}")
-
-
-def replay() -> None:
-    """The present run again from its start and its batches, with the settings now: those that
-    differ from the run's own at its start hold throughout, the others change as they did."""
-    present = trainer()
-    now = settings()
-    wanted = {"lr": now.lr, "momentum": now.momentum, "l2": now.l2, "optimizer": now.optimizer}
-    wanted["batch_size"] = rows_per_batch(now.batch_size, present.dataset)
-    start = {name: value for step, name, value in present.settings_log if step == 0}
-    changes = {name: value for name, value in wanted.items() if start.get(name) != value}
-    _install(present.replay(**changes), built_source(), f"replay of {_name(present)}")
-
-
-def _name(run: Trainer) -> str:
-    entry = ledger().find(run.serial)
-    return entry.name if entry is not None else "the last run"
-
-
-def bring_back(serial: int) -> None:
-    """Make the ledger's run ``serial`` the present network again (with its settings)."""
-    entry = ledger().find(serial)
-    if entry is None or entry.trainer is st.session_state.get(KEY_TRAINER):
-        return
-    source = entry.source or built_source()
-    run = entry.trainer
-    run.blas_threads = SERVER_BLAS_THREADS
-    new = settings_of(run, settings().update(dataset=source))
-    st.session_state[KEY_SETTINGS] = new
-    apply_live(run, new)
-    _install(run, source)
+    install(build_trainer(settings(), data), source)
 
 
 def ledger() -> Ledger:
-    """The session's runs, the present one among them (``nn_core.ledger``)."""
+    """The session's runs, the present one among them (``nn_core.ledger``; ``ui.moments``)."""
     if KEY_LEDGER not in st.session_state:
         st.session_state[KEY_LEDGER] = Ledger()
     return st.session_state[KEY_LEDGER]
 
 
-def retire_past_runs() -> None:
-    """Free the snapshots of the ledger's runs that are neither the present nor the one Undo can
-    bring back (``Trainer.retire``)."""
-    keep = {id(st.session_state.get(KEY_TRAINER))}
-    offered = undo_offer()
-    if offered is not None:
-        keep.add(id(offered))
-    for entry in ledger().runs:
-        if id(entry.trainer) not in keep and len(entry.trainer.snapshots) > 1:
-            entry.trainer.retire()
-
-
-# -- the moment every page shows -------------------------------------------------------------------
-
-
-def moment() -> Moment:
-    """The network every page shows: the present one, or a past moment of it (the time slider)."""
-    present = trainer()
-    chosen = st.session_state.get(KEY_MOMENT)
-    if chosen is None or chosen[0] != present.serial or chosen[1] >= present.steps or is_playing():
-        return present.moment()
-    shown = st.session_state.get(KEY_MOMENT_SHOWN)
-    if shown is None or shown[:2] != chosen:
-        shown = (*chosen, present.moment(chosen[1]))
-        st.session_state[KEY_MOMENT_SHOWN] = shown
-    return shown[2]
-
-
-def set_moment(step: int | None) -> None:
-    """Show the network as it was after ``step`` updates (None: now)."""
-    if step is None:
-        back_to_now()
-    else:
-        st.session_state[KEY_MOMENT] = (trainer().serial, int(step))
+def set_ledger(runs: Ledger) -> None:
+    st.session_state[KEY_LEDGER] = runs
 
 
 def back_to_now() -> None:
-    st.session_state.pop(KEY_MOMENT, None)
-    st.session_state.pop(KEY_MOMENT_SHOWN, None)
-    st.session_state.pop(KEY_PLAYING_PAST, None)
-
-
-def is_playing_past() -> bool:
-    """Whether "Play the past" is walking the moment from step 0 to now."""
-    return bool(st.session_state.get(KEY_PLAYING_PAST)) and not is_playing()
-
-
-def play_past(on: bool) -> None:
-    if on:
-        stop_playing()
-        set_moment(0)
-        st.session_state[KEY_PLAYING_PAST] = True
-    else:
-        st.session_state.pop(KEY_PLAYING_PAST, None)
+    """Every page shows the present network again (``ui.moments``)."""
+    for key in (KEY_MOMENT, KEY_MOMENT_SHOWN, KEY_PLAYING_PAST):
+        st.session_state.pop(key, None)
 
 
 def pending_changes() -> list[str]:
@@ -341,3 +238,8 @@ def default_value(key: str, value):
 def figure_cache() -> dict:
     """The session's built figures, by chart name (see ``live.cached_figures``)."""
     return st.session_state.setdefault(KEY_FIGURES, {})
+
+
+def forget(key: str) -> None:
+    """Drop the value kept under ``key``."""
+    st.session_state.pop(key, None)

@@ -23,6 +23,7 @@ DEFAULT_DAYS = 7.0
 DEFAULT_MEGABYTES = 2000.0
 TOKEN_BYTES = 24  # 192 random bits
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")  # what secrets.token_urlsafe(24) gives
+PART = re.compile(r"^[a-z0-9]{1,24}$")  # a run's other files: "<token>.<part>.npz"
 SUFFIX = ".npz"
 
 
@@ -51,7 +52,11 @@ def _env_number(name: str, default: float) -> float:
 
 
 class RunStore:
-    """Runs as files ``<token>.npz`` in ``folder``; ``ttl`` seconds old at most, ``max_bytes`` in all."""
+    """Runs as files ``<token>.npz`` in ``folder``; ``ttl`` seconds old at most, ``max_bytes`` in all.
+
+    A run may have parts besides, ``<token>.<part>.npz`` (its snapshots, each written once, and its
+    session's ledger): a run and its parts are one group, as old as its newest file, and are
+    pruned together."""
 
     def __init__(self, folder: Path | None = None, ttl: float | None = None, max_bytes: int | None = None):
         self.folder = Path(folder) if folder is not None else default_folder()
@@ -60,15 +65,29 @@ class RunStore:
             max_bytes if max_bytes is not None else int(_env_number(MEGABYTES_ENV_VAR, DEFAULT_MEGABYTES) * 2**20)
         )
 
-    def _path(self, token: str) -> Path:
+    def _path(self, token: str, part: str | None = None) -> Path:
         if not is_token(token):
             raise ValueError("not a run token")  # never echo it: a token is a key
-        return self.folder / f"{token}{SUFFIX}"
+        if part is not None and not PART.match(part):
+            raise ValueError(f"not a part name: {part!r}")
+        return self.folder / (f"{token}{SUFFIX}" if part is None else f"{token}.{part}{SUFFIX}")
 
-    def save(self, token: str, data: bytes) -> None:
+    def parts(self, token: str) -> set[str]:
+        """The names of the parts saved with ``token``."""
+        if not is_token(token):
+            return set()
+        try:
+            return {p.name[len(token) + 1 : -len(SUFFIX)] for p in self.folder.glob(f"{token}.*{SUFFIX}")}
+        except OSError:
+            return set()
+
+    def remove(self, token: str, part: str) -> None:
+        self._path(token, part).unlink(missing_ok=True)
+
+    def save(self, token: str, data: bytes, part: str | None = None) -> None:
         """Write atomically: a reader sees the previous copy or this one, never half of one (a
         temporary file in the same folder, flushed to disk, then renamed over). Raises OSError."""
-        path = self._path(token)
+        path = self._path(token, part)
         self.folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".writing-", suffix=SUFFIX)
         try:
@@ -81,16 +100,16 @@ class RunStore:
             Path(temporary).unlink(missing_ok=True)
             raise
 
-    def load(self, token: str) -> bytes | None:
-        """The run saved under ``token``, or None if there is none or it has expired (and is removed)."""
-        if not is_token(token):
+    def load(self, token: str, part: str | None = None) -> bytes | None:
+        """The run saved under ``token`` (or its ``part``), or None if there is none or the run
+        has expired (and is removed). A part is as fresh as its run."""
+        if not is_token(token) or (part is not None and not PART.match(part)):
             return None
-        path = self._path(token)
         try:
-            if time.time() - path.stat().st_mtime > self.ttl:
-                path.unlink(missing_ok=True)
+            if time.time() - self._path(token).stat().st_mtime > self.ttl:
+                self._path(token).unlink(missing_ok=True)
                 return None
-            return path.read_bytes()
+            return self._path(token, part).read_bytes()
         except OSError:
             return None
 
@@ -101,20 +120,21 @@ class RunStore:
         except OSError:
             return 0
         now, removed = time.time(), 0
-        kept = []
+        groups: dict[str, list] = {}
         for path, info in entries:
-            stale_write = path.name.startswith(".writing-") and now - info.st_mtime > 3600
-            if now - info.st_mtime > self.ttl or stale_write:
-                path.unlink(missing_ok=True)
-                removed += 1
-            elif not path.name.startswith("."):
-                kept.append((path, info))
-        kept.sort(key=lambda entry: entry[1].st_mtime)  # oldest first
-        total = sum(info.st_size for _, info in kept)
-        for path, info in kept:
-            if total <= self.max_bytes:
+            if path.name.startswith("."):
+                if now - info.st_mtime > 3600:  # a write that never finished
+                    path.unlink(missing_ok=True)
+                    removed += 1
+                continue
+            groups.setdefault(path.name.split(".")[0], []).append((path, info))
+        newest = {token: max(info.st_mtime for _, info in files) for token, files in groups.items()}
+        total = sum(info.st_size for files in groups.values() for _, info in files)
+        for token in sorted(groups, key=newest.get):  # oldest first
+            if now - newest[token] <= self.ttl and total <= self.max_bytes:
                 break
-            path.unlink(missing_ok=True)
-            total -= info.st_size
-            removed += 1
+            for path, info in groups[token]:
+                path.unlink(missing_ok=True)
+                total -= info.st_size
+                removed += 1
         return removed
