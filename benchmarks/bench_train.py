@@ -3,20 +3,25 @@
 nn_core's Trainer against, in the same run: a bare NumPy loop of the same math, PyTorch on
 the CPU with two threads, and scikit-learn's MLPClassifier. Prints seconds per epoch and
 ratios (below 1: nn_core is faster). Baselines that are not installed are skipped with a
-message (``pip install -r requirements-bench.txt``).
+message (``pip install -r requirements-bench.txt``). Then what the trainer's snapshots cost
+(see ``snapshot_cost``): an epoch at batch 64 with them and without, from the first step and
+late in a run.
 
-    python benchmarks/bench_train.py [--repeats 5] [--batch-sizes 32,128,512]
+    python benchmarks/bench_train.py [--repeats 5] [--batch-sizes 32,128,512] [--snapshots-only]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import copy
 import math
 import statistics
 import sys
 import time
 import warnings
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -25,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywher
 
 from nn_core import MLP, Trainer  # noqa: E402
 from nn_core.data import Dataset  # noqa: E402
+from nn_core.snapshots import Snapshots  # noqa: E402
 from nn_core.train import blas_threads_for  # noqa: E402
 
 N, FEATURES, HIDDEN, CLASSES, LR = 60_000, 784, 128, 10, 0.1
@@ -144,6 +150,95 @@ def best_times(repeats: int, contenders: dict, warm: bool = True) -> dict[str, l
     return {name: None if t[0] is None else t for name, t in times.items()}
 
 
+# -- what snapshots cost -----------------------------------------------------------------------
+
+SNAPSHOT_BATCH = 64
+LATE_EPOCHS = 10  # the late epoch starts after this many: step 9,380 at batch 64
+SNAPSHOT_TARGET = 1.03  # an epoch with snapshots at most 3% slower than without
+
+
+@contextlib.contextmanager
+def snapshots_off():
+    """No snapshot is ever due: the trainer keeps its start only, and no copy is made."""
+    with mock.patch.object(Snapshots, "due", lambda self, step, epoch_end=False: False):
+        yield
+
+
+def new_snapshot_trainer(data: Dataset) -> Trainer:
+    model = MLP([FEATURES, HIDDEN, CLASSES], seed=0)
+    return Trainer(model, data, lr=LR, batch_size=SNAPSHOT_BATCH, eval_every=None)
+
+
+def time_snapshot_epoch(make_trainer, snapshots: bool) -> float:
+    """Seconds for an epoch of steps (938 at batch 64) of the trainer ``make_trainer()`` gives,
+    which is built before the clock starts."""
+    trainer = make_trainer()
+    with contextlib.nullcontext() if snapshots else snapshots_off():
+        started = time.perf_counter()
+        trainer.step(math.ceil(N / SNAPSHOT_BATCH))
+        return time.perf_counter() - started
+
+
+def time_in_take_snapshot(make_trainer) -> tuple[int, float]:
+    """One epoch with the snapshot work timed on its own: (snapshots taken, seconds spent in
+    ``take_snapshot``). Less noisy than the difference of two epochs' times."""
+    trainer = make_trainer()
+    take, spent, taken = trainer.take_snapshot, [0.0], [0]
+
+    def timed_take_snapshot():
+        started = time.perf_counter()
+        take()
+        spent[0] += time.perf_counter() - started
+        taken[0] += 1
+
+    trainer.take_snapshot = timed_take_snapshot
+    trainer.step(math.ceil(N / SNAPSHOT_BATCH))
+    return taken[0], spent[0]
+
+
+def snapshot_cost(data: Dataset, repeats: int) -> None:
+    """An epoch with snapshots (as they are) against the same epoch with none (``Snapshots.due``
+    patched to say no), for (a) the first epoch of a new network, where snapshots are offered
+    densely (every one of the first 8 steps, then at steps about an eighth apart), and (b) the
+    epoch after ``LATE_EPOCHS`` epochs of a run trained once with snapshots on: each measured run
+    trains a copy of that trainer (``copy.deepcopy``, its dataset shared), so both sides start
+    from the same state, 24 snapshots held and thinned on each new one. Measured in turns, like
+    ``best_times`` but alternating which side goes first: each side's best of ``repeats`` and the
+    median of the paired ratios; then the time spent in ``take_snapshot`` itself (best of 3
+    epochs) as a share of the best epoch without snapshots. No evaluations (``eval_every=None``),
+    so the epoch is all steps and the snapshots' share is the largest it can be."""
+    late = new_snapshot_trainer(data)
+    started = time.perf_counter()
+    late.step(LATE_EPOCHS * math.ceil(N / SNAPSHOT_BATCH))
+    print(
+        f"\nwhat snapshots cost: one epoch ({math.ceil(N / SNAPSHOT_BATCH)} steps) at batch {SNAPSHOT_BATCH}, "
+        f"784-128-10, with snapshots and without (Snapshots.due patched); best of {repeats}, in turns; "
+        f"target on/off <= {SNAPSHOT_TARGET}"
+    )
+    print(
+        f"(the late run: {late.steps:,} steps trained once in {time.perf_counter() - started:.1f} s, "
+        f"{len(late.snapshots)} snapshots held, {late.snapshots.nbytes / 1e6:.1f} MB)"
+    )
+    cases = {
+        "first epoch (from step 0)": lambda: new_snapshot_trainer(data),
+        f"late epoch (from step {late.steps:,})": lambda: copy.deepcopy(late, {id(late.dataset): late.dataset}),
+    }
+    print(f"{'epoch':<30} {'on':>7} {'off':>7} {'on/off':>7} {'median':>7}   taken  in take_snapshot")
+    for name, make_trainer in cases.items():
+        times = {True: [], False: []}
+        for r in range(repeats):
+            for snapshots in (True, False) if r % 2 == 0 else (False, True):
+                times[snapshots].append(time_snapshot_epoch(make_trainer, snapshots))
+        on, off = min(times[True]), min(times[False])
+        paired = statistics.median(a / b for a, b in zip(times[True], times[False]))
+        direct = [time_in_take_snapshot(make_trainer) for _ in range(3)]
+        taken, spent = direct[0][0], min(seconds for _, seconds in direct)
+        print(
+            f"{name:<30} {on:7.3f} {off:7.3f} {on / off:7.3f} {paired:7.3f}   {taken:5d}  "
+            f"{spent * 1e3:.1f} ms ({spent / off:.2%} of the best epoch off)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
@@ -151,8 +246,14 @@ def main() -> None:
     parser.add_argument(
         "--cold", action="store_true", help="no unmeasured run before each measured one (see best_times)"
     )
+    parser.add_argument(
+        "--snapshots-only", action="store_true", help="only what snapshots cost (see snapshot_cost), not the table"
+    )
     args = parser.parse_args()
     data = synthetic_dataset()
+    if args.snapshots_only:
+        snapshot_cost(data, args.repeats)
+        return
     print(
         f"one epoch, {N:,} samples, 784-128-10 ReLU, SGD lr {LR}; best of {args.repeats}"
         f"{' (cold)' if args.cold else ', each after a warm-up run'}; seconds, ratio = nn_core / other"
@@ -187,6 +288,7 @@ def main() -> None:
         missing |= {name for name, t in (("torch==2.13.0", torch_time), ("scikit-learn", sk)) if t is None}
     if missing:
         print(f"skipped (not installed): {', '.join(sorted(missing))}; pip install -r requirements-bench.txt")
+    snapshot_cost(data, args.repeats)
 
 
 if __name__ == "__main__":
