@@ -405,8 +405,8 @@ def _log(entries, what: str) -> list[tuple[int, str, object]]:
             raise ModelFileError(f"the run's {what} is not valid")
         step = _number(entry[0], f"{what} step", whole=True)
         value = entry[2]
-        if not isinstance(value, (int, float, str)) or isinstance(value, bool):
-            raise ModelFileError(f"the run's {what} holds a value that is not a setting")
+        if not _settable(entry[1], value):
+            raise ModelFileError(f"the run's {what} holds a value its setting cannot take ({entry[1]} {value!r})")
         log.append((step, entry[1], value))
     return log
 
@@ -476,3 +476,20 @@ def _valid_random_state(state) -> bool:
     except (TypeError, ValueError, KeyError):
         return False
     return True
+
+
+def _settable(name: str, value) -> bool:
+    """Whether a trainer's live setting ``name`` can take ``value`` (what its setter accepts)."""
+    from .optim import OPTIMIZERS
+
+    if name == "optimizer":
+        return isinstance(value, str) and value in OPTIMIZERS
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
+        return False
+    if name == "batch_size":
+        return isinstance(value, int) and value >= 1
+    if name == "lr":
+        return value > 0
+    if name == "momentum":
+        return 0 <= value < 1
+    return value >= 0  # l2

@@ -184,11 +184,10 @@ CHARTS = (
     *(
         Chart(
             name,
-            lambda t, m, name=name, title=title, axis=axis: _marked(
-                training.layer_lines_figure(_diagnostics(t).column("step"), _diagnostics(t).column(name), title, axis),
-                m,
+            lambda t, m, name=name, title=title, axis=axis: training.layer_lines_figure(
+                _diagnostics(t).column("step"), _diagnostics(t).column(name), title, axis
             ),
-            ("diagnostics", "moment"),
+            ("diagnostics",),
             row=2,
             width=2,
         )
@@ -199,10 +198,8 @@ CHARTS = (
     ),
     Chart(
         "dead_units",
-        lambda t, m: _marked(
-            training.dead_units_figure(_evals(t).column("step"), _evals(t).column("dead_fraction")), m
-        ),
-        ("evaluations", "moment"),
+        lambda t, m: training.dead_units_figure(_evals(t).column("step"), _evals(t).column("dead_fraction")),
+        ("evaluations",),
         row=3,
         width=2,
     ),

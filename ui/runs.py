@@ -7,7 +7,7 @@ import streamlit as st
 
 from nn_core import timeline
 
-from . import moments, selections, state
+from . import live, moments, selections, state
 from .figures import images
 from .figures import timeline as figures
 
@@ -56,11 +56,14 @@ def probes_section() -> None:
     for i, (column, row) in enumerate(zip(columns, rows)):
         column.image(images.digit_rgb(X[row], data.image_shape, scale=2), caption=f"#{row}", width="stretch")
         column.button("Swap", key=f"swap_probe_{i}", on_click=swap_probe, args=(i,), help="Another digit of this class")
-    steps, probabilities = timeline.probe_curves(trainer, rows)
-    titles = [f"{data.class_names[int(y[row])]} (#{row})" for row in rows]
-    st.plotly_chart(
-        figures.probe_figure(steps, probabilities, titles, moment.steps if moment.is_past else None), key="probes"
-    )
+
+    def build():
+        steps, probabilities = timeline.probe_curves(trainer, rows)
+        titles = [f"{data.class_names[int(y[row])]} (#{row})" for row in rows]
+        return figures.probe_figure(steps, probabilities, titles, moment.steps if moment.is_past else None)
+
+    version = (trainer.serial, trainer.revision, tuple(trainer.snapshot_steps()), tuple(rows), moment.steps)
+    st.plotly_chart(live.cached_figures({"probes": (version, build)})["probes"], key="probes")
 
 
 # -- the ledger of runs ----------------------------------------------------------------------------
@@ -85,6 +88,26 @@ def _time(seconds: float) -> str:
     return f"{seconds:.1f} s" if seconds < 60 else f"{seconds / 60:.1f} min"
 
 
+def _overlay(ledger, entries: dict, ticked: list[int], present):
+    labels = ledger.legend_labels(ticked)
+    curves = []
+    for serial in ticked:
+        t = entries[serial].trainer
+        steps, evals = t.history["steps"], t.history["evals"]
+        curves.append(
+            {
+                "label": labels[serial],
+                "colour": figures.run_colour(entries[serial].number),
+                "steps": steps.column("step"),
+                "losses": steps.column("loss"),
+                "eval_steps": evals.column("step"),
+                "val_accuracy": evals.column("val_accuracy"),
+                "present": serial == present.serial,
+            }
+        )
+    return figures.runs_overlay(curves)
+
+
 def runs_section() -> None:
     ledger, present = state.ledger(), state.trainer()
     entries = {e.trainer.serial: e for e in ledger.runs}
@@ -102,23 +125,9 @@ def runs_section() -> None:
     state.set_widget_value(KEY_OVERLAY_SEEN, seen | set(entries))
     ticked = st.multiselect("Overlay", list(entries), format_func=names.get, key=KEY_OVERLAY)
     if ticked:
-        labels = ledger.legend_labels(ticked)
-        curves = []
-        for serial in ticked:
-            t = entries[serial].trainer
-            steps, evals = t.history["steps"], t.history["evals"]
-            curves.append(
-                {
-                    "label": labels[serial],
-                    "colour": figures.run_colour(entries[serial].number),
-                    "steps": steps.column("step"),
-                    "losses": steps.column("loss"),
-                    "eval_steps": evals.column("step"),
-                    "val_accuracy": evals.column("val_accuracy"),
-                    "present": serial == present.serial,
-                }
-            )
-        st.plotly_chart(figures.runs_overlay(curves), key="runs_overlay")
+        version = (ledger.version, tuple(ticked), present.serial, tuple(entries[s].trainer.revision for s in ticked))
+        figure = live.cached_figures({"runs_overlay": (version, lambda: _overlay(ledger, entries, ticked, present))})
+        st.plotly_chart(figure["runs_overlay"], key="runs_overlay")
     rows = ledger.rows()
     st.dataframe(
         [
