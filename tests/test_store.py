@@ -68,3 +68,41 @@ def test_the_folder_and_bounds_come_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv(store.MEGABYTES_ENV_VAR, "5")
     runs = store.RunStore()
     assert runs.folder == tmp_path / "shared" and runs.ttl == 2 * 86400 and runs.max_bytes == 5 * 2**20
+
+
+def test_a_runs_parts_are_kept_removed_and_pruned_with_it(tmp_path):
+    runs = store.RunStore(tmp_path, ttl=60)
+    token, other = store.new_token(), store.new_token()
+    runs.save(token, b"head")
+    runs.save(token, b"snapshot", "s10")
+    runs.save(token, b"ledger", "ledger")
+    runs.save(other, b"head")
+    assert runs.parts(token) == {"s10", "ledger"} and runs.parts(other) == set()
+    assert runs.load(token, "s10") == b"snapshot" and runs.load(token, "s11") is None
+    runs.remove(token, "s10")
+    assert runs.parts(token) == {"ledger"}
+    for bad in ("../x", "S1", "a.b", ""):
+        assert runs.load(token, bad) is None
+        with pytest.raises(ValueError):
+            runs.save(token, b"x", bad)
+    # a part written long ago lives as long as its run is fresh, and goes with it
+    runs.save(token, b"snapshot", "s20")
+    old = time.time() - 61
+    os.utime(tmp_path / f"{token}.s20.npz", (old, old))
+    assert runs.prune() == 0 and runs.load(token, "s20") == b"snapshot"
+    for path in tmp_path.glob(f"{token}*"):
+        os.utime(path, (old, old))
+    assert runs.prune() == 3 and runs.parts(token) == set() and runs.load(other) == b"head"
+
+
+def test_the_size_cap_removes_a_whole_run_with_its_parts(tmp_path):
+    runs = store.RunStore(tmp_path, max_bytes=2000)
+    first, second = store.new_token(), store.new_token()
+    runs.save(first, b"x" * 800)
+    runs.save(first, b"x" * 800, "s1")
+    runs.save(second, b"x" * 800)
+    then = time.time() - 100
+    for path in tmp_path.glob(f"{first}*"):
+        os.utime(path, (then, then))
+    assert runs.prune() == 2
+    assert runs.load(first) is None and runs.parts(first) == set() and runs.load(second) is not None

@@ -232,3 +232,43 @@ def test_a_reload_brings_back_the_moments_the_settings_log_and_the_runs():
     replayed = runs[0].trainer.replay()
     replayed.step(old.steps)
     np.testing.assert_array_equal(replayed.model.params["W1"], old.model.params["W1"])
+
+
+def test_after_a_blow_up_the_moments_are_finite_and_a_run_continues_from_one_before_it():
+    at = on_page(new_app(), TRAINING)
+    button(at, "Step ×10").click().run()
+    at.select_slider(key="_lr").set_value(100.0).run()
+    for _ in range(3):
+        button(at, "Step ×10").click().run()
+    blown = trainer(at)
+    assert blown.diverged is not None
+    assert all(np.isfinite(s.params["W1"]).all() for s in blown.snapshots.held)
+    move_to(at, 10)
+    at.select_slider(key="_lr").set_value(0.1).run()
+    button(at, "Continue from here").click().run()
+    again = trainer(at)
+    assert again is not blown and again.steps == 10 and again.diverged is None
+    button(at, "Step ×10").click().run()
+    assert again.diverged is None and np.isfinite(again.last_loss) and again.last_loss < 2.3
+
+
+def test_the_store_writes_each_snapshot_once_and_drops_those_thinned_away(monkeypatch):
+    from ui import persistence
+
+    saved = []
+    original = persistence.RunStore.save
+
+    def counting(self, token, data, part=None):
+        saved.append(part)
+        return original(self, token, data, part)
+
+    monkeypatch.setattr(persistence.RunStore, "save", counting)
+    at = on_page(open_app(), TRAINING)
+    for _ in range(3):
+        button(at, "+1 epoch").click().run()
+    t = trainer(at)
+    snapshot_parts = [p for p in saved if p and p.startswith("s")]
+    assert len(snapshot_parts) == len(set(snapshot_parts))  # each once
+    token = token_of(at)
+    on_disk = persistence.run_store().parts(token) - {persistence.LEDGER_PART}
+    assert on_disk == {persistence.snapshot_part(s) for s in t.snapshot_steps() if s > 0}
