@@ -147,6 +147,35 @@ def action_fix_bug(at, bug):
     return at.run()
 
 
+def action_moment(at, fraction):
+    """Move the time slider to the held moment ``fraction`` of the way from the start to now."""
+    at = go(at, "pages/6_Training.py")
+    found = [s for s in at.select_slider if s.key == "_time_slider"]
+    if not found or found[0].disabled:
+        return at
+    options = found[0].options
+    found[0].set_value(int(options[round(fraction * (len(options) - 1))].split()[0].replace(",", "")))
+    return at.run()
+
+
+def action_time_button(at, label):
+    """Play the past, Continue from here, Replay, Back to now, or a ledger button, where offered."""
+    at = go(at, "pages/6_Training.py")
+    offered = [b for b in at.button if b.label.startswith(label) and not b.disabled]
+    return offered[0].click().run() if offered else at
+
+
+def action_run(at, choice):
+    """Choose a run of the ledger (the ``choice``-th, wrapping), for Bring back or Remove."""
+    at = go(at, "pages/6_Training.py")
+    picker = [s for s in at.selectbox if s.key == "_run_chosen"]
+    if not picker:
+        return at
+    runs = at.session_state["ledger"].runs
+    picker[0].set_value(runs[choice % len(runs)].trainer.serial)
+    return at.run()
+
+
 PAGES = [path for path, _, _ in ALL_PAGES]
 DATASETS = [d for d in available_datasets() if d != "mnist"]  # every dataset usable offline
 NOTEBOOK_BUGS = BUG_NAMES
@@ -200,6 +229,24 @@ actions = st.one_of(
     st.tuples(st.just(action_evaluation), st.just("split"), st.sampled_from(["test", "val"])),
     st.tuples(st.just(action_evaluation), st.just("mistake"), st.sampled_from(["Next mistake", "Previous"])),
     st.tuples(st.just(action_fix_bug), st.sampled_from(NOTEBOOK_BUGS)),
+    st.tuples(st.just(action_moment), st.floats(0, 1)),
+    st.tuples(
+        st.just(action_time_button),
+        st.sampled_from(
+            [
+                "Play the past",
+                "Continue from here",
+                "Replay with these settings",
+                "Back to now",
+                "Bring back",
+                "Remove",
+                "Find a learning rate",
+                "Use learning rate",
+                "Swap",
+            ]
+        ),
+    ),
+    st.tuples(st.just(action_run), st.integers(0, 7)),
 )
 
 
