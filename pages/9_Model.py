@@ -52,9 +52,10 @@ right.download_button(
 )
 st.caption(
     "The `.npz` file holds the whole run: one array per weight matrix and bias vector, the starting weights, "
-    "the optimizer's state, the order of the batches, the history (so the curves come back) and a JSON "
-    "description (the architecture, the settings, the dataset, the step). Loaded, it trains on exactly as it "
-    "would have. It is plain NumPy: `np.load(path)` opens it."
+    "the optimizer's state, the order of the batches, the history (so the curves come back), the moments the time "
+    "slider goes back to, and a JSON description (the architecture, the settings and every change of them, the "
+    "dataset, the step). Loaded, it trains on exactly as it would have, and replays bit for bit. It is plain "
+    "NumPy: `np.load(path)` opens it."
 )
 
 st.header("Load")
