@@ -69,9 +69,12 @@ def past_moment_line() -> None:
     shown = moments.moment()
     if shown.is_past:
         message, button = st.columns([4, 1], vertical_alignment="center")
-        message.info(
-            f"You are looking at the network **as it was at step {shown.steps:,}** (it is at step "
-            f"{shown.present_steps:,} now). Training acts on the present network and brings you back to now.",
-            icon="⏪",
-        )
+        if moments.is_playing_past():  # this line is not redrawn at each moment: say what is going on
+            text = f"**Playing the past**, from step 0 to now (step {shown.present_steps:,}), a kept moment at a time."
+        else:
+            text = (
+                f"You are looking at the network **as it was at step {shown.steps:,}** (it is at step "
+                f"{shown.present_steps:,} now). Training acts on the present network and brings you back to now."
+            )
+        message.info(text, icon="⏪")
         button.button("Back to now", icon="⏩", on_click=state.back_to_now, key="back_to_now", width="stretch")
