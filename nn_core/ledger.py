@@ -90,8 +90,10 @@ def _shown_one(name: str, value) -> str:
 
 
 def describe(trainer: Trainer) -> str:
-    """All of a run's settings, shortly: "hidden 128, relu, He init, seed 0, lr 0.1, batch 64, SGD"."""
-    return ", ".join(_shown(name, value) for name, value in run_settings(trainer).items())
+    """All of a run's settings, shortly: "hidden 128, relu, He init, seed 0, lr 0.1, batch 64, SGD"
+    (momentum and L2 only when they are not 0)."""
+    shown = [(n, v) for n, v in run_settings(trainer).items() if not (n in ("momentum", "l2") and v == 0)]
+    return ", ".join(_shown(name, value) for name, value in shown)
 
 
 class Ledger:

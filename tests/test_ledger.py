@@ -153,7 +153,8 @@ def test_describe_names_every_setting_in_the_projects_words(digits):
         == "hidden 8, relu, He init, seed 0, lr 0.05, batch 32, momentum 0.9, L2 0.001, SGD + momentum"
     )
     adam = run(digits, optimizer="adam")
-    assert "momentum" not in run_settings(adam) and describe(adam).endswith("L2 0, Adam")
+    assert "momentum" not in run_settings(adam) and describe(adam).endswith("batch 64, Adam")  # no L2 0
+    assert "momentum" not in describe(run(digits, optimizer="sgd"))  # a momentum of 0 is not named
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum"])

@@ -55,6 +55,7 @@ class Chart:
     title: str = ""
     shown: Callable[[Trainer], bool] = lambda trainer: True
     follows_digit: bool = False  # it draws the followed validation digit: it moves when that does
+    at_start: str = ""  # what to say under the title when the moment shown is step 0
 
 
 def _evals(t: Trainer):
@@ -129,6 +130,7 @@ CHARTS = (
         title="**What training added to the first-layer weights** (W1 now − W1 at the start), one tile per "
         "hidden unit, each on its own colour scale: red pulls the unit's output up where there is ink, blue down",
         shown=lambda t: tiles_view() == "added",
+        at_start="*At step 0 nothing has been added yet: every tile is blank. Move the slider on, or train.*",
     ),
     Chart(
         "tiles_now",
@@ -164,7 +166,7 @@ CHARTS = (
         "per_class_bars",
         _per_class,
         ("evaluations", "weights"),
-        row=1,
+        row=4,
         width=2,
         shown=_has_evaluation,
     ),
@@ -344,7 +346,7 @@ def time_row(trainer: Trainer, moment: Moment) -> None:
     """The time slider over the held moments and now, and "Play the past"."""
     held = [s for s in trainer.snapshot_steps() if s < trainer.steps] + [trainer.steps]
     state.set_widget_value(KEY_TIME, moment.steps if moment.steps in held else trainer.steps)
-    slider, play, branch, again = st.columns([4, 1.2, 1.5, 1.7], vertical_alignment="bottom")
+    slider, right = st.columns([2, 3], vertical_alignment="bottom")
     slider.select_slider(
         "Show the network as it was at step",
         options=held,
@@ -356,16 +358,16 @@ def time_row(trainer: Trainer, moment: Moment) -> None:
         "was then; training acts on the present network.",
     )
     playing_past = moments.is_playing_past()
-    play.button(
+    buttons = right.container(horizontal=True, gap="small")
+    buttons.button(
         "Stop" if playing_past else "Play the past",
         icon="⏹️" if playing_past else "⏪",
         on_click=_toggle_past,
         disabled=state.is_playing() or len(held) < 2,
         key="play_past",
         help="Walk through the kept moments from step 0 to now: the tiles and the confusion matrix animate.",
-        width="stretch",
     )
-    branch.button(
+    buttons.button(
         "Continue from here",
         icon="🌿",
         on_click=_branch,
@@ -373,9 +375,8 @@ def time_row(trainer: Trainer, moment: Moment) -> None:
         disabled=not moment.is_past or state.is_playing(),
         key="continue_from_here",
         help="A new run from the moment shown, with the settings now; this run is kept among your runs.",
-        width="stretch",
     )
-    again.button(
+    buttons.button(
         "Replay with these settings",
         icon="🔁",
         on_click=_replay,
@@ -383,7 +384,6 @@ def time_row(trainer: Trainer, moment: Moment) -> None:
         key="replay_run",
         help="This run again from the same starting weights and the same batches, with the settings now: with no "
         "change it gives exactly the same weights, so a change shows exactly what it does.",
-        width="stretch",
     )
 
 
@@ -417,7 +417,7 @@ def _advance_past(trainer: Trainer, moment: Moment) -> bool:
     return True
 
 
-def _draw(charts, shown: dict, static: bool) -> None:
+def _draw(charts, shown: dict, static: bool, moment: Moment | None = None) -> None:
     config = {"config": {"staticPlot": True}} if static else {}
     for row in sorted({c.row for c in charts}):
         in_row = [c for c in charts if c.row == row and c.name in shown]
@@ -427,6 +427,8 @@ def _draw(charts, shown: dict, static: bool) -> None:
                 column.plotly_chart(item, key=chart.name, **config)
             else:  # an image, not a heatmap: a small payload, redrawn every tick without slowing clicks
                 column.markdown(chart.title)
+                if chart.at_start and moment is not None and moment.steps == 0:
+                    column.caption(chart.at_start)
                 column.image(item, width="stretch")
 
 
@@ -479,7 +481,7 @@ def training_view(charts=CHARTS) -> None:
         # While playing, a moved knob shows in this tick's status line; the next tick reruns the page.
         state.set_widget_value(KEY_REFRESH_SHOWN, refresh)
         shown = shown_now(trainer, state.is_playing(), charts, moment)
-        _draw(charts, shown, static=playing or past)
+        _draw(charts, shown, static=playing or past, moment=moment)
         persistence.save_if_due(playing=state.is_playing())
 
     live()

@@ -54,7 +54,7 @@ def probes_section() -> None:
     X, y = data.split("val")
     columns = st.columns(len(rows))
     for i, (column, row) in enumerate(zip(columns, rows)):
-        column.image(images.digit_rgb(X[row], data.image_shape, scale=2), caption=f"#{row}", width="stretch")
+        column.image(images.digit_rgb(X[row], data.image_shape, scale=2), caption=f"#{row}", width=56)
         column.button("Swap", key=f"swap_probe_{i}", on_click=swap_probe, args=(i,), help="Another digit of this class")
 
     def build():

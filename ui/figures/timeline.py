@@ -23,15 +23,16 @@ def run_colour(number: int) -> str:
 def mark_moment(fig: go.Figure, step: int) -> go.Figure:
     """A dashed vertical line at ``step``, labelled: the past moment the pages show."""
     fig.add_vline(x=step, line=dict(color="#555", dash="dash", width=1.5))
-    fig.add_annotation(
+    fig.add_annotation(  # at the foot of the line, inside the plot: the legend is above it
         x=step,
-        y=1,
+        y=0.02,
         yref="paper",
-        text=f"shown: step {step:,}",
+        text=f" step {step:,}",
         showarrow=False,
         xanchor="left",
         yanchor="bottom",
         font=dict(size=11, color="#555"),
+        bgcolor="rgba(255,255,255,0.7)",
     )
     return fig
 
@@ -88,7 +89,7 @@ def probe_figure(steps: Array, probabilities: Array, titles: list[str], shown_st
     n = probabilities.shape[1] if probabilities.ndim == 2 else 0
     columns = min(5, max(1, n))
     rows = max(1, -(-n // columns))
-    gap_x, gap_y = 0.03, 0.22 / rows
+    gap_x, gap_y = 0.03, 0.34 / rows  # room for a row's tick labels and the next row's titles
     width, height = (1 - gap_x * (columns - 1)) / columns, (1 - gap_y * (rows - 1)) / rows
     traces, axes, annotations, shapes = [], {}, [], []
     for i in range(n):
@@ -147,4 +148,4 @@ def probe_figure(steps: Array, probabilities: Array, titles: list[str], shown_st
             )
     fig = go.Figure(traces)
     fig.update_layout(**axes, annotations=annotations, shapes=shapes, hovermode="closest")
-    return layout(fig, "Probe digits: the probability of the right answer over training", height=150 + 150 * rows)
+    return layout(fig, "Probe digits: the probability of the right answer over training", height=130 + 180 * rows)
