@@ -98,7 +98,11 @@ def first_layer_tiles() -> None:
         key="unit_tiles",
     )
     if view != "now" and moment.steps == 0:
-        st.info("Nothing yet: train a few steps (Training page, or **Train 1 epoch** on the home page) and come back.")
+        st.info(
+            "Nothing yet: at step 0 training has not changed a weight. Move the time slider on."
+            if moment.is_past
+            else "Nothing yet: train a few steps (Training page, or **Train 1 epoch** on the home page) and come back."
+        )
 
 
 first_layer_tiles()

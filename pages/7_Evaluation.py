@@ -25,7 +25,11 @@ X, y = data.split(split)
 result = evaluation.evaluate(model, X, y)
 names = data.class_names
 if moment.steps == 0:
-    st.info("This network has not been trained yet, so it guesses. Train it on the Training page and come back.")
+    st.info(
+        "At step 0 the network had not trained yet, so it guessed: this is where it started."
+        if moment.is_past
+        else "This network has not been trained yet, so it guesses. Train it on the Training page and come back."
+    )
 
 cols = st.columns(4)
 cols[0].metric("Accuracy", f"{result.accuracy:.1%}")

@@ -17,7 +17,11 @@ st.markdown(
     f"pixels on its longer side, and centred by its centre of mass in a {size}×{size} frame."
 )
 if moment.steps == 0:
-    st.warning("This network is untrained, so its answers are guesses: train it first (one epoch is enough to be fun).")
+    st.warning(
+        "At step 0 the network had not trained yet, so its answers are guesses: this is where it started."
+        if moment.is_past
+        else "This network is untrained, so its answers are guesses: train it first (one epoch is enough to be fun)."
+    )
 
 
 def canvas_image():
