@@ -163,7 +163,12 @@ left.plotly_chart(
     key="output_weights",
 )
 right.plotly_chart(lessons.bias_bars(model.params, moment.initial_params), key="biases")
-st.plotly_chart(training.weight_histograms(model.params, moment.initial_params), key="weight_histograms")
+st.plotly_chart(
+    training.weight_histograms(
+        model.params, moment.initial_params, f"at step {moment.steps:,}" if moment.is_past else "now"
+    ),
+    key="weight_histograms",
+)
 
 st.header("Where the knobs start: initialisation")
 settings = state.settings()

@@ -207,7 +207,9 @@ CHARTS = (
     ),
     Chart(
         "histograms",
-        lambda t, m: training.weight_histograms(m.model.params, m.initial_params),
+        lambda t, m: training.weight_histograms(
+            m.model.params, m.initial_params, f"at step {m.steps:,}" if m.is_past else "now"
+        ),
         ("weights",),
         row=3,
         width=3,
@@ -353,7 +355,9 @@ def time_row(trainer: Trainer, moment: Moment) -> None:
         key=KEY_TIME,
         format_func=lambda s: f"{s:,} (now)" if s == trainer.steps else f"{s:,}",
         on_change=_moment_moved,
-        disabled=state.is_playing() or len(held) < 2,
+        # While the past plays the script moves it: a value the browser sent before a tick moved it
+        # came back as a change (one moment back) and stopped the walk near step 0. Stop interrupts.
+        disabled=state.is_playing() or moments.is_playing_past() or len(held) < 2,
         help="The moments kept of this run: dense at the start, sparser later. Every page shows the network as it "
         "was then; training acts on the present network.",
     )
@@ -473,6 +477,8 @@ def training_view(charts=CHARTS) -> None:
         moment = moments.moment()
         _knobs()
         status = status_line(trainer.metrics())
+        if moment.is_past:  # the status line is the present's, while the charts may show the past
+            status = "**Now:** " + status
         if pace > 1:
             status += f" &nbsp;·&nbsp; *busy server: a refresh every {pacing.PLAY_INTERVAL * pace:.1f} s*"
         st.container(key="status").markdown(status)  # one element: cheap to redraw

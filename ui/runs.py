@@ -112,9 +112,15 @@ def runs_section() -> None:
     ledger, present = state.ledger(), state.trainer()
     entries = {e.trainer.serial: e for e in ledger.runs}
     st.markdown(
-        "**Your runs.** Each new network, replay or continuation is a run; the last "
-        f"{len(entries)} of at most 8 are kept (their settings, history and final weights). Tick some to overlay "
+        "**Your runs.** Each new network, replay or continuation is a run; this session keeps "
+        f"{len(entries)} (at most 8: their settings, history and final weights). Tick some to overlay "
         "their curves: the legend names only the settings that differ."
+        + (
+            " With one run there is nothing to compare yet: change a setting and press **Replay with these "
+            "settings**, or start a new network."
+            if len(entries) == 1
+            else ""
+        )
     )
     names = {serial: f"{e.name}{' (present)' if serial == present.serial else ''}" for serial, e in entries.items()}
     # every run is ticked when it first appears (a replay is made to be compared); unticking stays

@@ -74,7 +74,7 @@ def runs_overlay(curves: list[dict], smoothing: float = 0.9, most: int = 300) ->
     fig.update_yaxes(title_text="accuracy", ticksuffix="%", range=[0, 100], row=1, col=2)
     fig.update_layout(hovermode="closest")
     fig.update_annotations(font_size=13, yshift=-4)
-    fig = layout(fig, "Runs compared", height=340)
+    fig = layout(fig, "Runs compared", "step", "cross-entropy", height=340)
     fig.update_layout(margin=dict(t=96), legend=dict(y=1.16))
     return fig
 

@@ -126,7 +126,9 @@ def dead_units_figure(eval_steps: Array, dead_fraction: Array) -> go.Figure:
     return fig
 
 
-def weight_histograms(now: dict[str, Array], initial: dict[str, Array], bins: int = 40) -> go.Figure:
+def weight_histograms(
+    now: dict[str, Array], initial: dict[str, Array], moment: str = "now", bins: int = 40
+) -> go.Figure:
     """Per weight matrix, the histogram of its values now (filled) against at initialisation (outline).
 
     Each histogram is one stepped line (``y[i]`` is the count from ``x[i]`` to ``x[i + 1]``; the
@@ -142,7 +144,7 @@ def weight_histograms(now: dict[str, Array], initial: dict[str, Array], bins: in
         edges = np.linspace(low, high if high > low else low + 1e-6, bins + 1, dtype=np.float32)
         for values, label, style in (
             (initial[name], "at initialisation", dict(line=dict(color="#888", width=1))),
-            (now[name], "now", dict(line=dict(color="#4c78a8", width=1), fill="tozeroy")),
+            (now[name], moment, dict(line=dict(color="#4c78a8", width=1), fill="tozeroy")),
         ):
             counts, _ = np.histogram(values, edges)
             fig.add_scatter(
@@ -161,6 +163,6 @@ def weight_histograms(now: dict[str, Array], initial: dict[str, Array], bins: in
     fig.update_annotations(font_size=12, yshift=-4)
     fig.update_xaxes(title_text="weight")
     fig.update_yaxes(title_text="count", row=1, col=1)
-    fig = layout(fig, "Weights now against at initialisation", height=300)
+    fig = layout(fig, f"Weights {moment} against at initialisation", height=300)
     fig.update_layout(margin=dict(t=96), legend=dict(y=1.14))
     return fig
