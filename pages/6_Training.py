@@ -71,10 +71,16 @@ live.training_view()
 st.page_link("pages/2_Weights_and_biases.py", label="Inspect each unit's weights", icon="🔍")
 
 st.header("Through time")
-compare, probes, find = st.tabs(["Your runs", "Probe digits", "Find a learning rate"])
-with compare:
-    runs.runs_section()  # not a fragment: bringing a run back changes every part of the page
-with probes:
-    st.fragment(runs.probes_section)()  # a swapped probe redraws only its chart
-with find:
-    finder.finder_section()  # its suggestion moves the sidebar's learning rate too
+# Only the open tab runs (a tab change reruns the page): all three cost a Step click 60 ms.
+compare, probes, find = st.tabs(
+    ["Your runs", "Probe digits", "Find a learning rate"], key=runs.KEY_TAB, on_change="rerun"
+)
+if compare.open:
+    with compare:
+        runs.runs_section()  # not a fragment: bringing a run back changes every part of the page
+if probes.open:
+    with probes:
+        st.fragment(runs.probes_section)()  # a swapped probe redraws only its chart
+if find.open:
+    with find:
+        finder.finder_section()  # its suggestion moves the sidebar's learning rate too

@@ -165,6 +165,13 @@ def action_time_button(at, label):
     return offered[0].click().run() if offered else at
 
 
+def action_tab(at, label):
+    """Open a tab of the Training page's "Through time" (only the open one runs)."""
+    at = go(at, "pages/6_Training.py")
+    at.session_state["through_time_tab"] = label
+    return at.run()
+
+
 def action_run(at, choice):
     """Choose a run of the ledger (the ``choice``-th, wrapping), for Bring back or Remove."""
     at = go(at, "pages/6_Training.py")
@@ -247,6 +254,7 @@ actions = st.one_of(
         ),
     ),
     st.tuples(st.just(action_run), st.integers(0, 7)),
+    st.tuples(st.just(action_tab), st.sampled_from(["Your runs", "Probe digits", "Find a learning rate"])),
 )
 
 

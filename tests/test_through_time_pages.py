@@ -25,6 +25,14 @@ def slider(at):
     return at.select_slider(key="_time_slider")
 
 
+def open_tab(at, label: str):
+    """Open a tab of "Through time" (only the open one runs)."""
+    at.session_state["through_time_tab"] = label
+    at.run()
+    assert not at.exception
+    return at
+
+
 def runs_table(at):
     """The ledger's table on the Training page."""
     return next(frame.value for frame in at.dataframe if "run" in frame.value.columns)
@@ -187,7 +195,7 @@ def test_a_run_can_be_brought_back_and_removed():
 
 def test_probe_digits_chart_holds_nn_cores_numbers_and_a_probe_can_be_swapped(trained):
     at, t = trained, trainer(trained)
-    on_page(at, TRAINING)
+    open_tab(on_page(at, TRAINING), "Probe digits")
     rows = at.session_state["probe_rows"][1]
     figure = chart(at, "probes")
     steps, probabilities = probe_curves(t, rows)
@@ -202,6 +210,10 @@ def test_the_learning_rate_finder_never_touches_the_network_and_its_rate_can_be_
     at, t = trained, trainer(trained)
     before = {k: v.copy() for k, v in t.model.params.items()}
     steps = t.steps
+    open_tab(at, "Find a learning rate")
+    assert "runs_overlay" not in [
+        c.proto.id.split("-")[-1] for c in at.get("plotly_chart")
+    ]  # the closed tab did not run
     button(at, "Find a learning rate").click().run()
     assert not at.exception and t.steps == steps
     for name, value in before.items():

@@ -15,6 +15,7 @@ KEY_PROBES = "probe_rows"  # (dataset name, the validation rows of the probe dig
 KEY_OVERLAY, KEY_OVERLAY_SEEN = "_runs_overlaid", "_runs_seen"
 KEY_RUN = "_run_chosen"
 KEY_RENAME = "_run_rename"
+KEY_TAB = "through_time_tab"  # the open tab of the Training page's "Through time"
 
 
 # -- probe digits ----------------------------------------------------------------------------------

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from .theme import ema, f32, layout, thin
+from .theme import ema, f32, layout, panel_grid, thin
 
 Array = np.ndarray
 
@@ -41,40 +40,45 @@ def runs_overlay(curves: list[dict], smoothing: float = 0.9, most: int = 300) ->
     """Loss (smoothed batch loss, left) and validation accuracy (right) of several runs, one
     colour each. Each curve: ``label``, ``colour``, ``steps``, ``losses``, ``eval_steps``,
     ``val_accuracy`` (arrays), and ``present`` (drawn thicker)."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("Loss (smoothed)", "Validation accuracy"))
+    axes, titles, ((loss_x, loss_y), (accuracy_x, accuracy_y)) = panel_grid(
+        ["Loss (smoothed)", "Validation accuracy"], 2, gap_x=0.1
+    )
+    traces = []
     for curve in curves:
         width = 3 if curve.get("present") else 1.8
         losses = np.asarray(curve["losses"], dtype=np.float64)
         keep = thin(len(losses), most)
+        style = dict(name=curve["label"], line=dict(color=curve["colour"], width=width), legendgroup=curve["label"])
         if len(losses):
-            fig.add_scatter(
-                x=f32(curve["steps"])[keep],
-                y=f32(ema(losses, smoothing)[keep]),
-                name=curve["label"],
-                mode="lines",
-                line=dict(color=curve["colour"], width=width),
-                legendgroup=curve["label"],
-                row=1,
-                col=1,
+            traces.append(
+                go.Scatter(
+                    x=f32(curve["steps"])[keep],
+                    y=f32(ema(losses, smoothing)[keep]),
+                    mode="lines",
+                    xaxis=loss_x,
+                    yaxis=loss_y,
+                    **style,
+                )
             )
-        fig.add_scatter(
-            x=f32(curve["eval_steps"]),
-            y=f32(curve["val_accuracy"]) * 100,
-            name=curve["label"],
-            mode="lines+markers",
-            marker=dict(size=4),
-            line=dict(color=curve["colour"], width=width),
-            legendgroup=curve["label"],
-            showlegend=not len(losses),
-            row=1,
-            col=2,
+        traces.append(
+            go.Scatter(
+                x=f32(curve["eval_steps"]),
+                y=f32(curve["val_accuracy"]) * 100,
+                mode="lines+markers",
+                marker=dict(size=4),
+                showlegend=not len(losses),
+                xaxis=accuracy_x,
+                yaxis=accuracy_y,
+                **style,
+            )
         )
-    fig.update_xaxes(title_text="step")
-    fig.update_yaxes(title_text="cross-entropy", row=1, col=1)
-    fig.update_yaxes(title_text="accuracy", ticksuffix="%", range=[0, 100], row=1, col=2)
-    fig.update_layout(hovermode="closest")
-    fig.update_annotations(font_size=13, yshift=-4)
-    fig = layout(fig, "Runs compared", "step", "cross-entropy", height=340)
+    for name in ("xaxis", "xaxis2"):
+        axes[name]["title"] = dict(text="step")
+    axes["yaxis"]["title"] = dict(text="cross-entropy")
+    axes["yaxis2"] |= dict(title=dict(text="accuracy"), ticksuffix="%", range=[0, 100])
+    fig = go.Figure(traces)
+    fig.update_layout(**axes, annotations=titles, hovermode="closest")
+    fig = layout(fig, "Runs compared", height=340)
     fig.update_layout(margin=dict(t=96), legend=dict(y=1.16))
     return fig
 
@@ -89,48 +93,23 @@ def probe_figure(steps: Array, probabilities: Array, titles: list[str], shown_st
     n = probabilities.shape[1] if probabilities.ndim == 2 else 0
     columns = min(5, max(1, n))
     rows = max(1, -(-n // columns))
-    gap_x, gap_y = 0.03, 0.34 / rows  # room for a row's tick labels and the next row's titles
-    width, height = (1 - gap_x * (columns - 1)) / columns, (1 - gap_y * (rows - 1)) / rows
-    traces, axes, annotations, shapes = [], {}, [], []
-    for i in range(n):
-        row, col = divmod(i, columns)
-        x0, y1 = col * (width + gap_x), 1 - row * (height + gap_y)
-        name = "" if i == 0 else str(i + 1)
-        axes[f"xaxis{name}"] = dict(domain=[max(0.0, x0), min(1.0, x0 + width)], anchor=f"y{name}", nticks=4)
-        axes[f"yaxis{name}"] = dict(
-            domain=[max(0.0, y1 - height), min(1.0, y1)],
-            anchor=f"x{name}",
-            range=[-5, 105],
-            ticksuffix="%",
-            dtick=50,
-            showticklabels=col == 0,
-        )
-        final = probabilities[-1, i]
+    axes, annotations, panels = panel_grid(titles[:n], columns, gap_x=0.03, gap_y=0.34)
+    traces, shapes = [], []
+    for i, (xaxis, yaxis) in enumerate(panels):
+        axes[f"xaxis{xaxis[1:]}"]["nticks"] = 4
+        axes[f"yaxis{yaxis[1:]}"] |= dict(range=[-5, 105], ticksuffix="%", dtick=50, showticklabels=i % columns == 0)
         traces.append(
             go.Scatter(
                 x=f32(steps),
                 y=f32(probabilities[:, i]) * 100,
                 mode="lines+markers",
                 marker=dict(size=4),
-                line=dict(color="#009E73" if final >= 0.5 else "#D55E00", width=2),
+                line=dict(color="#009E73" if probabilities[-1, i] >= 0.5 else "#D55E00", width=2),
                 name=titles[i],
                 showlegend=False,
-                xaxis=f"x{name}",
-                yaxis=f"y{name}",
+                xaxis=xaxis,
+                yaxis=yaxis,
                 hovertemplate="step %{x}: %{y:.0f}%<extra></extra>",
-            )
-        )
-        annotations.append(
-            dict(
-                text=titles[i],
-                x=x0 + width / 2,
-                y=y1,
-                xref="paper",
-                yref="paper",
-                xanchor="center",
-                yanchor="bottom",
-                showarrow=False,
-                font=dict(size=12),
             )
         )
         if shown_step is not None:
@@ -141,8 +120,8 @@ def probe_figure(steps: Array, probabilities: Array, titles: list[str], shown_st
                     x1=shown_step,
                     y0=0,
                     y1=1,
-                    xref=f"x{name}",
-                    yref=f"y{name} domain",
+                    xref=xaxis,
+                    yref=f"{yaxis} domain",
                     line=dict(color="#555", dash="dash", width=1),
                 )
             )

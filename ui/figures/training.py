@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from .theme import DIGIT_COLOURS, LAYER_COLOURS, ema, f32, layout, log_axis, thin
+from .theme import DIGIT_COLOURS, LAYER_COLOURS, ema, f32, layout, log_axis, panel_grid, thin
 
 Array = np.ndarray
 
@@ -135,10 +134,9 @@ def weight_histograms(
     last count is repeated to close the step), not a bar per bin: the browser draws one path
     instead of 40, a fifth of the work of each redraw while training plays."""
     names = [k for k in now if k.startswith("W")]
-    fig = make_subplots(
-        rows=1, cols=len(names), subplot_titles=[f"{n} {now[n].shape[0]}×{now[n].shape[1]}" for n in names]
-    )
-    for i, name in enumerate(names, start=1):
+    axes, titles, panels = panel_grid([f"{n} {now[n].shape[0]}×{now[n].shape[1]}" for n in names], len(names))
+    traces = []
+    for i, (name, (xaxis, yaxis)) in enumerate(zip(names, panels)):
         low = float(min(now[name].min(), initial[name].min()))
         high = float(max(now[name].max(), initial[name].max()))
         edges = np.linspace(low, high if high > low else low + 1e-6, bins + 1, dtype=np.float32)
@@ -147,22 +145,24 @@ def weight_histograms(
             (now[name], moment, dict(line=dict(color="#4c78a8", width=1), fill="tozeroy")),
         ):
             counts, _ = np.histogram(values, edges)
-            fig.add_scatter(
-                x=edges,
-                y=np.append(counts, counts[-1]).astype(np.float32),
-                name=label,
-                mode="lines",
-                line_shape="hv",
-                showlegend=i == 1,
-                legendgroup=label,
-                row=1,
-                col=i,
-                **style,
+            traces.append(
+                go.Scatter(
+                    x=edges,
+                    y=np.append(counts, counts[-1]).astype(np.float32),
+                    name=label,
+                    mode="lines",
+                    line_shape="hv",
+                    showlegend=i == 0,
+                    legendgroup=label,
+                    xaxis=xaxis,
+                    yaxis=yaxis,
+                    **style,
+                )
             )
-    fig.update_layout(hovermode="closest")
-    fig.update_annotations(font_size=12, yshift=-4)
-    fig.update_xaxes(title_text="weight")
-    fig.update_yaxes(title_text="count", row=1, col=1)
+        axes[f"xaxis{xaxis[1:]}"]["title"] = dict(text="weight")
+    axes["yaxis"]["title"] = dict(text="count")
+    fig = go.Figure(traces)
+    fig.update_layout(**axes, annotations=titles, hovermode="closest")
     fig = layout(fig, f"Weights {moment} against at initialisation", height=300)
     fig.update_layout(margin=dict(t=96), legend=dict(y=1.14))
     return fig
