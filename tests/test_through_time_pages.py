@@ -102,6 +102,13 @@ def test_the_weights_page_shows_the_moments_biases(trained):
     on_page(at, "pages/2_Weights_and_biases.py")
     text = all_text(at)
     assert f"trained **{step:,}** steps" in text
+    biases = chart(at, "biases")["data"]
+    past, now = t.model_at(step).params, t.model.params
+    assert not np.allclose(past["b1"], now["b1"])
+    np.testing.assert_allclose(array(biases[0]["y"]), past["b1"], rtol=1e-6)  # W&B's bars are model_at(step)'s
+    np.testing.assert_allclose(array(biases[2]["y"]), past["b2"], rtol=1e-6)
+    histograms = chart(at, "weight_histograms")["data"]
+    assert histograms[1]["name"] == f"at step {step:,}"
     button(at, "Back to now").click().run()
     assert f"trained **{t.steps:,}** steps" in all_text(at)
     on_page(at, TRAINING)
