@@ -152,12 +152,16 @@ def snapshot_from_bytes(data: bytes) -> dict[str, np.ndarray]:
     return _read_arrays(data)
 
 
-def run_to_bytes(trainer, extra: dict | None = None, snapshots: bool = True) -> bytes:
+def run_to_bytes(
+    trainer, extra: dict | None = None, snapshots: bool = True, attachments: dict[str, bytes] | None = None
+) -> bytes:
     """The ``.npz`` bytes of the whole run: the model as ``model_to_bytes`` writes it, plus the
     starting weights, the optimizer's state, the batch order and random state, the counters, the
     history, the log of setting changes and the snapshots, so that a loaded run trains on exactly
     as this one would have and can be replayed. With ``snapshots=False`` the snapshots' arrays are
-    left out (their steps and positions stay in): the run store writes each once, on its own."""
+    left out (their steps and positions stay in): the run store writes each once, on its own.
+    ``attachments`` are other files carried along as bytes (the session's other runs, say): see
+    ``attachment``."""
     optimizer = trainer.optimizer
     arrays = {f"initial/{k}": v for k, v in trainer.initial_params.items()}
     held = trainer.snapshots.held
@@ -167,6 +171,8 @@ def run_to_bytes(trainer, extra: dict | None = None, snapshots: bool = True) -> 
     for slot in ("velocity", "m", "v"):
         for k, v in getattr(optimizer, slot, {}).items():
             arrays[f"optimizer/{slot}/{k}"] = v
+    for name, data in (attachments or {}).items():
+        arrays[f"attached/{name}"] = np.frombuffer(data, np.uint8)
     arrays["order"] = np.asarray(trainer._order)
     arrays["train_eval_rows"] = np.asarray(trainer._train_eval_rows)
     traces = {}
@@ -235,6 +241,14 @@ def run_to_bytes(trainer, extra: dict | None = None, snapshots: bool = True) -> 
 def save_run(trainer, path, extra: dict | None = None) -> None:
     """Write the whole run of ``trainer`` to ``path`` (.npz): see ``run_to_bytes``."""
     Path(path).write_bytes(run_to_bytes(trainer, extra))
+
+
+def attachment(source, name: str) -> bytes | None:
+    """The file attached to a run file as ``name`` (``run_to_bytes``), or None if there is none."""
+    found = _read_arrays(source).get(f"attached/{name}")
+    if found is None or found.dtype != np.uint8 or found.ndim != 1:
+        return None
+    return found.tobytes()
 
 
 def run_metadata(source) -> dict:

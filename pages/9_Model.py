@@ -21,7 +21,7 @@ st.markdown(
 )
 
 st.header("Save")
-network_name, network_bytes = files.network_file(trainer, state.settings(), state.built_source())
+network_name, network_bytes = files.network_file(trainer, state.settings(), state.built_source(), state.ledger())
 history = files.history_files(trainer)
 left, middle, right = st.columns(3)
 left.download_button(
@@ -54,8 +54,8 @@ st.caption(
     "The `.npz` file holds the whole run: one array per weight matrix and bias vector, the starting weights, "
     "the optimizer's state, the order of the batches, the history (so the curves come back), the moments the time "
     "slider goes back to, and a JSON description (the architecture, the settings and every change of them, the "
-    "dataset, the step). Loaded, it trains on exactly as it would have, and replays bit for bit. It is plain "
-    "NumPy: `np.load(path)` opens it."
+    "dataset, the step), and your other runs (so Your runs comes back too). Loaded, it trains on exactly as it "
+    "would have, and replays bit for bit. It is plain NumPy: `np.load(path)` opens it."
 )
 
 st.header("Load")

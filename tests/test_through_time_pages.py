@@ -291,3 +291,30 @@ def test_the_store_writes_each_snapshot_once_and_drops_those_thinned_away(monkey
     token = token_of(at)
     on_disk = persistence.run_store().parts(token) - {persistence.LEDGER_PART}
     assert on_disk == {persistence.snapshot_part(s) for s in t.snapshot_steps() if s > 0}
+
+
+def test_a_saved_run_file_brings_its_moments_and_the_runs_it_was_compared_with():
+    from ui.files import network_file
+
+    at = on_page(new_app(), TRAINING)
+    button(at, "Step ×10").click().run()
+    at.select_slider(key="_lr").set_value(0.01).run()
+    button(at, "Replay with these settings").click().run()
+    button(at, "Step ×10").click().run()
+    saved, ledger = trainer(at), at.session_state["ledger"]
+    name, data = network_file(saved, at.session_state["settings"], "mnist-5k", ledger)
+    other = on_page(new_app(), "pages/9_Model.py")
+    other.file_uploader(key="_model_file").upload(name, data, "application/octet-stream").run()
+    assert not other.exception and "1 run saved beside it joined Your runs" in all_text(other)
+    loaded = trainer(other)
+    assert loaded.snapshot_steps() == saved.snapshot_steps()
+    for step in saved.snapshot_steps():
+        np.testing.assert_array_equal(loaded.model_at(step).params["W1"], saved.model_at(step).params["W1"])
+    runs = other.session_state["ledger"].runs
+    assert [e.trainer.steps for e in runs][-2:] == [10, 10] and runs[-1].trainer is loaded
+    first = runs[-2].trainer
+    np.testing.assert_array_equal(first.model.params["W1"], ledger.runs[0].trainer.model.params["W1"])
+    assert other.session_state["ledger"].legend_labels([first.serial, loaded.serial]) == {
+        first.serial: "lr 0.1",
+        loaded.serial: "lr 0.01",
+    }

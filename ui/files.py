@@ -6,6 +6,7 @@ from dataclasses import asdict
 
 from nn_core.history import trace_table
 from nn_core.io import run_to_bytes
+from nn_core.ledger import Ledger, ledger_to_bytes
 from nn_core.train import Trainer
 
 from .settings import Settings
@@ -15,10 +16,10 @@ def file_stem(trainer: Trainer) -> str:
     return f"digits-{'-'.join(map(str, trainer.model.layer_sizes))}-step{trainer.steps}"
 
 
-def network_file(trainer: Trainer, settings: Settings, source: str) -> tuple[str, bytes]:
+def network_file(trainer: Trainer, settings: Settings, source: str, ledger: Ledger | None = None) -> tuple[str, bytes]:
     """``(file name, .npz bytes)``: the whole run (``nn_core.io.run_to_bytes``: weights, starting
-    weights, optimizer state, batch order, counters, history), plus the dataset, the step and the
-    settings as JSON."""
+    weights, optimizer state, batch order, counters, history, snapshots), plus the dataset, the step
+    and the settings as JSON, and the session's other runs (``ledger``) attached."""
     val = trainer.metrics()["val_accuracy"]
     extra = {
         "dataset": source,
@@ -28,7 +29,8 @@ def network_file(trainer: Trainer, settings: Settings, source: str) -> tuple[str
         "settings": asdict(settings),
         "val_accuracy": None if val != val else round(float(val), 5),
     }
-    return f"{file_stem(trainer)}.npz", run_to_bytes(trainer, extra)
+    others = {"ledger": ledger_to_bytes(ledger, trainer.serial)} if ledger is not None and len(ledger.runs) > 1 else {}
+    return f"{file_stem(trainer)}.npz", run_to_bytes(trainer, extra, attachments=others)
 
 
 def history_files(trainer: Trainer) -> dict[str, tuple[str, str]]:

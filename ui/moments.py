@@ -5,10 +5,11 @@ run brought back from the ledger) and the moment every page shows (the time slid
 
 from __future__ import annotations
 
-from nn_core.io import load_run
+from nn_core.io import attachment, load_run
+from nn_core.ledger import ledger_from_bytes
 from nn_core.train import Moment, Trainer
 
-from . import state
+from . import shared, state
 from .settings import SERVER_BLAS_THREADS, Settings, apply_live, rows_per_batch, settings_of
 
 
@@ -18,8 +19,24 @@ def load_network(data: bytes, file_name: str) -> list[str]:
     the file is not a run for the current data. Returns what the learner should know about it."""
     loaded = load_run(data, state.trainer().dataset)
     loaded.model.metadata = {**loaded.model.metadata, "file": file_name}
+    notes = list(loaded.notes)
+    others = attachment(data, "ledger")
+    if others is not None:  # the runs it was compared with when it was saved join this session's
+        try:
+            saved = ledger_from_bytes(others, loaded, shared.shared_dataset)
+        except ValueError:
+            saved = None
+            notes.append("The runs saved beside it could not be read: the network itself is loaded.")
+        if saved is not None:
+            joined = [e for e in saved.runs if e.trainer is not loaded]
+            for entry in joined:
+                state.ledger().record(
+                    entry.trainer, entry.origin or f"from {file_name}", entry.source, keep=state.trainer().serial
+                )
+            if joined:
+                notes.append(f"{len(joined)} run{'s' if len(joined) > 1 else ''} saved beside it joined Your runs.")
     adopt(loaded, state.settings(), state.built_source())
-    return loaded.notes
+    return notes
 
 
 def adopt(loaded: Trainer, base: Settings, source: str) -> None:
