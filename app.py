@@ -1,6 +1,6 @@
 import streamlit as st
 
-from ui import actions, diagram, moments, page, selections, state
+from ui import actions, diagram, moments, page, path, selections, state
 from ui.text import plain
 
 page.setup("Home", "🔢")
@@ -32,6 +32,12 @@ else:
         + ("no evaluation yet." if val != val else f"validation accuracy **{val:.1%}**.")
     )
 st.page_link("pages/6_Training.py", label="Watch it learn step by step on the Training page", icon="➡️")
+st.caption(
+    "It grows out of a beginner's notebook that explains layers, weights, activations and backpropagation, then "
+    "trains a 784-10-10 network that never learns: two of its gradients are wrong. The path below follows the "
+    "notebook's story, and the Backpropagation page shows what went wrong."
+)
+path.start_here()
 
 row = selections.sample_index()
 left, right = st.columns([3, 2])

@@ -4,7 +4,7 @@ import streamlit as st
 from nn_core import dataset as summaries
 from nn_core.dataset import make_dataset, stratified_split
 from nn_core.losses import one_hot
-from ui import page, selections, state
+from ui import page, path, selections, state
 from ui.figures import common, images, lessons
 from ui.text import plain
 from ui.widgets import sample_picker, show_code, try_this
@@ -19,6 +19,11 @@ st.markdown(
     f"one per dot of a {h}×{w} picture, read left to right and top to bottom. "
     "The network never sees a picture: it sees that row."
 )
+path.key_idea(
+    f"a digit is {pixels} numbers between 0 and 1, and this data has **{len(data.y_train):,}** such rows to learn "
+    "from: everything the network will ever know about digits is in them."
+)
+path.checkpoints_of("pages/1_Data.py")
 
 
 @st.fragment

@@ -3,7 +3,7 @@ import streamlit as st
 from nn_core import inspection
 from nn_core.activations import activation
 from nn_core.network import MLP
-from ui import moments, page, state
+from ui import moments, page, path, state
 from ui.figures import common
 from ui.widgets import sample_picker, show_code, try_this, unit_picker
 
@@ -25,6 +25,11 @@ probs = cache[f"A{L}"][0]
 guess = inspection.answer(model, x).guess
 verdict = "right" if guess == label else f"wrong: it is a **{data.class_names[label]}**"
 st.markdown(f"The network says **{data.class_names[guess]}** with probability **{probs[guess]:.1%}**, {verdict}.")
+path.key_idea(
+    f"two operations, repeated: $Z = A\\,W^T + b$, then $A = g(Z)$; your network does this **{L}** times, and "
+    "softmax turns the last ten scores into probabilities."
+)
+path.checkpoints_of("pages/4_Forward_pass.py")
 
 
 @st.fragment

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from nn_core.hints import training_hints
-from ui import actions, finder, live, page, persistence, runs, state
+from ui import actions, finder, live, page, path, persistence, runs, state
 
 page.setup("Training", "🏋️")
 st.title("Training")
@@ -69,6 +69,13 @@ for i, hint in enumerate(training_hints(trainer)):
 
 live.training_view()
 st.page_link("pages/2_Weights_and_biases.py", label="Inspect each unit's weights", icon="🔍")
+
+st.header("Predict, then run")
+path.key_idea(
+    f"training is many small steps downhill; your network has taken **{trainer.steps:,}**. How big a step may be "
+    "depends on where the network is: predict, then see it on a copy of yours."
+)
+path.checkpoints_of("pages/6_Training.py")
 
 st.header("Through time")
 # Only the open tab runs (a tab change reruns the page): all three cost a Step click 60 ms.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import moments, persistence, server, state
+from . import moments, path, persistence, server, state
 from .sidebar import settings_sidebar
 
 HOME = ("app.py", "Home", "🏠")
@@ -41,10 +41,14 @@ def setup(title: str, icon: str = "🔢") -> None:
     persistence.save_if_due(playing=state.is_playing())
     with st.sidebar:
         st.page_link(HOME[0], label=HOME[1], icon=HOME[2])
+        answered, total = path.progress()
+        st.page_link(
+            HOME[0], label=f"Start here: {answered} of {total}", icon="🧭", help="The guided path, on the home page"
+        )
         for section, pages in SECTIONS.items():
             st.caption(section.upper())
-            for path, label, page_icon in pages:
-                st.page_link(path, label=label, icon=page_icon)
+            for page_path, label, page_icon in pages:
+                st.page_link(page_path, label=label, icon=page_icon)
         st.divider()
         settings_sidebar()
     shown = state.pop_notice()

@@ -1,0 +1,188 @@
+"""The guided path ("Start here"): its stops in the notebook's order, the predict-then-run
+checkpoints along it (``nn_core.checkpoints``), and the learner's progress.
+
+A checkpoint asks first: the Run button stays disabled until a prediction is chosen, and nothing
+of the outcome shows before it runs. The outcome is computed on copies of the learner's network
+for the digit they follow, kept with the step it was measured at, and counted in the progress.
+"""
+
+from __future__ import annotations
+
+from dataclasses import astuple, dataclass
+
+import streamlit as st
+
+from nn_core import notebook
+from nn_core.checkpoints import CHECKPOINTS, Checkpoint
+
+from . import selections, shared, state
+
+KEY_DONE = "path_done"  # checkpoint key -> (prediction, Outcome, serial, steps)
+
+
+@dataclass(frozen=True)
+class Stop:
+    title: str
+    idea: str  # the one thing to take away
+    page: str
+    checkpoints: tuple[str, ...]
+
+
+STOPS = (
+    Stop(
+        "A digit is 784 numbers",
+        "what the network reads: a 28×28 grid of ink values",
+        "pages/1_Data.py",
+        ("blank_pixels",),
+    ),
+    Stop(
+        "Layers of random weights",
+        "each unit adds up weighted pixels plus a bias; at first the weights are random",
+        "pages/2_Weights_and_biases.py",
+        ("double_weight", "untrained_guess"),
+    ),
+    Stop(
+        "Activations bend the sums",
+        "without a bend between layers, two layers are no better than one",
+        "pages/3_Activations.py",
+        ("stuck_units", "linear_collapse"),
+    ),
+    Stop(
+        "The forward pass",
+        "layer after layer, then softmax turns ten scores into probabilities",
+        "pages/4_Forward_pass.py",
+        ("softmax_sum", "shift_logits"),
+    ),
+    Stop(
+        "The loss, and which way is downhill",
+        "the gradient of the loss says how to change every weight to lower it",
+        "pages/5_Backpropagation.py",
+        ("nudge_weight",),
+    ),
+    Stop(
+        "Why the notebook's network never learned",
+        "two wrong gradients (softmax and db2) keep it near chance",
+        "pages/5_Backpropagation.py",
+        ("notebook_softmax",),
+    ),
+    Stop(
+        "Iterate: training a network that does",
+        "small steps downhill, batch after batch; the learning rate sets their size",
+        "pages/6_Training.py",
+        ("high_rate", "tiny_rate", "last_digit"),
+    ),
+    Stop(
+        "How good is it?",
+        "judge it on digits it never trained on, and see where it fails",
+        "pages/7_Evaluation.py",
+        ("sure_share",),
+    ),
+)
+ALL_CHECKPOINTS = tuple(key for stop in STOPS for key in stop.checkpoints)
+
+
+def done() -> dict:
+    return state.widget_value(KEY_DONE) or {}
+
+
+def progress() -> tuple[int, int]:
+    """(checkpoints answered, checkpoints on the path)."""
+    return sum(key in done() for key in ALL_CHECKPOINTS), len(ALL_CHECKPOINTS)
+
+
+def _notebook_accuracy(bugs: notebook.NotebookBugs, iterations: int) -> float:
+    """The notebook's run, cached and shared like the Backpropagation page's."""
+    start = next(iter(notebook.STARTS))  # the notebook's own code: np.random.randn
+    return shared.notebook_run(state.built_source(), astuple(bugs), start, iterations)["accuracy"][-1]
+
+
+def run_checkpoint(key: str) -> None:
+    """The Run button's callback: the outcome on copies of the learner's network."""
+    prediction = state.widget_value(f"_predict_{key}")
+    if prediction is None:
+        return
+    trainer = state.trainer()
+    outcome = CHECKPOINTS[key].run(trainer, selections.sample_index(), notebook_accuracy=_notebook_accuracy)
+    state.set_widget_value(KEY_DONE, {**done(), key: (prediction, outcome, trainer.serial, trainer.steps)})
+
+
+def forget(key: str) -> None:
+    """Ask again (the prediction and the outcome are cleared)."""
+    state.set_widget_value(KEY_DONE, {k: v for k, v in done().items() if k != key})
+    state.set_widget_value(f"_predict_{key}", None)
+
+
+def checkpoint(key: str) -> None:
+    """One predict-then-run box: the question, the choices, Run; then what happened and why."""
+    spec: Checkpoint = CHECKPOINTS[key]
+    number = ALL_CHECKPOINTS.index(key) + 1
+    options = dict(spec.options(state.dataset().class_names))
+    answered = done().get(key)
+    with st.container(border=True, key=f"checkpoint_{key}"):
+        st.markdown(f"🤔 **Predict, then run** ({number} of {len(ALL_CHECKPOINTS)}). {spec.question}")
+        if answered is not None:
+            state.set_widget_value(f"_predict_{key}", answered[0])
+        choice = st.radio(
+            "Your prediction",
+            list(options),
+            format_func=options.get,
+            index=None,
+            horizontal=True,
+            key=f"_predict_{key}",
+            disabled=answered is not None,
+            label_visibility="collapsed",
+        )
+        if answered is None:
+            st.button(
+                "Run it",
+                icon="▶️",
+                key=f"run_{key}",
+                on_click=run_checkpoint,
+                args=(key,),
+                disabled=choice is None,
+                help=None if choice is not None else "Choose your prediction first",
+            )
+            return
+        prediction, outcome, serial, steps = answered
+        right = prediction == outcome.happened
+        verdict = (
+            f"You predicted **{options.get(prediction, prediction)}**, and that is what happened."
+            if right
+            else f"You predicted **{options.get(prediction, prediction)}**; what happened: "
+            f"**{options.get(outcome.happened, outcome.happened)}**."
+        )
+        (st.success if right else st.info)(f"{verdict} {outcome.why}", icon="✅" if right else "💡")
+        trainer = state.trainer()
+        if (serial, steps) != (trainer.serial, trainer.steps):
+            st.caption(f"Measured on your network at step {steps:,}; it has changed since.")
+        st.button("Ask me again", key=f"again_{key}", on_click=forget, args=(key,))
+
+
+def key_idea(text: str) -> None:
+    """A page's opening: the one thing to take away (Markdown, with a live number)."""
+    st.markdown(f"💡 **The one thing to take away:** {text}")
+
+
+def checkpoints_of(page_path: str) -> None:
+    """Every checkpoint the path asks on this page, in the path's order."""
+    for key in ALL_CHECKPOINTS:
+        if CHECKPOINTS[key].page == page_path:
+            checkpoint(key)
+
+
+def start_here() -> None:
+    """The path for the home page: each stop, its idea, its progress and a link to its page."""
+    answered, total = progress()
+    st.subheader("Start here", anchor="start-here")
+    st.markdown(
+        "The notebook this app grew from tells the story in this order, and so does the path: at each stop, "
+        f"**predict** what will happen, then run it on a copy of your own network. **{answered} of {total}** "
+        "predictions made."
+    )
+    st.progress(answered / total)
+    for i, stop in enumerate(STOPS, start=1):
+        finished = sum(key in done() for key in stop.checkpoints)
+        mark = "✅" if finished == len(stop.checkpoints) else f"{finished}/{len(stop.checkpoints)}"
+        left, right = st.columns([5, 1], vertical_alignment="center")
+        left.page_link(stop.page, label=f"{i}. {stop.title}: {stop.idea}", icon="🧭")
+        right.markdown(mark)
