@@ -24,6 +24,7 @@ from nn_core.optim import OPTIMIZERS
 from tests.apptest import ROOT, all_text, button, new_app, on_page, trainer
 from tests.csv_maker import kaggle_csv, kaggle_rows
 from ui.page import ALL_PAGES
+from ui.path import ALL_CHECKPOINTS
 from ui.settings import BATCH_CHOICES, FULL_BATCH, L2_CHOICES, LR_CHOICES
 from ui.text import plain
 
@@ -165,6 +166,28 @@ def action_time_button(at, label):
     return offered[0].click().run() if offered else at
 
 
+def action_checkpoint(at, key, choice):
+    """Predict (the ``choice``-th option, wrapping) and run a checkpoint of the path, or ask again."""
+    from nn_core.checkpoints import CHECKPOINTS
+
+    at = go(at, CHECKPOINTS[key].page)
+    found = [r for r in at.radio if r.key == f"_predict_{key}"]
+    if not found:
+        return at
+    if found[0].disabled:
+        return button(at, "Ask me again").click().run() if "Ask me again" in [b.label for b in at.button] else at
+    found[0].set_value(found[0].options and _option_key(at, key, choice)).run()
+    run = [b for b in at.button if b.key == f"run_{key}"]
+    return run[0].click().run() if run else at
+
+
+def _option_key(at, key, choice):
+    from nn_core.checkpoints import CHECKPOINTS
+
+    options = CHECKPOINTS[key].options(trainer(at).dataset.class_names)
+    return options[choice % len(options)][0]
+
+
 def action_tab(at, label):
     """Open a tab of the Training page's "Through time" (only the open one runs)."""
     at = go(at, "pages/6_Training.py")
@@ -184,6 +207,7 @@ def action_run(at, choice):
 
 
 PAGES = [path for path, _, _ in ALL_PAGES]
+CHECKPOINT_KEYS = list(ALL_CHECKPOINTS)
 DATASETS = [d for d in available_datasets() if d != "mnist"]  # every dataset usable offline
 NOTEBOOK_BUGS = BUG_NAMES
 
@@ -255,6 +279,7 @@ actions = st.one_of(
     ),
     st.tuples(st.just(action_run), st.integers(0, 7)),
     st.tuples(st.just(action_tab), st.sampled_from(["Your runs", "Probe digits", "Find a learning rate"])),
+    st.tuples(st.just(action_checkpoint), st.sampled_from(CHECKPOINT_KEYS), st.integers(0, 9)),
 )
 
 
