@@ -1,7 +1,7 @@
 import streamlit as st
 
 from nn_core.hints import training_hints
-from ui import actions, finder, live, page, path, persistence, runs, state
+from ui import actions, finder, live, page, path, persistence, runs, state, why
 
 page.setup("Training", "🏋️")
 st.title("Training")
@@ -68,6 +68,11 @@ for i, hint in enumerate(training_hints(trainer)):
             )
 
 live.training_view()
+# Its answers are worked out only while it is open (opening it reruns the page: they are of now).
+why_box = st.expander("Why is it doing that?", icon="❓", key=why.KEY_OPEN, on_change="rerun")
+if why_box.open:
+    with why_box:
+        why.why_section()
 st.page_link("pages/2_Weights_and_biases.py", label="Inspect each unit's weights", icon="🔍")
 
 st.header("Predict, then run")
