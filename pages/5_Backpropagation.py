@@ -1,33 +1,137 @@
 import pandas as pd
 import streamlit as st
 
-from nn_core import inspection, neuron, notebook
+from nn_core import chain, inspection, neuron, notebook
 from nn_core.activations import ACTIVATIONS, softmax_jacobian
 from nn_core.gradcheck import check_gradients, numeric_gradient
 from nn_core.losses import cross_entropy_dZ
 from nn_core.network import MLP
-from ui import diagram, moments, page, shared, state
+from ui import diagram, moments, page, path, selections, shared, state
 from ui.figures import backprop, common
+from ui.figures.chain import chain_figure, plain
 from ui.widgets import sample_picker, show_code, try_this, unit_picker
 
 NUDGE_RATES = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0)  # η for the steps along one weight
 NUDGE_MOST = 20.0  # the loss curve along one weight spans at most this far either way
+CHAIN_B1, CHAIN_B2 = -0.5, 0.0  # the two-unit chain's biases (its sliders are x, w1, w2 and y)
 
 page.setup("Backpropagation", "⬅️")
 st.title("Backpropagation: which way to turn every knob")
+moment = moments.moment()  # the time slider's moment
+model, data = moment.model, moment.dataset
+L = model.n_layers
+X_val, y_val = data.split("val")
+index = selections.sample_index()  # the followed digit (its picker is in "Your network, backwards")
+x_digit, label = X_val[index], int(y_val[index])
+cache = model.forward(x_digit[None, :])
+zeros = chain.zero_gradients(model, x_digit, label)
+hidden_label = ACTIVATIONS[model.activation].label
 st.markdown(
-    "Training needs, for every weight, the slope of the loss with respect to it: move the weight a little "
-    "against the slope and the loss falls. Backpropagation gets all the slopes in one backward sweep, by the "
-    "**chain rule**: the slope through a chain of steps is the product of each step's own slope. The notebook "
-    "this app grew from got stuck here; each part below finishes a piece of it, with numbers you can check."
+    f"Training needs, for each of your network's **{model.n_params:,}** weights and biases, the slope of the loss "
+    "with respect to it (move the weight a little against it and the loss falls). Backpropagation finds them all "
+    "in one sweep backwards: here on two units first, then on your network."
 )
+silent = (
+    f" and **{zeros.silent_units}** of its {zeros.units} first-layer units are switched off ($g'(z) = 0$)"
+    if zeros.silent_units
+    else ""
+)
+path.key_idea(
+    "a weight's slope is the **product of the local slopes** on its path to the loss (the chain rule), so one "
+    f"zero on the path makes it 0. On the digit you follow (a **{data.class_names[label]}**, validation row {index}), "
+    f"**{zeros.zero_share:.0%}** of your first layer's weight gradients are exactly 0: **{zeros.blank_inputs}** of "
+    f"its {zeros.inputs} pixels are blank ($\\partial z/\\partial w = x = 0$){silent}."
+)
+
+
+# -- the chain rule on two units ------------------------------------------------------------------
+@st.fragment
+def chain_section() -> None:
+    """Two units in a row: its sliders rerun only this part."""
+    st.header("The chain rule on two units")
+    output_label = ACTIVATIONS[neuron.NEURON_ACTIVATION].label
+    st.markdown(
+        f"Two units in a row: a hidden unit with your network's activation $g$ ({hidden_label}), then the notebook's "
+        f"{output_label} neuron and its error $E = (a_2 - y)^2$. Each arrow has its own **local slope**, easy on its "
+        "own; a parameter's gradient is the product of the slopes on the path from it to $E$."
+    )
+    cols = st.columns([1, 1, 1, 1, 2])
+    x = cols[0].slider("input x", -3.0, 3.0, 1.5, 0.1, key="chain_x")
+    w1 = cols[1].slider("weight w₁", -3.0, 3.0, 0.8, 0.1, key="chain_w1")
+    w2 = cols[2].slider("weight w₂", -3.0, 3.0, 1.2, 0.1, key="chain_w2")
+    y = cols[3].slider("target y", 0.0, 1.0, 1.0, 0.05, key="chain_y")
+    wrt = cols[4].radio(
+        "Follow the path of", [*chain.PARAMETERS, "x"], format_func=plain, horizontal=True, key="chain_wrt"
+    )
+    p = chain.chain(x, w1, w2, y, CHAIN_B1, CHAIN_B2, model.activation, model.leaky_slope)
+    st.plotly_chart(chain_figure(p, wrt, hidden_label, output_label), key="chain_figure")
+    st.caption(
+        "Boxes: the values, forward. Under each arrow, its local slope. Bottom row, in red: the gradient of $E$ with "
+        "respect to each box, found from $E$ backwards. In orange, the path whose slopes multiply to the gradient "
+        "followed."
+    )
+    left, right = st.columns([3, 2])
+    with left:
+        st.latex(chain.product_latex(p, wrt))
+        blocked = p.zero_on_path(wrt)
+        if blocked is not None:
+            of, by = blocked
+            st.markdown(
+                f"One factor is exactly 0 ($\\partial {chain.SYMBOLS[of]}/\\partial {chain.SYMBOLS[by]} = "
+                f"{chain.SLOPE_FORMULAS[blocked]} = 0$), so the product is 0, however wrong $a_2$ is: "
+                f"${chain.SYMBOLS[wrt]}$ learns nothing from this input."
+            )
+        else:
+            last = chain.path(wrt)[-1]  # the slope from the box wrt feeds
+            st.markdown(
+                "Backpropagation does not multiply each path from scratch. The figure's bottom row, the gradient "
+                "of $E$ with respect to each box, is found once, from $E$ backwards: each is the one to its right "
+                "times one local slope. A parameter's gradient is then one more product, "
+                f"$\\partial E/\\partial {chain.SYMBOLS[wrt]} = \\partial E/\\partial {chain.SYMBOLS[last[0]]}"
+                f" \\cdot {chain.SLOPE_FORMULAS[last]}$."
+            )
+    checks = chain.check(p)
+    rows = "\n".join(
+        f"| {'**' if c.name == wrt else ''}∂E/∂{plain(c.name)}{'**' if c.name == wrt else ''} | "
+        f"{chain.number(c.chain_rule)} | {chain.number(c.numeric)} | {c.difference:.0e} |"
+        for c in checks
+    )
+    right.markdown("| gradient | chain rule | finite differences | difference |\n| --- | ---: | ---: | ---: |\n" + rows)
+    right.caption(
+        "Finite differences move one quantity by $\\pm 10^{-6}$, recompute $E$ and divide: no calculus, "
+        f"the same loop that checks your whole network in part 4. Here $b_1 = {CHAIN_B1:g}$, $b_2 = {CHAIN_B2:g}$."
+    )
+    show_code(chain.chain, chain.numeric_slope)
+
+
+chain_section()
+
+# -- your network, backwards ------------------------------------------------------------------------
+st.header("Your network, backwards, on one digit")
+st.markdown(
+    "The same products on your whole network: every connection's gradient is the gradient arriving at the unit "
+    "it feeds times what flows along it, $\\partial L/\\partial w = dZ \\cdot A$, and each unit's $dZ$ comes from the "
+    "layer after it, times the local slope $g'(z)$. The digit followed on this page and the lessons:"
+)
+index = sample_picker()
+st.plotly_chart(diagram.network_figure(moment, index, backward=True), key="bp_diagram")
+st.caption(
+    f"Your network on this {data.class_names[label]}, backwards. **A line's thickness is the size of its weight's "
+    "gradient for this digit** ($dW = dZ \\cdot A$; red positive, blue negative); from the input, one line stands "
+    "for a unit's whole row of $dW_1$ (its size, $|dZ^{[1]}|\\,\\lVert x \\rVert$). A dot's size is the gradient $dZ$ "
+    "arriving at that unit. At the output it starts as $A - Y$: the true class (ringed) pulls up, the others push "
+    "down; a unit this digit leaves switched off passes nothing back, and its lines vanish."
+)
+path.checkpoint("nudge_weight")  # the guided path asks here: its question is about these gradients
+
+st.subheader("In detail, part by part")
+st.caption("Each part opens with a click; every number in them is your network's, on the digit above.")
 
 
 # -- 1. one neuron ------------------------------------------------------------------------------
 @st.fragment
 def neuron_section() -> None:
     """Part 1: its sliders rerun only this part."""
-    st.header("1. One neuron, by the chain rule")
     left, right = st.columns([1, 2])
     with left:
         w = st.slider("weight w", -3.0, 3.0, 0.8, 0.1, key="bp_w")
@@ -78,74 +182,66 @@ def neuron_section() -> None:
     show_code(neuron.neuron, neuron.numeric_neuron_gradients, neuron.notebook_boxed_gradients)
 
 
-neuron_section()
+with st.expander("**1. One neuron, by the chain rule**: the notebook's derivation, checked"):
+    neuron_section()
 
 # -- 2. softmax and cross-entropy ------------------------------------------------------------------
-moment = moments.moment()  # the time slider's moment
-model, data = moment.model, moment.dataset
-L = model.n_layers
-X_val, y_val = data.split("val")
-st.header("2. Softmax with cross-entropy: the missing derivative")
-st.markdown("The digit used from here on (your network, as trained so far):")
-index = sample_picker()
-x_digit, label = X_val[index], int(y_val[index])
-cache = model.forward(x_digit[None, :])
-check = inspection.logit_gradient(cache[f"Z{L}"][0], label)
-st.markdown(
-    "The output layer's probabilities are $A = \\mathrm{softmax}(Z)$ and the loss is cross-entropy, "
-    "$L = -\\sum_k Y_k \\log A_k$, which for a one-hot $Y$ is $-\\log A_y$: small when the true class gets a "
-    "high probability. The notebook wanted $\\partial L/\\partial Z$ and never found softmax's derivative. In "
-    "three steps:"
-)
-st.latex(r"\text{1. } \frac{\partial L}{\partial A_k} = -\frac{Y_k}{A_k}")
-st.latex(
-    r"\text{2. } \frac{\partial A_k}{\partial Z_j} = A_k(\delta_{kj} - A_j)"
-    r"\quad(\delta_{kj} = 1 \text{ if } k = j \text{, else } 0\text{: softmax's derivative})"
-)
-st.latex(
-    r"\text{3. } \frac{\partial L}{\partial Z_j} = \sum_k -\frac{Y_k}{A_k}\,A_k(\delta_{kj} - A_j)"
-    r" = -Y_j + A_j \sum_k Y_k = A_j - Y_j"
-)
-left, right = st.columns([3, 2])
-left.plotly_chart(backprop.logit_gradient_figure(check, data.class_names), key="logit_gradient")
-with right:
+with st.expander("**2. Softmax with cross-entropy**: the missing derivative, where the backward sweep starts"):
+    check = inspection.logit_gradient(cache[f"Z{L}"][0], label)
     st.markdown(
-        f"On this **{data.class_names[label]}**: $A_{{{label}}} = {check.probs[label]:.4f}$, so "
-        f"$\\partial L/\\partial Z_{{{label}}} = {check.probs[label]:.4f} - 1 = {check.analytic[label]:.4f}$: "
-        "push the true class's score up. Every other class gets $A_j - 0 = A_j$: push it down, "
-        "harder the more probability it stole."
+        "The output layer's probabilities are $A = \\mathrm{softmax}(Z)$ and the loss is cross-entropy, "
+        "$L = -\\sum_k Y_k \\log A_k$, which for a one-hot $Y$ is $-\\log A_y$: small when the true class gets a "
+        "high probability. The notebook wanted $\\partial L/\\partial Z$ and never found softmax's derivative. In "
+        "three steps:"
+    )
+    st.latex(r"\text{1. } \frac{\partial L}{\partial A_k} = -\frac{Y_k}{A_k}")
+    st.latex(
+        r"\text{2. } \frac{\partial A_k}{\partial Z_j} = A_k(\delta_{kj} - A_j)"
+        r"\quad(\delta_{kj} = 1 \text{ if } k = j \text{, else } 0\text{: softmax's derivative})"
+    )
+    st.latex(
+        r"\text{3. } \frac{\partial L}{\partial Z_j} = \sum_k -\frac{Y_k}{A_k}\,A_k(\delta_{kj} - A_j)"
+        r" = -Y_j + A_j \sum_k Y_k = A_j - Y_j"
+    )
+    left, right = st.columns([3, 2])
+    left.plotly_chart(backprop.logit_gradient_figure(check, data.class_names), key="logit_gradient")
+    with right:
+        st.markdown(
+            f"On this **{data.class_names[label]}**: $A_{{{label}}} = {check.probs[label]:.4f}$, so "
+            f"$\\partial L/\\partial Z_{{{label}}} = {check.probs[label]:.4f} - 1 = {check.analytic[label]:.4f}$: "
+            "push the true class's score up. Every other class gets $A_j - 0 = A_j$: push it down, "
+            "harder the more probability it stole."
+        )
+        st.markdown(
+            f"Finite differences on the loss agree to **{check.max_difference:.1e}** (largest difference over the "
+            f"{len(check.analytic)} classes). The notebook's `dE = A2 - one_hot_Y` was right all along: the softmax "
+            "derivative was already inside it. Its network failed for other reasons (part 5)."
+        )
+    st.plotly_chart(
+        common.matrix_heatmap(
+            check.jacobian,
+            "Softmax's derivative on this digit: ∂A_k/∂Z_j = A_k(δ_kj − A_j)",
+            "Z_j (class)",
+            "A_k (class)",
+            height=320,
+        ),
+        key="softmax_jacobian",
     )
     st.markdown(
-        f"Finite differences on the loss agree to **{check.max_difference:.1e}** (largest difference over the "
-        f"{len(check.analytic)} classes). The notebook's `dE = A2 - one_hot_Y` was right all along: the softmax "
-        "derivative was already inside it. Its network failed for other reasons (part 5)."
+        "Step 2 as a matrix, on your digit: the diagonal is $A_k(1 - A_k)$, every other entry $-A_k A_j$. "
+        "Multiplying it out, $J^\\top \\,\\partial L/\\partial A$ with $\\partial L/\\partial A_k = -Y_k/A_k$, gives "
+        f"$A - Y$ again, to **{check.jacobian_difference:.1e}**: the fused formula is "
+        "this matrix product, done in one subtraction."
     )
-st.plotly_chart(
-    common.matrix_heatmap(
-        check.jacobian,
-        "Softmax's derivative on this digit: ∂A_k/∂Z_j = A_k(δ_kj − A_j)",
-        "Z_j (class)",
-        "A_k (class)",
-        height=320,
-    ),
-    key="softmax_jacobian",
-)
-st.markdown(
-    "Step 2 as a matrix, on your digit: the diagonal is $A_k(1 - A_k)$, every other entry $-A_k A_j$. "
-    "Multiplying it out, $J^\\top \\,\\partial L/\\partial A$ with $\\partial L/\\partial A_k = -Y_k/A_k$, gives "
-    f"$A - Y$ again, to **{check.jacobian_difference:.1e}**: the fused formula is "
-    "this matrix product, done in one subtraction."
-)
 
-show_code(cross_entropy_dZ, inspection.logit_gradient, softmax_jacobian)
+    show_code(cross_entropy_dZ, inspection.logit_gradient, softmax_jacobian)
 
 
 # -- 3. the real network ------------------------------------------------------------------------------
 @st.fragment
 def network_backwards() -> None:
     """Part 3: its learning rate reruns only this part."""
-    st.header("3. Your network, backwards, on this digit")
-    g = ACTIVATIONS[model.activation].label
+    g = hidden_label
     lr = st.select_slider(
         "Learning rate for the step at the end",
         [0.01, 0.05, 0.1, 0.5, 1.0, 2.0],
@@ -154,13 +250,6 @@ def network_backwards() -> None:
     )
     step = inspection.one_sample_step(model, x_digit, label, lr)
     grads = step.backward
-    st.plotly_chart(diagram.network_figure(moment, index, backward=True), key="bp_diagram")
-    st.caption(
-        "The same diagram as on the home page, backwards: each dot is as large as the gradient $dZ$ arriving at "
-        "that unit for this digit (red positive, blue negative), each line as thick as the gradient of its "
-        "weight, $dW = dZ \\cdot A$. At the output it starts as $A - Y$: the true class (ringed) pulls up, the "
-        "others push down; a unit the digit leaves switched off passes nothing back."
-    )
     st.markdown(
         "With one digit, $m = 1$. The backward pass starts at the output and walks back layer by layer; each "
         "line below is one line of `MLP.backward`, and each plot is that array for this digit:"
@@ -271,7 +360,8 @@ def network_backwards() -> None:
     show_code(MLP.backward, inspection.one_sample_step)
 
 
-network_backwards()
+with st.expander("**3. Your network backwards, layer by layer**, and one step downhill"):
+    network_backwards()
 
 
 # -- 4. gradient check ------------------------------------------------------------------------------
@@ -279,7 +369,6 @@ network_backwards()
 def gradient_check() -> None:
     """Part 4: its controls rerun only this part."""
     sample_gradients = inspection.one_sample_step(model, x_digit, label, 0.0).backward  # this digit's, alone
-    st.header("4. Check every gradient")
     st.markdown(
         "Backprop's gradients can be checked without any calculus: nudge one weight by $\\pm\\varepsilon$, "
         "measure the loss both times, and divide, $\\frac{L(\\theta + \\varepsilon) - L(\\theta - \\varepsilon)}"
@@ -364,14 +453,14 @@ def gradient_check() -> None:
     show_code(numeric_gradient, check_gradients, inspection.loss_slice)
 
 
-gradient_check()
+with st.expander("**4. Check every gradient**, and nudge one weight"):
+    gradient_check()
 
 
 # -- 5. the notebook ------------------------------------------------------------------------------------
 @st.fragment
 def notebook_bugs() -> None:
     """Part 5: a bug box reruns only this part (the notebook's runs are cached per combination)."""
-    st.header("5. What went wrong in the notebook")
     source = state.built_source()
     if data.n_classes != 10:
         st.info("The notebook's network has 10 outputs; switch to a 10-class dataset to run it here.")
@@ -430,9 +519,13 @@ def notebook_bugs() -> None:
     )
 
 
-notebook_bugs()
+with st.expander("**5. What went wrong in the notebook**: tick a box to fix one bug", expanded=True):
+    path.checkpoint("notebook_softmax")  # predict before the boxes below show it
+    notebook_bugs()
 try_this(
-    "In part 5, fix the bugs one at a time: which single fix makes the biggest difference, and which does "
-    "nothing on its own? Then in part 1, set $w = X$: the notebook's box for $\\partial E/\\partial w$ becomes "
-    "right by accident. In part 4, train with leaky ReLU and check again."
+    "In the chain on two units (on a ReLU network, the default), drag $w_1$ below 0: $z_1$ turns negative, the unit "
+    "switches off ($a_1 = 0$, $g' = 0$) and the gradients of $w_1$, $b_1$, $x$ and even $w_2$ (its slope is $a_1$) "
+    "are exactly 0: only $b_2$ still learns. Then in part 5, fix the notebook's bugs one at a time: which single fix "
+    "makes the biggest difference, and which does nothing on its own? In part 1, set $w = X$: the notebook's box for "
+    "$\\partial E/\\partial w$ becomes right by accident."
 )
