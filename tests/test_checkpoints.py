@@ -1,0 +1,78 @@
+"""Predict, then run: every checkpoint of the path asks before it shows, runs on copies of the
+learner's network, and shows what nn_core computes; the path covers the lessons and its progress
+survives page switches."""
+
+import numpy as np
+import pytest
+
+from nn_core.checkpoints import CHECKPOINTS
+from tests.apptest import all_text, button, new_app, on_page, trainer
+from ui import path
+from ui.page import SECTIONS
+
+
+@pytest.fixture(scope="module")
+def app():
+    """An app whose network has trained a little (so the outcomes are not all the untrained ones)."""
+    at = on_page(new_app(), "pages/6_Training.py")
+    button(at, "Step ×10").click().run()
+    button(at, "Step ×10").click().run()
+    return at
+
+
+def run_button(at, key):
+    return next(b for b in at.button if b.key == f"run_{key}")
+
+
+@pytest.mark.parametrize("key", path.ALL_CHECKPOINTS)
+def test_each_checkpoint_asks_first_then_shows_what_nn_core_computes_on_a_copy(app, key):
+    spec = CHECKPOINTS[key]
+    at = on_page(app, spec.page)
+    t = trainer(at)
+    before = {name: value.copy() for name, value in t.model.params.items()}
+    steps, history = t.steps, len(t.history["steps"])
+    box = at.radio(key=f"_predict_{key}")
+    assert box.value is None and run_button(at, key).disabled  # nothing to run before a prediction
+    shown_before = all_text(at)
+    choice = box.options[-1]
+    labels = dict(spec.options(t.dataset.class_names))
+    chosen = next(k for k, label in labels.items() if label == choice)
+    box.set_value(chosen).run()
+    assert not run_button(at, key).disabled
+    run_button(at, key).click().run()
+    assert not at.exception
+    prediction, outcome, serial, at_steps = at.session_state["path_done"][key]
+    assert prediction == chosen and (serial, at_steps) == (t.serial, steps)
+    expected = spec.run(t, at.session_state["sample"] if "sample" in at.session_state else 0)
+    assert outcome.happened == expected.happened and outcome.happened in labels
+    for name, value in expected.numbers.items():
+        np.testing.assert_allclose(outcome.numbers[name], value, rtol=1e-6, err_msg=name)
+    assert outcome.why in all_text(at) and outcome.why not in shown_before  # shown after the run, not before
+    # the learner's own network did not move
+    assert trainer(at) is t and t.steps == steps and len(t.history["steps"]) == history
+    for name, value in before.items():
+        np.testing.assert_array_equal(t.model.params[name], value)
+
+
+def test_the_path_covers_every_lesson_and_each_checkpoint_is_asked_on_its_page():
+    lessons = {page for page, label, _ in SECTIONS["Learn"] if label != "Glossary"}
+    assert lessons <= {stop.page for stop in path.STOPS}
+    assert len(path.ALL_CHECKPOINTS) >= 12 and set(path.ALL_CHECKPOINTS) == set(CHECKPOINTS)
+    assert {CHECKPOINTS[k].page for k in path.ALL_CHECKPOINTS} >= lessons | {"pages/6_Training.py"}
+
+
+def test_progress_survives_page_switches_and_shows_on_the_home_page_and_in_the_sidebar():
+    at = on_page(new_app(), "pages/1_Data.py")
+    at.radio(key="_predict_blank_pixels").set_value("most").run()
+    run_button(at, "blank_pixels").click().run()
+    total = len(path.ALL_CHECKPOINTS)
+    for page in ("pages/4_Forward_pass.py", "app.py"):
+        at = at.switch_page(page).run()
+        assert not at.exception
+        assert f"Start here: 1 of {total}" in [link.label for link in at.get("page_link")]
+    assert f"**1 of {total}** predictions made" in all_text(at)
+    at = on_page(at, "pages/1_Data.py")
+    assert at.radio(key="_predict_blank_pixels").value == "most" and at.radio(key="_predict_blank_pixels").disabled
+    button(at, "Ask me again").click().run()
+    assert at.radio(key="_predict_blank_pixels").value is None and "path_done" in at.session_state
+    assert "blank_pixels" not in at.session_state["path_done"]
