@@ -19,6 +19,7 @@ SECTIONS = {
         ("pages/3_Activations.py", "Activations", "📈"),
         ("pages/4_Forward_pass.py", "Forward pass", "➡️"),
         ("pages/5_Backpropagation.py", "Backpropagation", "⬅️"),
+        ("pages/10_Glossary.py", "Glossary", "📖"),
     ],
     "Train": [
         ("pages/6_Training.py", "Training", "🏋️"),
