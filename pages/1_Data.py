@@ -4,7 +4,7 @@ import streamlit as st
 from nn_core import dataset as summaries
 from nn_core.dataset import make_dataset, stratified_split
 from nn_core.losses import one_hot
-from ui import page, path, selections, state
+from ui import glossary, page, path, selections, state
 from ui.figures import common, images, lessons
 from ui.text import plain
 from ui.widgets import sample_picker, show_code, try_this
@@ -23,6 +23,7 @@ path.key_idea(
     f"a digit is {pixels} numbers between 0 and 1, and this data has **{len(data.y_train):,}** such rows to learn "
     "from: everything the network will ever know about digits is in them."
 )
+glossary.terms_row(("pixel", "label", "one_hot", "training_set", "validation_set", "test_set"))
 path.checkpoints_of("pages/1_Data.py")
 
 

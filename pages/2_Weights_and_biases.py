@@ -4,7 +4,7 @@ from nn_core import experiments, inspection, neuron
 from nn_core.activations import sigmoid
 from nn_core.diagnostics import dead_description
 from nn_core.network import init_params
-from ui import moments, page, path, shared, state
+from ui import glossary, moments, page, path, shared, state
 from ui.figures import common, lessons, training
 from ui.widgets import show_code, try_this, unit_picker
 
@@ -21,6 +21,7 @@ path.key_idea(
     f"your network is **{state.trainer().model.n_params:,}** weights and biases, drawn at random at the start; "
     "training changes these numbers and nothing else."
 )
+glossary.terms_row(("unit", "layer", "weight", "bias", "parameter", "initialisation"))
 path.checkpoints_of("pages/2_Weights_and_biases.py")
 
 

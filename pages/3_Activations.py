@@ -3,7 +3,7 @@ import streamlit as st
 
 from nn_core import diagnostics, experiments
 from nn_core.activations import ACTIVATIONS, DEFAULT_LEAKY_SLOPE, get_activation, softmax, softmax_steps
-from ui import moments, page, path
+from ui import glossary, moments, page, path
 from ui.figures import common, lessons
 from ui.text import latex_matrix
 from ui.widgets import sample_picker, show_code, try_this
@@ -29,6 +29,7 @@ path.key_idea(
     "the bend is what lets layers add up to more than one layer; it also decides where learning can flow. On 500 "
     f"validation digits, **{switched_on:.0%}** of your first layer's outputs are off the flat part of its activation."
 )
+glossary.terms_row(("pre_activation", "activation_function", "flat_region", "dead_unit", "saturation"))
 path.checkpoints_of("pages/3_Activations.py")
 
 

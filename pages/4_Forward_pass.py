@@ -3,7 +3,7 @@ import streamlit as st
 from nn_core import inspection
 from nn_core.activations import activation
 from nn_core.network import MLP
-from ui import moments, page, path, state
+from ui import glossary, moments, page, path, state
 from ui.figures import common
 from ui.widgets import sample_picker, show_code, try_this, unit_picker
 
@@ -29,6 +29,7 @@ path.key_idea(
     f"two operations, repeated: $Z = A\\,W^T + b$, then $A = g(Z)$; your network does this **{L}** times, and "
     "softmax turns the last ten scores into probabilities."
 )
+glossary.terms_row(("forward_pass", "pre_activation", "logit", "softmax", "probability"))
 path.checkpoints_of("pages/4_Forward_pass.py")
 
 

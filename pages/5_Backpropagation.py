@@ -6,7 +6,7 @@ from nn_core.activations import ACTIVATIONS, softmax_jacobian
 from nn_core.gradcheck import check_gradients, numeric_gradient
 from nn_core.losses import cross_entropy_dZ
 from nn_core.network import MLP
-from ui import diagram, moments, page, path, selections, shared, state
+from ui import diagram, glossary, moments, page, path, selections, shared, state
 from ui.figures import backprop, common
 from ui.figures.chain import chain_figure, plain
 from ui.widgets import sample_picker, show_code, try_this, unit_picker
@@ -42,6 +42,7 @@ path.key_idea(
     f"**{zeros.zero_share:.0%}** of your first layer's weight gradients are exactly 0: **{zeros.blank_inputs}** of "
     f"its {zeros.inputs} pixels are blank ($\\partial z/\\partial w = x = 0$){silent}."
 )
+glossary.terms_row(("loss", "cross_entropy", "gradient", "chain_rule", "backpropagation", "gradient_check"))
 
 
 # -- the chain rule on two units ------------------------------------------------------------------

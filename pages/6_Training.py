@@ -1,7 +1,7 @@
 import streamlit as st
 
 from nn_core.hints import training_hints
-from ui import actions, finder, live, page, path, persistence, runs, state, why
+from ui import actions, finder, glossary, live, page, path, persistence, runs, state, why
 
 page.setup("Training", "🏋️")
 st.title("Training")
@@ -80,6 +80,7 @@ path.key_idea(
     f"training is many small steps downhill; your network has taken **{trainer.steps:,}**. How big a step may be "
     "depends on where the network is: predict, then see it on a copy of yours."
 )
+glossary.terms_row(("step", "batch", "epoch", "learning_rate", "momentum", "divergence", "moment"))
 path.checkpoints_of("pages/6_Training.py")
 
 st.header("Through time")

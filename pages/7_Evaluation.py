@@ -2,7 +2,7 @@ import pandas as pd
 import streamlit as st
 
 from nn_core import evaluation
-from ui import moments, page, path, selections
+from ui import glossary, moments, page, path, selections
 from ui.figures import common, images
 from ui.figures import evaluation as figures
 from ui.widgets import show_code
@@ -31,6 +31,7 @@ if moment.steps == 0:
         else "This network has not been trained yet, so it guesses. Train it on the Training page and come back."
     )
 
+glossary.terms_row(("accuracy", "confusion_matrix", "precision", "recall", "confidence", "calibration"))
 path.checkpoints_of("pages/7_Evaluation.py")
 cols = st.columns(4)
 cols[0].metric("Accuracy", f"{result.accuracy:.1%}")

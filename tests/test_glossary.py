@@ -212,6 +212,11 @@ def linked_keys(source: str) -> list[str]:
         )
         if (qualified or (isinstance(func, ast.Name) and func.id in bare)) and isinstance(node.args[0], ast.Constant):
             keys.append(node.args[0].value)
+        row = (
+            isinstance(func, ast.Attribute) and func.attr == "terms_row" and getattr(func.value, "id", "") == "glossary"
+        )
+        if row and isinstance(node.args[0], ast.Tuple):  # a page's line of words: every key literal
+            keys += [element.value for element in node.args[0].elts if isinstance(element, ast.Constant)]
     return keys
 
 
@@ -221,6 +226,12 @@ def test_the_link_scanner_finds_every_kind_of_call():
         "st.markdown(f\"the {glossary.term('learning_rate')} and {t('nope')}\")\nglossary.link(\"batch\")\n"
     )
     assert sorted(linked_keys(source)) == ["batch", "learning_rate", "nope"]
+    assert linked_keys("glossary.terms_row(('epoch', 'nope'))") == ["epoch", "nope"]
+
+
+def test_every_lesson_links_its_words_to_the_glossary():
+    for page in ("1_Data", "2_Weights_and_biases", "3_Activations", "4_Forward_pass", "5_Backpropagation"):
+        assert len(linked_keys((ROOT / "pages" / f"{page}.py").read_text())) >= 4, page
 
 
 def test_every_term_a_page_links_exists():

@@ -53,3 +53,11 @@ def requested_term() -> Term | None:
     """The term a ``link`` asked for, or None. Read it before ``ui.page.setup``, which leaves only
     the run's token in the address."""
     return TERMS.get(st.query_params.get(TERM, ""))
+
+
+def terms_row(keys: tuple[str, ...]) -> None:
+    """A line of links to the Glossary's terms a page uses (KeyError for one that is not a term)."""
+    row = st.container(horizontal=True, gap="small", vertical_alignment="center")
+    row.caption("Words on this page:")
+    for key in keys:
+        link(key, where=row)
