@@ -260,10 +260,18 @@ def _high_rate(trainer: Trainer, sample: int, **_) -> Outcome:
     start = copy.evaluate("val")["loss"]
     copy.step(HIGH_STEPS)
     if copy.diverged is not None:
+        blown = copy.diverged
+        what = (
+            f"the loss became {blown.loss}"
+            if not math.isfinite(blown.loss)
+            else f"the batch loss jumped to {blown.loss:.3g}, over 10× its first {blown.reference_loss:.3g}"
+        )
         return Outcome(
             "blow",
-            f"Yours blew up at step {copy.diverged.step - trainer.steps} of {HIGH_STEPS}: {copy.diverged.message}",
-            {"diverged_after": copy.diverged.step - trainer.steps},
+            f"Yours blew up at step **{blown.step - trainer.steps} of {HIGH_STEPS}**: {what}. Each step overshot the "
+            "valley of the loss and landed higher on the other side, the next step overshot more, until the numbers "
+            "ran away. (This ran on a copy: your network is as it was.)",
+            {"diverged_after": blown.step - trainer.steps},
         )
     end = copy.evaluate("val")["loss"]
     happened = "fall" if end < 0.95 * start else "stay" if end < 1.5 * start else "blow"
