@@ -158,9 +158,9 @@ def _linear_collapse(trainer: Trainer, sample: int, **_) -> Outcome:
     bent = float(np.abs(collapse.with_relu - collapse.single).max())
     return Outcome(
         "no" if gap < 1e-9 else "yes",
-        f"Two linear layers multiplied into one (W = W2 W1, b = W2 b1 + b2) give the same outputs to within "
-        f"**{gap:.1e}**: nothing one layer cannot do. Put a ReLU between them and the outputs differ by up to "
-        f"{bent:.2f} from any single layer's: the bend is what adds power.",
+        f"Two linear layers multiplied into one (W = W2 W1, b = W2 b1 + b2) give the same outputs: the largest "
+        f"difference is **{gap:.1e}**, float rounding. So they can do nothing one layer cannot. Put a ReLU between "
+        f"them and the outputs differ from the merged layer's by up to {bent:.2f}: the bend is what adds power.",
         {"gap": gap, "with_relu": bent},
     )
 
@@ -193,7 +193,7 @@ def _shift_logits(trainer: Trainer, sample: int, **_) -> Outcome:
     return Outcome(
         "no" if change < 1e-4 else "yes",
         f"Adding 5 to all ten logits (through the last layer's biases) changed no probability by more than "
-        f"**{change:.1e}**: exp(z + 5) = e⁵ · exp(z), and the e⁵ cancels in the division. Only differences "
+        f"**{change:.1e}** (float rounding): exp(z + 5) = e⁵ · exp(z), and the e⁵ cancels in the division. Only differences "
         "between logits matter, which is also why softmax may subtract the largest logit for safety.",
         {"change": change},
     )
@@ -334,11 +334,12 @@ def _sure_share(trainer: Trainer, sample: int, **_) -> Outcome:
     kept = abstain_below(result, SURE)
     happened = "under" if kept.coverage < 0.5 else "middle" if kept.coverage < 0.8 else "over"
     accuracy = "" if math.isnan(kept.accuracy) else f", and got {_percent(kept.accuracy)} of those right"
+    everything = f"Its accuracy on all of them is {_percent(result.accuracy)}."
     return Outcome(
         happened,
         f"Your network at step {trainer.steps:,} was at least {SURE:.0%} sure for **{_percent(kept.coverage)}** of "
-        f"the {len(y):,} test digits ({kept.answered:,}){accuracy}, against {_percent(result.accuracy)} on all of "
-        "them. A network's confidence is a useful, if imperfect, sign of when to trust it.",
+        f"the {len(y):,} test digits ({kept.answered:,}){accuracy}. {everything} A network's confidence is a useful, "
+        "if imperfect, sign of when to trust it; an untrained one is rarely sure of anything.",
         {"coverage": kept.coverage, "accuracy": kept.accuracy},
     )
 

@@ -11,6 +11,8 @@ from ui.widgets import sample_picker, show_code, try_this
 
 page.setup("Data", "🔢")
 st.title("Data: what the network sees")
+# Predict first: the question comes before the page's text, which would give the answer away.
+path.checkpoints_of("pages/1_Data.py")
 data = state.dataset()
 h, w = data.image_shape
 pixels = h * w
@@ -24,7 +26,6 @@ path.key_idea(
     "from: everything the network will ever know about digits is in them."
 )
 glossary.terms_row(("pixel", "label", "one_hot", "training_set", "validation_set", "test_set"))
-path.checkpoints_of("pages/1_Data.py")
 
 
 @st.fragment

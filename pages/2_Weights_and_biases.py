@@ -12,6 +12,8 @@ RACE_AUTOMATIC_PARAMS = 300_000  # larger networks race only when asked: it take
 
 page.setup("Weights & biases", "🎛️")
 st.title("Weights & biases: the knobs")
+# Predict first: the question comes before the page's text, which would give the answer away.
+path.checkpoints_of("pages/2_Weights_and_biases.py")
 st.markdown(
     "A unit multiplies each input by a **weight**, adds the products up, adds its **bias**, and passes the "
     "sum through an activation. Weights say how much each input matters and in which direction; the bias "
@@ -22,7 +24,6 @@ path.key_idea(
     "training changes these numbers and nothing else."
 )
 glossary.terms_row(("unit", "layer", "weight", "bias", "parameter", "initialisation"))
-path.checkpoints_of("pages/2_Weights_and_biases.py")
 
 
 @st.fragment

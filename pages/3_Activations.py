@@ -10,6 +10,8 @@ from ui.widgets import sample_picker, show_code, try_this
 
 page.setup("Activations", "📈")
 st.title("Activations: the bend in every unit")
+# Predict first: the question comes before the page's text, which would give the answer away.
+path.checkpoints_of("pages/3_Activations.py")
 st.markdown(
     "After summing its inputs, each hidden unit passes the sum $z$ through an **activation** $g$. Without "
     "that bend, the whole network would be one straight-line (linear) function, however many layers it had. "
@@ -30,7 +32,6 @@ path.key_idea(
     f"validation digits, **{switched_on:.0%}** of your first layer's outputs are off the flat part of its activation."
 )
 glossary.terms_row(("pre_activation", "activation_function", "flat_region", "dead_unit", "saturation"))
-path.checkpoints_of("pages/3_Activations.py")
 
 
 @st.fragment

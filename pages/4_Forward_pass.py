@@ -9,6 +9,8 @@ from ui.widgets import sample_picker, show_code, try_this, unit_picker
 
 page.setup("Forward pass", "➡️")
 st.title("Forward pass: one digit through the network")
+# Predict first: the question comes before the page's text, which would give the answer away.
+path.checkpoints_of("pages/4_Forward_pass.py")
 st.markdown(
     "To classify a digit the network does the same two things layer after layer: a weighted sum "
     "(a matrix product plus the biases), then the activation. The last layer's activation is softmax, "
@@ -30,7 +32,6 @@ path.key_idea(
     "softmax turns the last ten scores into probabilities."
 )
 glossary.terms_row(("forward_pass", "pre_activation", "logit", "softmax", "probability"))
-path.checkpoints_of("pages/4_Forward_pass.py")
 
 
 @st.fragment

@@ -77,7 +77,7 @@ st.page_link("pages/2_Weights_and_biases.py", label="Inspect each unit's weights
 
 st.header("Predict, then run")
 path.key_idea(
-    f"training is many small steps downhill; your network has taken **{trainer.steps:,}**. How big a step may be "
+    f"training is many small steps downhill; your network has taken **{trainer.steps:,}** steps. How big a step may be "
     "depends on where the network is: predict, then see it on a copy of yours."
 )
 glossary.terms_row(("step", "batch", "epoch", "learning_rate", "momentum", "divergence", "moment"))

@@ -9,6 +9,8 @@ from ui.widgets import show_code
 
 page.setup("Evaluation", "🎯")
 st.title("Evaluation: how good is it, and where does it fail?")
+# Predict first: the question comes before the page's text, which would give the answer away.
+path.checkpoints_of("pages/7_Evaluation.py")
 moment = moments.moment()  # the time slider's moment: the confusion matrix follows it
 model, data = moment.model, moment.dataset
 split = (
@@ -31,8 +33,11 @@ if moment.steps == 0:
         else "This network has not been trained yet, so it guesses. Train it on the Training page and come back."
     )
 
+path.key_idea(
+    f"judge a network on digits it never trained on: your network gets **{result.accuracy:.1%}** of the "
+    f"{len(y):,} {'test' if split == 'test' else 'validation'} digits right. Where it fails says what it has not learned."
+)
 glossary.terms_row(("accuracy", "confusion_matrix", "precision", "recall", "confidence", "calibration"))
-path.checkpoints_of("pages/7_Evaluation.py")
 cols = st.columns(4)
 cols[0].metric("Accuracy", f"{result.accuracy:.1%}")
 cols[1].metric("Loss (cross-entropy)", f"{result.loss:.3f}")

@@ -43,25 +43,25 @@ STOPS = (
     ),
     Stop(
         "Activations bend the sums",
-        "without a bend between layers, two layers are no better than one",
+        "what the bend after each sum is for, and where it stops learning",
         "pages/3_Activations.py",
         ("stuck_units", "linear_collapse"),
     ),
     Stop(
         "The forward pass",
-        "layer after layer, then softmax turns ten scores into probabilities",
+        "a digit goes in, ten numbers come out: how",
         "pages/4_Forward_pass.py",
         ("softmax_sum", "shift_logits"),
     ),
     Stop(
         "The loss, and which way is downhill",
-        "the gradient of the loss says how to change every weight to lower it",
+        "what the gradient of the loss tells each weight",
         "pages/5_Backpropagation.py",
         ("nudge_weight",),
     ),
     Stop(
         "Why the notebook's network never learned",
-        "two wrong gradients (softmax and db2) keep it near chance",
+        "what its wrong gradients did, one bug at a time",
         "pages/5_Backpropagation.py",
         ("notebook_softmax",),
     ),
@@ -72,7 +72,7 @@ STOPS = (
         ("high_rate", "tiny_rate", "last_digit"),
     ),
     Stop(
-        "How good is it?",
+        "How good is it",
         "judge it on digits it never trained on, and see where it fails",
         "pages/7_Evaluation.py",
         ("sure_share",),
