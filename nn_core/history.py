@@ -60,6 +60,18 @@ class Trace:
         self.columns.clear()
 
 
+def ema(values, weight: float = 0.9) -> np.ndarray:
+    """Exponential moving average, bias-corrected so the first points are not dragged to 0 (the loss
+    chart's smoothed curve, and what the Why answers read), float64 (rows,)."""
+    values = np.asarray(values, dtype=np.float64)
+    out = np.empty_like(values)
+    running = 0.0
+    for i, v in enumerate(values):
+        running = weight * running + (1 - weight) * v
+        out[i] = running / (1 - weight ** (i + 1))
+    return out
+
+
 def trace_table(trace: Trace, array_names: dict[str, list[str]] | None = None):
     """The trace as a pandas DataFrame: one column per scalar; an array column becomes one column
     per entry, named by ``array_names[column]`` (else ``column_0``, ``column_1``, ...)."""

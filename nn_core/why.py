@@ -25,6 +25,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from . import hints
 from .diagnostics import dead_description, dead_units
 from .hints import Fix, Hint, losses_at_this_rate
+from .history import ema
 from .inspection import added_by_training
 from .losses import DEFAULT_LOSS, get_loss
 from .train import EARLY_EVALUATIONS, EXPLODE_FACTOR, LIVE_SETTINGS, TRAIN_EVAL_ROWS, Trainer
@@ -70,13 +71,7 @@ class Question:
 def smoothed_losses(losses, weight: float = SMOOTHING) -> np.ndarray:
     """The loss chart's smoothed curve: an exponential moving average, bias-corrected so the first
     points are not dragged to 0, float64 (rows,)."""
-    values = np.asarray(losses, dtype=np.float64)
-    out = np.empty_like(values)
-    running = 0.0
-    for i, value in enumerate(values):
-        running = weight * running + (1 - weight) * value
-        out[i] = running / (1 - weight ** (i + 1))
-    return out
+    return ema(losses, weight)
 
 
 def uniform_guess_loss(loss_name: str, classes: int) -> float:

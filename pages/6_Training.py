@@ -2,6 +2,7 @@ import streamlit as st
 
 from nn_core.hints import training_hints
 from ui import actions, finder, glossary, live, page, path, persistence, runs, state, why
+from ui.widgets import fix_buttons
 
 page.setup("Training", "🏋️")
 st.title("Training")
@@ -57,15 +58,7 @@ if trainer.diverged is not None:
 for i, hint in enumerate(training_hints(trainer)):
     with notices.container(border=True):
         st.warning(f"**{hint.title}.** {hint.reason}", icon="💡")
-        for j, (column, fix) in enumerate(zip(st.columns(max(1, len(hint.fixes))), hint.fixes)):
-            column.button(
-                fix.label,
-                key=f"hint_fix_{i}_{j}",
-                on_click=actions.apply_fix,
-                args=(fix,),
-                icon="🔄" if fix.new_network else None,
-                help="Starts a new network: the trained one is discarded." if fix.new_network else None,
-            )
+        fix_buttons(hint.fixes, f"hint_fix_{i}")
 
 live.training_view()
 # Its answers are worked out only while it is open (opening it reruns the page: they are of now).

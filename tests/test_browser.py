@@ -13,7 +13,6 @@ import pytest
 from tests.browser import (
     ROOT,
     ProblemWatcher,
-    chromium_page,
     required,
     step_count,
     streamlit_server,
@@ -34,29 +33,7 @@ def url_of(path: str) -> str:
     return "/" if path == "app.py" else "/" + path.split("/")[-1].removesuffix(".py").split("_", 1)[1]
 
 
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def page_and_watcher():
-    with chromium_page(1400, 1000) as page:
-        yield page, ProblemWatcher(page)  # watching from the first navigation on
-
-
-@pytest.fixture(scope="module")
-def page(page_and_watcher):
-    return page_and_watcher[0]
-
-
-@pytest.fixture(autouse=True)
-def nothing_goes_wrong_in_the_page(page_and_watcher, after_call):
-    """Fails the test if anything was recorded in the page while it ran (each record: time, URL, text)."""
-    watcher = page_and_watcher[1]
-    watcher.clear()  # what a previous test left behind is that test's
-    after_call(watcher.check)
+from tests.browser_fixtures import *  # noqa: E402, F403  (server, page, the watcher on every test)
 
 
 def assert_no_exception(page):

@@ -9,15 +9,10 @@ import re
 import time
 import warnings
 
-import pytest
-
 from nn_core.checkpoints import CHECKPOINTS
 from tests.browser import (
     ROOT,
-    ProblemWatcher,
-    chromium_page,
     required,
-    streamlit_server,
     wait_for_app,
 )
 from tests.browser import (
@@ -33,29 +28,7 @@ OUTCOME = "You predicted"
 ABOVE, BELOW = 500, 150  # pixels of the page around a box in its screenshots: what a learner reads before it
 
 
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def page_and_watcher():
-    with chromium_page(1400, 1000) as page:
-        yield page, ProblemWatcher(page)  # watching from the first navigation on
-
-
-@pytest.fixture(scope="module")
-def page(page_and_watcher):
-    return page_and_watcher[0]
-
-
-@pytest.fixture(autouse=True)
-def nothing_goes_wrong_in_the_page(page_and_watcher, after_call):
-    """Fails the test if anything was recorded in the page while it ran (each record: time, URL, text)."""
-    watcher = page_and_watcher[1]
-    watcher.clear()
-    after_call(watcher.check)
+from tests.browser_fixtures import *  # noqa: E402, F403  (server, page, the watcher on every test)
 
 
 def url_of(path: str) -> str:

@@ -8,15 +8,10 @@ throughout, so any exception box, Traceback, page error or console error fails t
 import re
 import time
 
-import pytest
-
 from tests.browser import (
     ROOT,
-    ProblemWatcher,
-    chromium_page,
     required,
     step_count,
-    streamlit_server,
     wait_for_app,
 )
 from tests.browser import (
@@ -30,29 +25,7 @@ TIME_SLIDER = "Show the network as it was at step"
 PAST_LINE = re.compile(r"as it was at step ([\d,]+)\s*\(it is at step ([\d,]+) now\)")
 
 
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def page_and_watcher():
-    with chromium_page(1400, 1000) as page:
-        yield page, ProblemWatcher(page)  # watching from the first navigation on
-
-
-@pytest.fixture(scope="module")
-def page(page_and_watcher):
-    return page_and_watcher[0]
-
-
-@pytest.fixture(autouse=True)
-def nothing_goes_wrong_in_the_page(page_and_watcher, after_call):
-    """Fails the test if anything was recorded in the page while it ran (each record: time, URL, text)."""
-    watcher = page_and_watcher[1]
-    watcher.clear()  # what a previous test left behind is that test's
-    after_call(watcher.check)
+from tests.browser_fixtures import *  # noqa: E402, F403  (server, page, the watcher on every test)
 
 
 def screenshot(page, name: str) -> None:

@@ -12,7 +12,8 @@ import streamlit as st
 
 from nn_core.why import QUESTIONS, Answer, answers, most_relevant
 
-from . import actions, moments, state
+from . import moments, state
+from .widgets import fix_buttons
 
 KEY_OPEN = "why_open"  # the expander's own key: its content runs only while it is open
 KEY_QUESTION = "why_question"  # the question the learner picked (kept while the radio is not drawn)
@@ -29,17 +30,7 @@ def _answer(key: str, answer: Answer) -> None:
     st.markdown(answer.summary)
     if answer.details:
         st.markdown("\n".join(f"- {line}" for line in answer.details))
-    for j, (column, fix) in enumerate(zip(st.columns(max(1, len(answer.fixes))), answer.fixes)):
-        column.button(
-            fix.label,
-            key=f"why_fix_{key}_{j}",
-            on_click=actions.apply_fix,
-            args=(fix,),
-            icon="🔄" if fix.new_network else "🛠️",
-            help="Starts a new network: the trained one is discarded."
-            if fix.new_network
-            else "Changes this setting now",
-        )
+    fix_buttons(answer.fixes, f"why_fix_{key}")
 
 
 def why_section() -> None:

@@ -7,7 +7,7 @@ import inspect
 
 import streamlit as st
 
-from . import selections, state
+from . import actions, selections, state
 
 
 def show_code(*functions, label: str = "The NumPy code behind this") -> None:
@@ -69,3 +69,19 @@ def unit_picker(label: str, units: int, key: str) -> int:
         state.set_widget_value(key, 0)
     column, _ = st.columns([1, 2])
     return int(column.number_input(f"{label} (0 to {units - 1})", 0, units - 1, step=1, key=key))
+
+
+def fix_buttons(fixes, key: str) -> None:
+    """One button per fix (``nn_core.hints.Fix``) side by side, each applying it; a fix that needs a
+    new network says so. Used by the hints and by the Why answers."""
+    for j, (column, fix) in enumerate(zip(st.columns(max(1, len(fixes))), fixes)):
+        column.button(
+            fix.label,
+            key=f"{key}_{j}",
+            on_click=actions.apply_fix,
+            args=(fix,),
+            icon="🔄" if fix.new_network else "🛠️",
+            help="Starts a new network: the trained one is discarded."
+            if fix.new_network
+            else "Changes this setting now",
+        )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from nn_core.history import ema  # noqa: F401  (the figures' smoothing is the engine's)
+
 Array = np.ndarray
 
 
@@ -67,17 +69,6 @@ def log_axis(fig: go.Figure, values, axis: str = "y", **where) -> go.Figure:
 
 def f32(values) -> Array:
     return np.asarray(values, dtype=np.float32)
-
-
-def ema(values: Array, weight: float = 0.9) -> Array:
-    """Exponential moving average, bias-corrected so the first points are not dragged to 0."""
-    values = np.asarray(values, dtype=np.float64)
-    out = np.empty_like(values)
-    running = 0.0
-    for i, v in enumerate(values):
-        running = weight * running + (1 - weight) * v
-        out[i] = running / (1 - weight ** (i + 1))
-    return out
 
 
 def thin(n: int, most: int) -> slice:
