@@ -84,17 +84,32 @@ def _double_weight(trainer: Trainer, sample: int, **_) -> Outcome:
     pixel = int(np.argmax(x))
     W1, b1 = model.params["W1"], model.params["b1"]
     unit = int(np.argmax(np.abs(W1[:, pixel])))  # the unit that weighs this pixel most
-    z_before = float(W1[unit] @ x + b1[unit])
+    w = float(W1[unit, pixel])
+    z_before = float(W1[unit].astype(float) @ x + b1[unit])  # in float64: the change is not lost to rounding
     model.params["W1"][unit, pixel] *= 2
-    z_after = float(model.params["W1"][unit] @ x + b1[unit])
+    z_after = float(model.params["W1"][unit].astype(float) @ x + b1[unit])
     change = z_after - z_before
-    happened = "up" if change > 0 else "down" if change < 0 else "same"
+    share = w * float(x[pixel])
+    tolerance = 1e-6 * max(1.0, abs(z_before), abs(z_after))  # float rounding
+    happened = (
+        "share"
+        if abs(change - share) <= tolerance
+        else "double"
+        if abs(z_after - 2 * z_before) <= tolerance
+        else "others"
+    )
+    direction = "up" if change > 0 else "down" if change < 0 else "nowhere"
     return Outcome(
         happened,
-        f"Unit {unit} weighs the digit's brightest pixel ({pixel}, ink {x[pixel]:.2f}) by "
-        f"w = {W1[unit, pixel] / 2:.3f}. Doubling w adds w · x = {change:+.3f} to its sum: z went from "
-        f"{z_before:.3f} to {z_after:.3f}. The sign of the weight times the ink decides the direction.",
-        {"unit": unit, "pixel": pixel, "z_before": z_before, "z_after": z_after},
+        f"Unit {unit} weighs the digit's brightest pixel ({pixel}, ink x = {x[pixel]:.2f}) by w = {w:.3f}. Doubling w "
+        f"adds one more w · x = {w:.3f} × {x[pixel]:.2f} = **{share:+.3f}** to the sum: z went from "
+        f"{z_before:.3f} to {z_after:.3f} ({direction}). The other {x.size - 1} pixels' shares and the bias did not "
+        "move: z did not double, and nothing else had a say. Its direction is the sign of w · x: this weight is "
+        + ("positive" if w > 0 else "negative")
+        + ", so here z went "
+        + direction
+        + ".",
+        {"unit": unit, "pixel": pixel, "w": w, "z_before": z_before, "z_after": z_after, "change": change},
     )
 
 
@@ -357,9 +372,13 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         Checkpoint(
             "double_weight",
             "pages/2_Weights_and_biases.py",
-            "Take the first-layer unit that weighs your digit's brightest pixel most, and **double that weight**. "
-            "Does the unit's sum z go up, down, or stay?",
-            (("up", "up"), ("down", "down"), ("same", "it stays")),
+            "Take the first-layer unit that weighs your digit's brightest pixel most, and **double that weight** w. "
+            "By how much does the unit's sum z change?",
+            (
+                ("share", "by w · x: that pixel's share, once more"),
+                ("double", "z doubles"),
+                ("others", "by an amount the other pixels decide too"),
+            ),
             _double_weight,
         ),
         Checkpoint(

@@ -76,3 +76,18 @@ def test_progress_survives_page_switches_and_shows_on_the_home_page_and_in_the_s
     button(at, "Ask me again").click().run()
     assert at.radio(key="_predict_blank_pixels").value is None and "path_done" in at.session_state
     assert "blank_pixels" not in at.session_state["path_done"]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("sample", [0, 7, 123])
+def test_doubling_a_weight_adds_its_share_once_more_whatever_its_sign(mnist, seed, sample):
+    """Not a coin flip: the answer (w · x, once more) holds for either sign of the weight."""
+    from nn_core import MLP, Trainer
+
+    run = Trainer(MLP([784, 16, 10], seed=seed), mnist, eval_every=None)
+    outcome = CHECKPOINTS["double_weight"].run(run, sample)
+    n = outcome.numbers
+    assert outcome.happened == "share"
+    assert n["z_after"] - n["z_before"] == pytest.approx(n["w"] * mnist.split("val")[0][sample][n["pixel"]], abs=1e-6)
+    assert ("positive" if n["w"] > 0 else "negative") in outcome.why
+    assert ("went up" if n["w"] > 0 else "went down") in outcome.why

@@ -131,3 +131,50 @@ def test_a_restored_session_trains_with_every_default_of_a_new_one():
     assert not again.exception and again.select_slider(key="_speed").value == 5
     button(again, "Step ×10").click().run()
     assert trainer(again).steps == 11
+
+
+def test_the_guided_paths_progress_comes_back_with_the_run():
+    first = on_page(open_app(), "pages/1_Data.py")
+    first.radio(key="_predict_blank_pixels").set_value("most").run()
+    next(b for b in first.button if b.key == "run_blank_pixels").click().run()
+    answered = first.session_state["path_done"]["blank_pixels"]
+    again = on_page(open_app(run=token_of(first)), "pages/1_Data.py")
+    prediction, outcome, serial, steps = again.session_state["path_done"]["blank_pixels"]
+    assert (prediction, outcome.happened, outcome.why, steps) == (answered[0], answered[1].happened, answered[1].why, 0)
+    assert serial == trainer(again).serial  # measured on this very run: no "it has changed since"
+    assert outcome.why in all_text(again) and "1 of 13" in all_text(again) and not again.exception
+
+
+@pytest.mark.parametrize(
+    "key, entry",
+    [
+        ("blank_pixels", None),
+        ("blank_pixels", "not a dict"),
+        ("blank_pixels", {"prediction": 3, "happened": "most", "why": "w", "steps": 0}),
+        ("blank_pixels", {"prediction": "most", "happened": "most", "why": "w", "steps": "0"}),
+        ("blank_pixels", {"prediction": "most", "why": "w", "steps": 0}),
+        ("no_such_checkpoint", {"prediction": "most", "happened": "most", "why": "w", "steps": 0}),
+    ],
+)
+def test_a_damaged_progress_entry_is_left_out_and_the_rest_of_the_run_comes_back(key, entry, monkeypatch):
+    first = open_app()
+    good = {"prediction": "one", "happened": "one", "why": "Measured.", "steps": 0, "same_run": True}
+    real = persistence.path.to_record
+    monkeypatch.setattr(persistence.path, "to_record", lambda: {"softmax_sum": good, key: entry})
+    on_page(first, "pages/6_Training.py")
+    button(first, "Step ×10").click().run()
+    monkeypatch.setattr(persistence.path, "to_record", real)
+    again = open_app(run=token_of(first))
+    assert trainer(again).steps == 10 and not again.exception
+    assert set(again.session_state["path_done"]) == {"softmax_sum"}
+
+
+def test_a_progress_record_that_is_not_a_table_is_ignored(monkeypatch):
+    first = open_app()
+    monkeypatch.setattr(persistence.path, "to_record", lambda: ["not", "a", "table"])
+    on_page(first, "pages/6_Training.py")
+    button(first, "Step ×10").click().run()
+    monkeypatch.undo()
+    again = open_app(run=token_of(first))
+    assert trainer(again).steps == 10 and not again.exception
+    assert "path_done" not in again.session_state or not again.session_state["path_done"]

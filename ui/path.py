@@ -13,7 +13,7 @@ from dataclasses import astuple, dataclass
 import streamlit as st
 
 from nn_core import notebook
-from nn_core.checkpoints import CHECKPOINTS, Checkpoint
+from nn_core.checkpoints import CHECKPOINTS, Checkpoint, Outcome
 
 from . import selections, shared, state
 
@@ -94,6 +94,44 @@ def _notebook_accuracy(bugs: notebook.NotebookBugs, iterations: int) -> float:
     """The notebook's run, cached and shared like the Backpropagation page's."""
     start = next(iter(notebook.STARTS))  # the notebook's own code: np.random.randn
     return shared.notebook_run(state.built_source(), astuple(bugs), start, iterations)["accuracy"][-1]
+
+
+def to_record() -> dict:
+    """The progress as plain data, to keep with the run (``from_record`` brings it back)."""
+    trainer = state.trainer()
+    return {
+        key: {
+            "prediction": prediction,
+            "happened": outcome.happened,
+            "why": outcome.why,
+            "numbers": {k: v for k, v in outcome.numbers.items() if isinstance(v, (int, float, str))},
+            "same_run": serial == trainer.serial,
+            "steps": int(steps),
+        }
+        for key, (prediction, outcome, serial, steps) in done().items()
+    }
+
+
+def from_record(record) -> None:
+    """The progress a run was saved with; an entry that is not a well-formed answer to one of the
+    path's checkpoints is left out (the rest come back)."""
+    if not isinstance(record, dict):
+        return
+    trainer, kept = state.trainer(), {}
+    for key, entry in record.items():
+        try:
+            prediction, happened, why, steps = entry["prediction"], entry["happened"], entry["why"], entry["steps"]
+            numbers = dict(entry.get("numbers", {}))
+        except (TypeError, KeyError, ValueError):
+            continue
+        if (
+            key in CHECKPOINTS
+            and all(isinstance(v, str) for v in (prediction, happened, why))
+            and isinstance(steps, int)
+        ):
+            serial = trainer.serial if entry.get("same_run") is True else -1
+            kept[key] = (prediction, Outcome(happened, why, numbers), serial, steps)
+    state.set_widget_value(KEY_DONE, kept)
 
 
 def run_checkpoint(key: str) -> None:

@@ -30,7 +30,7 @@ from nn_core.ledger import ledger_from_bytes, ledger_to_bytes
 from nn_core.network import INITS, parse_hidden
 from nn_core.optim import OPTIMIZERS
 
-from . import moments, selections, shared, state
+from . import moments, path, selections, shared, state
 from .settings import BATCH_CHOICES, FULL_BATCH, L2_CHOICES, LR_CHOICES, Settings, snap_lr
 from .store import RunStore, is_token, new_token
 
@@ -194,6 +194,7 @@ def _restore(token: str) -> str | None:
     sample = extra.get("sample")
     if isinstance(sample, int):
         selections.set_sample_index(sample)
+    path.from_record(extra.get("path"))
     return None
 
 
@@ -244,7 +245,8 @@ def save_if_due(playing: bool) -> None:
         return
     now = time.monotonic()
     settings = state.settings()
-    mark = (trainer.serial, trainer.revision, trainer.diverged is None, settings, selections.sample_index())
+    answered = tuple(sorted((key, entry[0], entry[1].happened) for key, entry in path.done().items()))
+    mark = (trainer.serial, trainer.revision, trainer.diverged is None, settings, selections.sample_index(), answered)
     last = state.widget_value(KEY_SAVED)
     if last is not None and last[0] == mark:
         return
@@ -253,7 +255,12 @@ def save_if_due(playing: bool) -> None:
     failed = state.widget_value(KEY_SAVE_FAILED)
     if failed is not None and now - failed < 60:
         return
-    extra = {"dataset": state.built_source(), "settings": asdict(settings), "sample": selections.sample_index()}
+    extra = {
+        "dataset": state.built_source(),
+        "settings": asdict(settings),
+        "sample": selections.sample_index(),
+        "path": path.to_record(),
+    }
     try:
         _save_snapshots(token, trainer)
         run_store().save(token, run_to_bytes(trainer, extra, snapshots=False))
