@@ -12,6 +12,7 @@ from ui.widgets import sample_picker, show_code, try_this
 page.setup("Data", "🔢")
 st.title("Data: what the network sees")
 # Predict first: the question comes before the page's text, which would give the answer away.
+path.here("pages/1_Data.py")
 path.checkpoints_of("pages/1_Data.py")
 data = state.dataset()
 h, w = data.image_shape
@@ -69,7 +70,6 @@ one_row()
 @st.fragment
 def label_one_hot() -> None:
     """The label picker reruns only this part."""
-    st.header("The label, one-hot")
     left, right = st.columns([1, 2], vertical_alignment="center")
     chosen = left.selectbox(
         "Label",
@@ -90,50 +90,54 @@ def label_one_hot() -> None:
     show_code(one_hot)
 
 
-label_one_hot()
-
-st.header("Every digit, many hands")
-per_class = 12
-samples = summaries.sample_images_per_class(data.X_train, data.y_train, data.n_classes, per_class)
-left, right = st.columns([3, 2])
-left.image(
-    images.gray_rgb(images.tile_grid(samples, data.image_shape, columns=per_class), scale=2),
-    caption=f"The first {per_class} training samples of each class, one class per row ({', '.join(data.class_names)})",
-    width="stretch",
-)
-counts = summaries.class_counts(data.y_train, data.n_classes)
-right.plotly_chart(lessons.class_count_bars(counts, data.class_names, "Training samples per class"), key="class_counts")
-
-left, right = st.columns(2)
-means = summaries.class_means(data.X_train, data.y_train, data.n_classes)
-with left:
-    st.subheader("The average of each class")
-    st.image(
-        images.gray_rgb(images.tile_grid(means, data.image_shape, columns=5), scale=4),
+st.subheader("In detail", anchor=False)
+st.caption("Each part opens with a click; every number in them is your network's or your data's.")
+with st.expander("**The label, one-hot**: what the network is asked to answer"):
+    label_one_hot()
+with st.expander("**Every digit, many hands**: samples, counts and the average of each class"):
+    per_class = 12
+    samples = summaries.sample_images_per_class(data.X_train, data.y_train, data.n_classes, per_class)
+    left, right = st.columns([3, 2])
+    left.image(
+        images.gray_rgb(images.tile_grid(samples, data.image_shape, columns=per_class), scale=2),
+        caption=f"The first {per_class} training samples of each class, one class per row ({', '.join(data.class_names)})",
         width="stretch",
     )
-    st.caption(
-        "Each pixel averaged over all training samples of a class. A blurry template is all a network "
-        "without hidden layers could learn; hidden units learn strokes that combine."
+    counts = summaries.class_counts(data.y_train, data.n_classes)
+    right.plotly_chart(
+        lessons.class_count_bars(counts, data.class_names, "Training samples per class"), key="class_counts"
     )
-with right:
-    shown = data.X_train[:1000]
-    st.plotly_chart(lessons.pixel_histogram(shown, data.pixel_max), key="pixel_histogram")
-    blank = summaries.blank_share(shown)
-    st.caption(f"Over the first {len(shown):,} training images, {blank:.0%} of pixels are exactly 0.")
 
-show_code(summaries.class_means)
+    left, right = st.columns(2)
+    means = summaries.class_means(data.X_train, data.y_train, data.n_classes)
+    with left:
+        st.subheader("The average of each class")
+        st.image(
+            images.gray_rgb(images.tile_grid(means, data.image_shape, columns=5), scale=4),
+            width="stretch",
+        )
+        st.caption(
+            "Each pixel averaged over all training samples of a class. A blurry template is all a network "
+            "without hidden layers could learn; hidden units learn strokes that combine."
+        )
+    with right:
+        shown = data.X_train[:1000]
+        st.plotly_chart(lessons.pixel_histogram(shown, data.pixel_max), key="pixel_histogram")
+        blank = summaries.blank_share(shown)
+        st.caption(f"Over the first {len(shown):,} training images, {blank:.0%} of pixels are exactly 0.")
 
-st.header("Train, validation, test")
-sizes = data.sizes()
-st.plotly_chart(lessons.split_bars(sizes), key="split")
-st.markdown(
-    f"The network learns from the **{sizes['train']:,}** training digits only. The **{sizes['val']:,}** "
-    "validation digits tell us, while training, how well it does on digits it has never seen (every lesson page "
-    f"picks its sample from them). The **{sizes['test']:,}** test digits are kept for the final verdict on the "
-    "Evaluation page. Every class is split in the same proportions."
-)
-show_code(stratified_split)
+    show_code(summaries.class_means)
+with st.expander("**Train, validation, test**: which digits teach, which judge"):
+    sizes = data.sizes()
+    st.plotly_chart(lessons.split_bars(sizes), key="split")
+    st.markdown(
+        f"The network learns from the **{sizes['train']:,}** training digits only. The **{sizes['val']:,}** "
+        "validation digits tell us, while training, how well it does on digits it has never seen (every lesson page "
+        f"picks its sample from them). The **{sizes['test']:,}** test digits are kept for the final verdict on the "
+        "Evaluation page. Every class is split in the same proportions."
+    )
+    show_code(stratified_split)
+
 try_this(
     "Pick class 4 under *Random of class* and press **Random** a few times: some 4s are open at the top, some "
     "closed, some slanted. Then look at the average 4 above: the network has to recognise all of them, not "

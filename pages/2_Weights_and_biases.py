@@ -13,6 +13,7 @@ RACE_AUTOMATIC_PARAMS = 300_000  # larger networks race only when asked: it take
 page.setup("Weights & biases", "🎛️")
 st.title("Weights & biases: the knobs")
 # Predict first: the question comes before the page's text, which would give the answer away.
+path.here("pages/2_Weights_and_biases.py")
 path.checkpoints_of("pages/2_Weights_and_biases.py")
 st.markdown(
     "A unit multiplies each input by a **weight**, adds the products up, adds its **bias**, and passes the "
@@ -153,66 +154,67 @@ def one_unit() -> None:
     )
 
 
-one_unit()
-
-show_code(inspection.unit_response)
+st.subheader("In detail", anchor=False)
+st.caption("Each part opens with a click; every number in them is your network's or your data's.")
+with st.expander("**One hidden unit, close up**: its weights, what training added, what it answers to"):
+    one_unit()
+    show_code(inspection.unit_response)
 
 L = model.n_layers
-st.header("The output layer and the biases")
-left, right = st.columns([3, 2])
-left.plotly_chart(
-    common.matrix_heatmap(
-        model.params[f"W{L}"],
-        f"W{L}: how each hidden unit votes for each class ({model.layer_sizes[-1]}×{model.layer_sizes[-2]})",
-        f"hidden unit (layer {L - 1})",
-        "class",
-    ),
-    key="output_weights",
-)
-right.plotly_chart(lessons.bias_bars(model.params, moment.initial_params), key="biases")
-st.plotly_chart(
-    training.weight_histograms(
-        model.params, moment.initial_params, f"at step {moment.steps:,}" if moment.is_past else "now"
-    ),
-    key="weight_histograms",
-)
-
-st.header("Where the knobs start: initialisation")
-settings = state.settings()
-st.markdown(
-    "Random, but how random? Each hidden unit sums hundreds of inputs: with weights too large the sums "
-    "explode layer after layer (and sigmoid or tanh saturate), too small and the signal fades. "
-    "**He** draws weights with standard deviation $\\sqrt{2/n_{in}}$ (for ReLU, which zeroes half its inputs), "
-    "**Xavier** $\\sqrt{2/(n_{in} + n_{out})}$ (for sigmoid and tanh); the notebook's code used `np.random.randn` (std 1) while its text promised "
-    "uniform in $[-0.5, 0.5]$ (std 0.29). Same batch, same architecture, four starts:"
-)
-
-
-@st.fragment
-def initialisations() -> None:
-    """The race toggle reruns only this part."""
-    hidden_sizes = tuple(model.layer_sizes[1:-1])
-    spreads = experiments.init_spreads(model.layer_sizes, model.activation, data.X_train[:256], seed=model.seed)
-    race_batch = min(trainer.batch_size, 256)  # "all" would make 800 full passes: a sample of the race is enough
-    small = model.n_params <= RACE_AUTOMATIC_PARAMS
-    left, right = st.columns([2, 3])
-    left.plotly_chart(lessons.init_spread_figure(spreads), key="init_spread")
-    with right:
-        if small or st.toggle(
-            f"Race the four starts ({model.n_params:,} weights each: a few seconds)", key="init_race_big"
-        ):
-            race = shared.init_race(
-                state.built_source(), hidden_sizes, model.activation, settings.lr, race_batch, model.seed
-            )
-            st.plotly_chart(lessons.init_race_figure(race), key="init_race")
-    st.caption(
-        f"Both for your architecture ({' → '.join(map(str, model.layer_sizes))}, {model.activation}): "
-        f"200 SGD steps at learning rate {settings.lr:g}, batch {race_batch}, the same batches for each."
+with st.expander("**The output layer and the biases**: how the hidden units vote"):
+    left, right = st.columns([3, 2])
+    left.plotly_chart(
+        common.matrix_heatmap(
+            model.params[f"W{L}"],
+            f"W{L}: how each hidden unit votes for each class ({model.layer_sizes[-1]}×{model.layer_sizes[-2]})",
+            f"hidden unit (layer {L - 1})",
+            "class",
+        ),
+        key="output_weights",
+    )
+    right.plotly_chart(lessons.bias_bars(model.params, moment.initial_params), key="biases")
+    st.plotly_chart(
+        training.weight_histograms(
+            model.params, moment.initial_params, f"at step {moment.steps:,}" if moment.is_past else "now"
+        ),
+        key="weight_histograms",
     )
 
+with st.expander("**Where the knobs start: initialisation**: how random, and why it matters"):
+    settings = state.settings()
+    st.markdown(
+        "Random, but how random? Each hidden unit sums hundreds of inputs: with weights too large the sums "
+        "explode layer after layer (and sigmoid or tanh saturate), too small and the signal fades. "
+        "**He** draws weights with standard deviation $\\sqrt{2/n_{in}}$ (for ReLU, which zeroes half its inputs), "
+        "**Xavier** $\\sqrt{2/(n_{in} + n_{out})}$ (for sigmoid and tanh); the notebook's code used `np.random.randn` (std 1) while its text promised "
+        "uniform in $[-0.5, 0.5]$ (std 0.29). Same batch, same architecture, four starts:"
+    )
 
-initialisations()
-show_code(init_params, experiments.init_spreads, experiments.init_race)
+    @st.fragment
+    def initialisations() -> None:
+        """The race toggle reruns only this part."""
+        hidden_sizes = tuple(model.layer_sizes[1:-1])
+        spreads = experiments.init_spreads(model.layer_sizes, model.activation, data.X_train[:256], seed=model.seed)
+        race_batch = min(trainer.batch_size, 256)  # "all" would make 800 full passes: a sample of the race is enough
+        small = model.n_params <= RACE_AUTOMATIC_PARAMS
+        left, right = st.columns([2, 3])
+        left.plotly_chart(lessons.init_spread_figure(spreads), key="init_spread")
+        with right:
+            if small or st.toggle(
+                f"Race the four starts ({model.n_params:,} weights each: a few seconds)", key="init_race_big"
+            ):
+                race = shared.init_race(
+                    state.built_source(), hidden_sizes, model.activation, settings.lr, race_batch, model.seed
+                )
+                st.plotly_chart(lessons.init_race_figure(race), key="init_race")
+        st.caption(
+            f"Both for your architecture ({' → '.join(map(str, model.layer_sizes))}, {model.activation}): "
+            f"200 SGD steps at learning rate {settings.lr:g}, batch {race_batch}, the same batches for each."
+        )
+
+    initialisations()
+    show_code(init_params, experiments.init_spreads, experiments.init_race)
+
 try_this(
     "Train one epoch and look at the tiles: the strokes each unit learned. Then switch them to *the weights now*: "
     "the same units still look like noise, because the random start is larger than what one epoch adds. Then set "

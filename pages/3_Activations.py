@@ -11,6 +11,7 @@ from ui.widgets import sample_picker, show_code, try_this
 page.setup("Activations", "📈")
 st.title("Activations: the bend in every unit")
 # Predict first: the question comes before the page's text, which would give the answer away.
+path.here("pages/3_Activations.py")
 path.checkpoints_of("pages/3_Activations.py")
 st.markdown(
     "After summing its inputs, each hidden unit passes the sum $z$ through an **activation** $g$. Without "
@@ -101,7 +102,6 @@ functions_section()
 @st.fragment
 def softmax_section() -> None:
     """The digit and the temperature rerun only this part."""
-    st.header("Softmax: from scores to probabilities")
     st.markdown(
         "The output layer gives one score $z_k$ per class (the **logits**); softmax turns them into probabilities "
         "that are positive and sum to 1. Subtracting the largest score first changes nothing (it cancels in the "
@@ -146,35 +146,39 @@ def softmax_section() -> None:
     show_code(softmax_steps, softmax)
 
 
-softmax_section()
+st.subheader("In detail", anchor=False)
+st.caption("Each part opens with a click; every number in them is your network's or your data's.")
+with st.expander("**Softmax: from scores to probabilities**: the output layer's bend, step by step"):
+    softmax_section()
 
-st.header("Why bend at all: two linear layers are one")
-demo = experiments.linear_collapse()
-st.markdown(
-    "Stack two layers with no activation between them: $h = W_1 x + b_1$, then $y = W_2 h + b_2$. "
-    "Multiply out and it is a single layer, $y = (W_2 W_1) x + (W_2 b_1 + b_2)$:"
-)
-st.latex(
-    f"W_2 W_1 = {latex_matrix(demo.W2)} {latex_matrix(demo.W1)} = {latex_matrix(demo.W)}, \\qquad "
-    f"W_2 b_1 + b_2 = {latex_matrix(demo.b[:, None])}"
-)
-st.dataframe(
-    pd.DataFrame(
-        {
-            "input x": [str(tuple(int(v) for v in row)) for row in demo.X],
-            "two layers": [str(tuple(float(v) for v in row)) for row in demo.stacked],
-            "one layer W x + b": [str(tuple(float(v) for v in row)) for row in demo.single],
-            "two layers, ReLU between": [str(tuple(float(v) for v in row)) for row in demo.with_relu],
-        }
-    ),
-    hide_index=True,
-)
-st.markdown(
-    f"The first two columns agree on every input (largest difference {demo.max_difference:g}). Put a ReLU "
-    "between the layers and the answers change: no single matrix gives the last column for every input, which "
-    "is what lets a deep network draw curved boundaries between the digits."
-)
-show_code(experiments.linear_collapse)
+with st.expander("**Why bend at all: two linear layers are one**: the algebra, with numbers"):
+    demo = experiments.linear_collapse()
+    st.markdown(
+        "Stack two layers with no activation between them: $h = W_1 x + b_1$, then $y = W_2 h + b_2$. "
+        "Multiply out and it is a single layer, $y = (W_2 W_1) x + (W_2 b_1 + b_2)$:"
+    )
+    st.latex(
+        f"W_2 W_1 = {latex_matrix(demo.W2)} {latex_matrix(demo.W1)} = {latex_matrix(demo.W)}, \\qquad "
+        f"W_2 b_1 + b_2 = {latex_matrix(demo.b[:, None])}"
+    )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "input x": [str(tuple(int(v) for v in row)) for row in demo.X],
+                "two layers": [str(tuple(float(v) for v in row)) for row in demo.stacked],
+                "one layer W x + b": [str(tuple(float(v) for v in row)) for row in demo.single],
+                "two layers, ReLU between": [str(tuple(float(v) for v in row)) for row in demo.with_relu],
+            }
+        ),
+        hide_index=True,
+    )
+    st.markdown(
+        f"The first two columns agree on every input (largest difference {demo.max_difference:g}). Put a ReLU "
+        "between the layers and the answers change: no single matrix gives the last column for every input, which "
+        "is what lets a deep network draw curved boundaries between the digits."
+    )
+    show_code(experiments.linear_collapse)
+
 try_this(
     "Choose *sigmoid* above: how much of your ReLU network's sums would sit in the flat tails? Then set the "
     "initialisation to *standard normal (the notebook's code)* in the sidebar, press **New network** and come back: "

@@ -13,10 +13,15 @@ from ui.widgets import sample_picker, show_code, try_this, unit_picker
 
 NUDGE_RATES = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0)  # η for the steps along one weight
 NUDGE_MOST = 20.0  # the loss curve along one weight spans at most this far either way
+NOTEBOOK_CHECKPOINT = "notebook_softmax"  # the path's question on part 5
 CHAIN_B1, CHAIN_B2 = -0.5, 0.0  # the two-unit chain's biases (its sliders are x, w1, w2 and y)
 
+PAGE = "pages/5_Backpropagation.py"
 page.setup("Backpropagation", "⬅️")
 st.title("Backpropagation: which way to turn every knob")
+stop = path.here(PAGE)
+notebook_first = stop is not None and stop.section == "notebook"  # the stop's link opens the page at its part
+top = st.container()  # part 5 is drawn here when the notebook's stop opened the page
 moment = moments.moment()  # the time slider's moment
 model, data = moment.model, moment.dataset
 L = model.n_layers
@@ -471,10 +476,15 @@ def notebook_bugs() -> None:
             "(full-batch gradient descent, learning rate 0.1), with samples in columns. Here is its own code "
             "(`nn_core/notebook.py`), with each bug switchable. Tick a box to fix that bug:"
         )
+        open_ = path.revealed(NOTEBOOK_CHECKPOINT)  # the fixed runs would give the path's question away
+        if not open_:
+            with st.container(horizontal=True, vertical_alignment="center"):
+                st.caption("The boxes open once you have made the prediction above and run it.")
+                path.skip_button(NOTEBOOK_CHECKPOINT)
         fixes = {}
         for bug, (short, what, written, fixed) in notebook.BUG_LINES.items():
             left, right = st.columns([1, 4])
-            fixes[bug] = left.checkbox(f"Fix {short}", key=f"fix_{bug}")
+            fixes[bug] = left.checkbox(f"Fix {short}", key=f"fix_{bug}", disabled=not open_) and open_
             right.markdown(f"{what.capitalize()}: `{written}` → `{fixed}`")
         left, right = st.columns(2)
         init = left.radio(
@@ -486,11 +496,10 @@ def notebook_bugs() -> None:
         )
         iterations = right.select_slider("Iterations", [100, 200, 300, 500], value=300, key="notebook_iterations")
         yours = tuple(not fixes[bug] for bug in notebook.BUG_NAMES)
-        runs = {
-            "as written": shared.notebook_run(source, tuple(True for _ in notebook.BUG_NAMES), init, iterations),
-            "with your fixes": shared.notebook_run(source, yours, init, iterations),
-            "all fixed": shared.notebook_run(source, tuple(False for _ in notebook.BUG_NAMES), init, iterations),
-        }
+        runs = {"as written": shared.notebook_run(source, tuple(True for _ in notebook.BUG_NAMES), init, iterations)}
+        if open_:
+            runs["with your fixes"] = shared.notebook_run(source, yours, init, iterations)
+            runs["all fixed"] = shared.notebook_run(source, tuple(False for _ in notebook.BUG_NAMES), init, iterations)
         left, right = st.columns([3, 2])
         left.plotly_chart(backprop.notebook_runs_figure(runs), key="notebook_runs")
         written = runs["as written"]
@@ -520,9 +529,10 @@ def notebook_bugs() -> None:
     )
 
 
-with st.expander("**5. What went wrong in the notebook**: tick a box to fix one bug", expanded=True):
-    path.checkpoint("notebook_softmax")  # predict before the boxes below show it
-    notebook_bugs()
+with top if notebook_first else st.container():
+    with st.expander("**5. What went wrong in the notebook**: tick a box to fix one bug", expanded=True):
+        path.checkpoint(NOTEBOOK_CHECKPOINT)  # predict before the boxes below show it
+        notebook_bugs()
 try_this(
     "In the chain on two units (on a ReLU network, the default), drag $w_1$ below 0: $z_1$ turns negative, the unit "
     "switches off ($a_1 = 0$, $g' = 0$) and the gradients of $w_1$, $b_1$, $x$ and even $w_2$ (its slope is $a_1$) "

@@ -4,8 +4,10 @@ from nn_core.hints import training_hints
 from ui import actions, finder, glossary, live, page, path, persistence, runs, state, why
 from ui.widgets import fix_buttons
 
+PAGE = "pages/6_Training.py"
 page.setup("Training", "🏋️")
 st.title("Training")
+path.here(PAGE)
 st.markdown(
     "Each **step** takes one batch of training digits, runs them forward, measures the loss, "
     "backpropagates to get every weight's gradient, and moves each weight a little downhill: "
@@ -74,7 +76,8 @@ path.key_idea(
     "depends on where the network is: predict, then see it on a copy of yours."
 )
 glossary.terms_row(("step", "batch", "epoch", "learning_rate", "momentum", "divergence", "moment"))
-path.checkpoints_of("pages/6_Training.py")
+path.checkpoints_of(PAGE)
+path.train_task()
 
 st.header("Through time")
 # Only the open tab runs (a tab change reruns the page): all three cost a Step click 60 ms.

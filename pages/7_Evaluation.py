@@ -10,6 +10,8 @@ from ui.widgets import show_code
 page.setup("Evaluation", "🎯")
 st.title("Evaluation: how good is it, and where does it fail?")
 # Predict first: the question comes before the page's text, which would give the answer away.
+path.here("pages/7_Evaluation.py")
+path.train_first()
 path.checkpoints_of("pages/7_Evaluation.py")
 moment = moments.moment()  # the time slider's moment: the confusion matrix follows it
 model, data = moment.model, moment.dataset
@@ -26,12 +28,8 @@ split = (
 X, y = data.split(split)
 result = evaluation.evaluate(model, X, y)
 names = data.class_names
-if moment.steps == 0:
-    st.info(
-        "At step 0 the network had not trained yet, so it guessed: this is where it started."
-        if moment.is_past
-        else "This network has not been trained yet, so it guesses. Train it on the Training page and come back."
-    )
+if moment.steps == 0 and moment.is_past:  # the present network's lack of training is said above
+    st.info("At step 0 the network had not trained yet, so it guessed: this is where it started.")
 
 path.key_idea(
     f"judge a network on digits it never trained on: your network gets **{result.accuracy:.1%}** of the "

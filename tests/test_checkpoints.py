@@ -91,3 +91,62 @@ def test_doubling_a_weight_adds_its_share_once_more_whatever_its_sign(mnist, see
     assert n["z_after"] - n["z_before"] == pytest.approx(n["w"] * mnist.split("val")[0][sample][n["pixel"]], abs=1e-6)
     assert ("positive" if n["w"] > 0 else "negative") in outcome.why
     assert ("went up" if n["w"] > 0 else "went down") in outcome.why
+
+
+def stop_links(at):
+    return [link for link in at.get("page_link") if link.proto.label.startswith(tuple(f"{i}. " for i in range(1, 9)))]
+
+
+def headers(at):
+    return [h.value for h in at.header]
+
+
+def test_each_stop_links_to_its_page_opened_for_it_and_the_notebooks_stop_opens_at_its_part():
+    at = new_app()
+    links = stop_links(at)
+    assert [link.proto.page for link in links] == [stop.page[len("pages/") : -3].split("_", 1)[1] for stop in path.STOPS]
+    assert [link.proto.query_string for link in links] == [f"stop={i}" for i in range(1, len(path.STOPS) + 1)]
+    plain = on_page(at, "pages/5_Backpropagation.py")
+    assert not plain.get("container") or "Stop 6 of 8" not in all_text(plain)
+    order = [c.value for c in plain.markdown if "Predict, then run" in c.value]
+    assert "notebook's softmax" in order[-1]  # drawn in part 5, at the page's end
+    at.query_params[path.STOP] = "6"
+    arrived = on_page(at, "pages/5_Backpropagation.py")
+    text = all_text(arrived)
+    assert "Stop 6 of 8: Why the notebook's network never learned" in text and not arrived.exception
+    asks = [c.value for c in arrived.markdown if "Predict, then run" in c.value]
+    assert "notebook's softmax" in asks[0]  # part 5 first: the stop's own section
+    nxt = [link.proto for link in arrived.get("page_link") if link.proto.label.startswith("Next:")]
+    assert [(n.page, n.query_string) for n in nxt] == [("Training", "stop=7")]
+    # a click on the page keeps it where it was; another page, then back by the sidebar: the usual order
+    arrived.checkbox(key=arrived.checkbox[0].key).check().run()
+    assert "Stop 6 of 8" in all_text(arrived)
+    assert path.STOP not in arrived.query_params  # the address was tidied; the arrival holds all the same
+    back = on_page(on_page(arrived, "pages/1_Data.py"), "pages/5_Backpropagation.py")
+    assert "Stop 6 of 8" not in all_text(back)
+    asks = [c.value for c in back.markdown if "Predict, then run" in c.value]
+    assert "notebook's softmax" in asks[-1]
+
+
+@pytest.mark.parametrize("stop", ["0", "9", "x", "-1", "6.5"])
+def test_a_bad_stop_in_the_address_is_ignored(stop):
+    at = new_app()
+    at.query_params[path.STOP] = stop
+    at = on_page(at, "pages/5_Backpropagation.py")
+    assert not at.exception and "Stop " not in all_text(at).split("Predict")[0]
+
+
+def test_the_training_stop_ends_by_training_the_learners_own_network_and_evaluation_asks_for_it():
+    at = on_page(new_app(), "pages/7_Evaluation.py")
+    assert "has hardly trained yet" in all_text(at)
+    home = at.switch_page("app.py").run()
+    assert "not trained yet" in all_text(home)
+    at = on_page(home, "pages/6_Training.py")
+    assert "Now train your own network" in all_text(at)
+    button(at, "Train to the end of this epoch").click().run()
+    t = trainer(at)
+    assert t.epochs_elapsed >= 1 and not at.exception
+    assert "Your own network, trained" in all_text(at) and f"{t.steps:,} steps" in all_text(at)
+    at = on_page(at, "pages/7_Evaluation.py")
+    assert "has hardly trained yet" not in all_text(at)
+    assert "trained ✅" in all_text(at.switch_page("app.py").run())

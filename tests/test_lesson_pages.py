@@ -173,6 +173,11 @@ def test_fixing_the_notebooks_softmax_changes_its_run(app):
     at.select_slider(key="notebook_iterations").set_value(100).run()
     at.radio(key="notebook_init").set_value("uniform").run()
     traces = {t["name"].split(":")[0]: t for t in chart(at, "notebook_runs")["data"]}
+    assert set(traces) == {"as written"}  # the fixed runs would answer the path's question: predict first
+    assert all(at.checkbox(key=f"fix_{bug}").disabled for bug in BUG_NAMES)
+    button(at, "Show it without predicting").click().run()
+    assert "notebook_softmax" not in (at.session_state["path_done"] if "path_done" in at.session_state else {})
+    traces = {t["name"].split(":")[0]: t for t in chart(at, "notebook_runs")["data"]}
     assert array(traces["with your fixes"]["y"])[-1] == array(traces["as written"]["y"])[-1]
     for bug in BUG_NAMES:
         at.checkbox(key=f"fix_{bug}").check().run()

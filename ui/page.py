@@ -38,6 +38,7 @@ def setup(title: str, icon: str = "🔢") -> None:
     st.set_page_config(page_title=f"{title} · Neural network digits", page_icon=icon, layout="wide")
     server.configure()
     persistence.open_session()
+    path.arrive()  # before the address keeps only the token
     persistence.keep_token_in_url()
     persistence.save_if_due(playing=state.is_playing())
     with st.sidebar:

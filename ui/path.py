@@ -11,13 +11,16 @@ from __future__ import annotations
 from dataclasses import astuple, dataclass
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from nn_core import notebook
 from nn_core.checkpoints import CHECKPOINTS, Checkpoint, Outcome
 
-from . import selections, shared, state
+from . import actions, selections, shared, state
 
 KEY_DONE = "path_done"  # checkpoint key -> (prediction, Outcome, serial, steps)
+KEY_ARRIVED = "_path_arrived"  # (stop number, page id): the stop a path link brought the learner here for
+STOP = "stop"  # the query parameter of a stop's link
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,8 @@ class Stop:
     idea: str  # the one thing to take away
     page: str
     checkpoints: tuple[str, ...]
+    section: str = ""  # the page's part that teaches it, drawn first when a stop's link opens the page
+    train: bool = False  # the stop ends with training the learner's own network (TRAIN_EPOCHS)
 
 
 STOPS = (
@@ -64,12 +69,14 @@ STOPS = (
         "what its wrong gradients did, one bug at a time",
         "pages/5_Backpropagation.py",
         ("notebook_softmax",),
+        section="notebook",
     ),
     Stop(
         "Iterate: training a network that does",
         "small steps downhill, batch after batch; the learning rate sets their size",
         "pages/6_Training.py",
         ("high_rate", "tiny_rate", "last_digit"),
+        train=True,
     ),
     Stop(
         "How good is it",
@@ -79,6 +86,94 @@ STOPS = (
     ),
 )
 ALL_CHECKPOINTS = tuple(key for stop in STOPS for key in stop.checkpoints)
+TRAIN_EPOCHS = 1  # what the path asks the learner's own network to train before it is judged
+
+
+def trained_enough() -> bool:
+    return state.trainer().epochs_elapsed >= TRAIN_EPOCHS
+
+
+def _trained_line(trainer) -> str:
+    val = trainer.metrics()["val_accuracy"]
+    accuracy = "" if val != val else f", and gets **{val:.1%}** of the validation digits right"
+    return f"it has trained **{trainer.epochs_elapsed:.2f} epochs** ({trainer.steps:,} steps){accuracy}"
+
+
+def train_task() -> None:
+    """The training stop's last step: not a prediction, the learner's own network trained."""
+    trainer = state.trainer()
+    with st.container(border=True, key="path_train"):
+        if trained_enough():
+            st.markdown(f"✅ **Your own network, trained:** {_trained_line(trainer)}. Now judge it.")
+            number = next(i for i, stop in enumerate(STOPS, start=1) if stop.train)
+            if number < len(STOPS):
+                stop_link(number + 1, f"Next stop: {STOPS[number].title}")
+            return
+        st.markdown(
+            f"🏋️ **Now train your own network** (not a copy) for at least {TRAIN_EPOCHS} whole epoch, with ▶️ Play or "
+            f"the button: the next stop judges it. So far {_trained_line(trainer)}."
+        )
+        st.button("Train to the end of this epoch", icon="🏋️", on_click=actions.run_epoch, key="path_train_epoch")
+
+
+def train_first() -> None:
+    """Where a trained network is judged: if the learner's has not trained an epoch yet, say so,
+    with the way to do it here."""
+    if trained_enough():
+        return
+    with st.container(border=True, key="path_train_first"):
+        st.markdown(
+            f"🏋️ **Your network has hardly trained yet:** {_trained_line(state.trainer())}. This page judges a trained "
+            "network: train it for an epoch first (here, or on the Training page)."
+        )
+        st.button("Train to the end of this epoch", icon="🏋️", on_click=actions.run_epoch, key="path_train_first_epoch")
+
+
+def _page_id() -> str:
+    context = get_script_run_ctx()
+    return context.page_script_hash if context is not None else ""
+
+
+def arrive() -> None:
+    """Before the address is tidied: a stop's link (``?stop=N``) says which stop this page is
+    opened for; that holds until the learner goes to another page."""
+    asked, here = st.query_params.get(STOP), _page_id()
+    if asked is not None and asked.isdigit() and 1 <= int(asked) <= len(STOPS):
+        state.set_widget_value(KEY_ARRIVED, (int(asked), here))
+        return
+    kept = state.widget_value(KEY_ARRIVED)
+    if kept is not None and kept[1] != here:
+        state.set_widget_value(KEY_ARRIVED, None)
+
+
+def arrived(page_path: str) -> Stop | None:
+    """The stop a path link opened this page for, or None (the page was opened another way)."""
+    kept = state.widget_value(KEY_ARRIVED)
+    if kept is None or kept[1] != _page_id():
+        return None
+    stop = STOPS[kept[0] - 1]
+    return stop if stop.page == page_path else None
+
+
+def stop_link(number: int, label: str, container=st) -> None:
+    """A link to the path's stop ``number`` (1-based): its page, opened for that stop."""
+    stop = STOPS[number - 1]
+    container.page_link(stop.page, label=label, icon="🧭", query_params={STOP: str(number)})
+
+
+def here(page_path: str) -> Stop | None:
+    """At the top of a page a stop's link opened: which stop this is, and the way to the next."""
+    stop = arrived(page_path)
+    if stop is None:
+        return None
+    number = STOPS.index(stop) + 1
+    with st.container(border=True, horizontal=True, vertical_alignment="center", key="path_here"):
+        st.markdown(f"🧭 **Stop {number} of {len(STOPS)}: {stop.title}.** {stop.idea[0].upper()}{stop.idea[1:]}.")
+        if number < len(STOPS):
+            stop_link(number + 1, f"Next: {STOPS[number].title}")
+        else:
+            st.page_link("app.py", label="The end of the path: back to Start here", icon="🧭")
+    return stop
 
 
 def done() -> dict:
@@ -142,6 +237,23 @@ def run_checkpoint(key: str) -> None:
     trainer = state.trainer()
     outcome = CHECKPOINTS[key].run(trainer, selections.sample_index(), notebook_accuracy=_notebook_accuracy)
     state.set_widget_value(KEY_DONE, {**done(), key: (prediction, outcome, trainer.serial, trainer.steps)})
+
+
+def revealed(key: str) -> bool:
+    """Whether what would give checkpoint ``key``'s answer away may show: it has been answered,
+    or the learner chose to look without predicting (that is not counted as progress)."""
+    return key in done() or bool(state.widget_value(f"_skip_{key}"))
+
+
+def skip_button(key: str) -> None:
+    """The way past a checkpoint's question without answering it (nothing is ever locked)."""
+    st.button(
+        "Show it without predicting",
+        key=f"skip_{key}",
+        on_click=state.set_widget_value,
+        args=(f"_skip_{key}", True),
+        help="Opens what is below; the question stays unanswered on the path",
+    )
 
 
 def forget(key: str) -> None:
@@ -221,6 +333,8 @@ def start_here() -> None:
     for i, stop in enumerate(STOPS, start=1):
         finished = sum(key in done() for key in stop.checkpoints)
         mark = "✅" if finished == len(stop.checkpoints) else f"{finished}/{len(stop.checkpoints)}"
+        if stop.train:
+            mark += " · trained ✅" if trained_enough() else " · not trained yet"
         left, right = st.columns([5, 1], vertical_alignment="center")
-        left.page_link(stop.page, label=f"{i}. {stop.title}: {stop.idea}", icon="🧭")
+        stop_link(i, f"{i}. {stop.title}: {stop.idea}", left)
         right.markdown(mark)
