@@ -201,7 +201,13 @@ def test_the_whole_path_asks_each_prediction_before_it_shows_and_ends_at_13_of_1
         page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=30_000)
 
         # every box this page asks is on it, in the path's order; this stop's are not answered yet
+        # (a stop with a section of its own opens the page at it: its boxes come first)
         here = [key for key in ALL_CHECKPOINTS if CHECKPOINTS[key].page == stop.page]
+        if stop.section:
+            here = list(stop.checkpoints) + [key for key in here if key not in stop.checkpoints]
+        banner = page.locator(".st-key-path_here")
+        banner.wait_for(timeout=30_000)
+        assert f"Stop {i} of {len(STOPS)}: {stop.title}" in banner.inner_text(), banner.inner_text()
         wait_until(
             lambda here=here: all(page.locator(f".st-key-checkpoint_{k}").count() == 1 for k in here),
             30,
@@ -216,6 +222,16 @@ def test_the_whole_path_asks_each_prediction_before_it_shows_and_ends_at_13_of_1
         for key in stop.checkpoints:
             answered += 1
             answer(page, key, answered)
+        if stop.train:  # the stop ends with the learner's own network trained, for the next to judge
+            task = page.locator(".st-key-path_train")
+            task.scroll_into_view_if_needed()
+            assert "Now train your own network" in task.inner_text()
+            task.get_by_role("button").filter(has_text="Train to the end of this epoch").click()
+            wait_until(lambda: "Your own network, trained" in task.inner_text(), 60, "the epoch did not train")
+            wait_for_app(page, timeout=60)
+            task.screenshot(path=str(SHOTS / f"50_path_stop{i}_trained.png"))
+        elif stop.page == "pages/7_Evaluation.py":
+            assert "hardly trained" not in main_text(page)
         whole_page(page, f"50_path_stop{i}_{url_of(stop.page).strip('/')}")
 
     go_home(page)
