@@ -194,6 +194,9 @@ def run_to_bytes(
             "momentum": trainer.momentum,
             "l2": trainer.l2,
             "optimizer": trainer.optimizer_name,
+            "dropout": trainer.dropout,
+            "schedule": trainer.schedule.to_text(),
+            "augmentation": trainer.augmentation.to_text(),
             "loss": trainer.loss_name,
             "eval_every": trainer.eval_every,
             "diag_every": trainer.diag_every,
@@ -323,6 +326,9 @@ def load_run(source, dataset, snapshot_arrays=None):
             eval_every=_number(settings["eval_every"], "evaluation interval", whole=True, allow_none=True),
             diag_every=_number(settings["diag_every"], "diagnostics interval", whole=True),
             blas_threads=_number(settings.get("blas_threads"), "BLAS threads", whole=True, allow_none=True),
+            dropout=_number(settings.get("dropout", 0.0), "dropout"),
+            schedule=settings.get("schedule"),  # files from before schedules have none: constant
+            augmentation=settings.get("augmentation"),
         )
     except (KeyError, TypeError) as error:
         raise ModelFileError(f"the run's settings are incomplete ({error})") from None
@@ -494,16 +500,26 @@ def _valid_random_state(state) -> bool:
 
 def _settable(name: str, value) -> bool:
     """Whether a trainer's live setting ``name`` can take ``value`` (what its setter accepts)."""
+    from .augment import Augmentation
     from .optim import OPTIMIZERS
+    from .schedules import Schedule
 
     if name == "optimizer":
         return isinstance(value, str) and value in OPTIMIZERS
+    if name in ("schedule", "augmentation"):
+        if not isinstance(value, str):
+            return False
+        try:
+            (Schedule if name == "schedule" else Augmentation).from_dict(value)
+        except ValueError:
+            return False
+        return True
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
         return False
     if name == "batch_size":
         return isinstance(value, int) and value >= 1
     if name == "lr":
         return value > 0
-    if name == "momentum":
+    if name in ("momentum", "dropout"):
         return 0 <= value < 1
     return value >= 0  # l2

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .augment import NONE, Augmentation
 from .network import INITS
 from .optim import OPTIMIZERS
+from .schedules import CONSTANT, Schedule
 from .train import Trainer
 
 MOST_RUNS = 8
@@ -68,12 +70,22 @@ def run_settings(trainer: Trainer) -> dict[str, object]:
 def _shown(name: str, value) -> str:
     if isinstance(value, tuple):  # changed during the run: "lr 0.1→0.05"
         parts = [_shown(name, v) for v in value]
-        prefix = parts[0].rsplit(" ", 1)[0] + " " if " " in parts[0] and name not in ("optimizer", "init") else ""
+        prefix = (
+            parts[0].rsplit(" ", 1)[0] + " "
+            if " " in parts[0] and name not in ("optimizer", "init", "schedule", "augmentation")
+            else ""
+        )
         return prefix + "→".join(p[len(prefix) :] for p in parts)
     return _shown_one(name, value)
 
 
 def _shown_one(name: str, value) -> str:
+    if name == "schedule":
+        return f"schedule {Schedule.from_dict(value).describe()}"
+    if name == "augmentation":
+        return f"augmentation {Augmentation.from_dict(value).describe()}"
+    if name == "dropout":
+        return f"dropout {value:g}"
     if name == "optimizer":
         return OPTIMIZERS[value].label
     if name == "init":
@@ -89,10 +101,22 @@ def _shown_one(name: str, value) -> str:
     return f"{name} {value}"
 
 
+def _is_default(name: str, value) -> bool:
+    """Settings a short description leaves out when they do nothing (no momentum, L2, dropout,
+    schedule or augmentation)."""
+    if name in ("momentum", "l2", "dropout"):
+        return value == 0
+    if name == "schedule":
+        return value == CONSTANT.to_text()
+    if name == "augmentation":
+        return value == NONE.to_text()
+    return False
+
+
 def describe(trainer: Trainer) -> str:
     """All of a run's settings, shortly: "hidden 128, relu, He init, seed 0, lr 0.1, batch 64, SGD"
     (momentum and L2 only when they are not 0)."""
-    shown = [(n, v) for n, v in run_settings(trainer).items() if not (n in ("momentum", "l2") and v == 0)]
+    shown = [(n, v) for n, v in run_settings(trainer).items() if not _is_default(n, v)]
     return ", ".join(_shown(name, value) for name, value in shown)
 
 

@@ -114,6 +114,18 @@ def init_params(layer_sizes, init=DEFAULT_INIT, scale=1.0, seed=0, dtype=np.floa
     return params
 
 
+def dropout_masks(layer_sizes, rows: int, rate: float, rng: np.random.Generator, dtype=np.float32) -> dict[int, Array]:
+    """Inverted dropout's masks for a batch of ``rows``: per hidden layer l, each unit is kept with
+    probability 1 - ``rate`` and scaled by 1 / (1 - rate), so its expected activation is unchanged
+    and the network needs no change at evaluation (which uses no masks)."""
+    if not 0 <= rate < 1:
+        raise ValueError(f"the dropout rate must be at least 0 and below 1, not {rate}")
+    keep = np.asarray(1 / (1 - rate), dtype)
+    return {
+        l: (rng.random((rows, layer_sizes[l]), dtype=np.float32) >= rate) * keep for l in range(1, len(layer_sizes) - 1)
+    }
+
+
 class MLP:
     """A fully connected network ending in softmax. ``params`` holds W1, b1, W2, b2, ..."""
 
@@ -187,9 +199,13 @@ class MLP:
 
     # -- forward -----------------------------------------------------------------------
 
-    def forward(self, X: Array) -> dict[str, Array]:
+    def forward(self, X: Array, masks: dict[int, Array] | None = None) -> dict[str, Array]:
         """Cache of the forward pass: ``A0`` (= X), then ``Z1, A1, ..., ZL, AL`` each (m, units),
-        and ``log_norm`` (m,), softmax's log-sum-exp per row, which the cross-entropy reuses."""
+        and ``log_norm`` (m,), softmax's log-sum-exp per row, which the cross-entropy reuses.
+
+        ``masks`` (training with dropout only): for hidden layer l, an (m, units) array of 0s and
+        1 / (1 - rate) (``dropout_masks``) that multiplies its activations, kept as ``maskl``;
+        ``Al`` is then the activation after dropout."""
         X = np.asarray(X, dtype=self.dtype)
         if X.ndim == 1:
             X = X[None, :]
@@ -205,6 +221,9 @@ class MLP:
                 A, log_norm = softmax_and_log_norm(Z)
             else:
                 A = self.g(Z)
+                if masks is not None and l in masks:
+                    A = A * masks[l]  # a new array: g may hand back Z itself
+                    cache[f"mask{l}"] = masks[l]
             cache[f"Z{l}"] = Z
             cache[f"A{l}"] = A
         cache["log_norm"] = log_norm
@@ -271,14 +290,23 @@ class MLP:
                 grads[f"dA{l - 1}"] = dA
                 if l > 1:
                     dZ = dA * self.g_prime(cache[f"Z{l - 1}"])
+                    mask = cache.get(f"mask{l - 1}")
+                    if mask is not None:  # a dropped unit passed nothing on: nothing comes back through it
+                        dZ *= mask
         return grads
 
     def loss_and_grads(
-        self, X: Array, y: Array, loss: str = "cross_entropy", l2: float = 0.0, out: dict[str, Array] | None = None
+        self,
+        X: Array,
+        y: Array,
+        loss: str = "cross_entropy",
+        l2: float = 0.0,
+        out: dict[str, Array] | None = None,
+        masks: dict[int, Array] | None = None,
     ) -> tuple[float, dict[str, Array]]:
         """``(loss, grads)`` with ``grads`` keyed and shaped like ``params`` (W1, b1, ...);
-        ``out`` as in ``backward``."""
-        cache = self.forward(X)
+        ``out`` as in ``backward``, ``masks`` (dropout) as in ``forward``."""
+        cache = self.forward(X, masks)
         value = self.loss(cache, y, loss, l2)
         backward = self.backward(cache, y, loss, l2, out=out)
         return value, {k: backward["d" + k] for k in self.params}

@@ -43,13 +43,15 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from .activations import ACTIVATIONS, DEFAULT_ACTIVATION
+from .augment import NONE, Augmentation, augment
 from .data import Dataset, load_dataset
 from .diagnostics import dead_unit_fraction
 from .history import Trace
 from .losses import DEFAULT_LOSS
 from .metrics import accuracy, confusion_matrix, per_class_accuracy, precision_recall
-from .network import DEFAULT_INIT, INITS, MLP, ArchitectureError, parse_hidden
+from .network import DEFAULT_INIT, INITS, MLP, ArchitectureError, dropout_masks, parse_hidden
 from .optim import DEFAULT_OPTIMIZER, OPTIMIZERS, make_optimizer
+from .schedules import CONSTANT, Schedule
 from .snapshots import Snapshot, Snapshots, capacity_for, frozen_copy
 
 Array = np.ndarray
@@ -68,7 +70,20 @@ LIVE_SETTINGS = {
     "momentum": "momentum",
     "l2": "l2",
     "optimizer": "optimizer_name",
+    "dropout": "dropout",
+    "schedule": "schedule",
+    "augmentation": "augmentation",
 }
+# Each step's own random numbers (dropout's masks, augmentation's amounts) come from a generator
+# made from (seed, STEP_STREAM, step): a replay or a continued run draws the same ones, with no
+# random state to keep.
+STEP_STREAM = 7
+
+
+def logged(value):
+    """A live setting's value as the settings log keeps it: plain values as they are, a schedule
+    or an augmentation as its JSON text."""
+    return value.to_text() if isinstance(value, (Schedule, Augmentation)) else value
 
 
 @dataclass(frozen=True)
@@ -131,6 +146,9 @@ class Trainer:
         eval_every: int | None = 50,
         diag_every: int = 10,
         blas_threads: int | None = None,
+        dropout: float = 0.0,
+        schedule: Schedule | dict | None = None,
+        augmentation: Augmentation | dict | None = None,
     ):
         if model.layer_sizes[0] != dataset.n_features or model.layer_sizes[-1] != dataset.n_classes:
             raise ValueError(
@@ -154,6 +172,9 @@ class Trainer:
         self.momentum = momentum
         self.l2 = l2
         self.optimizer_name = optimizer
+        self.dropout = dropout
+        self.schedule = CONSTANT if schedule is None else schedule
+        self.augmentation = NONE if augmentation is None else augmentation
         self.history = {"steps": Trace(), "diagnostics": Trace(), "evals": Trace()}
         self.initial_params = frozen_copy(model.params)
         # Two sets of parameter arrays take turns: each update writes the new parameters into the
@@ -252,12 +273,55 @@ class Trainer:
         self._optimizer_name = name
         self._log_setting("optimizer", name)
 
+    @property
+    def dropout(self) -> float:
+        """The share of each hidden layer's units dropped in each training step (0: none)."""
+        return self._dropout
+
+    @dropout.setter
+    def dropout(self, value: float) -> None:
+        value = float(value)
+        if not 0 <= value < 1:
+            raise ValueError(f"the dropout rate must be at least 0 and below 1, not {value}")
+        self._dropout = value
+        self._log_setting("dropout", value)
+
+    @property
+    def schedule(self) -> Schedule:
+        return self._schedule_setting
+
+    @schedule.setter
+    def schedule(self, value: Schedule | dict) -> None:
+        self._schedule_setting = Schedule.from_dict(value)
+        self._log_setting("schedule", self._schedule_setting.to_text())
+
+    @property
+    def augmentation(self) -> Augmentation:
+        return self._augmentation
+
+    @augmentation.setter
+    def augmentation(self, value: Augmentation | dict) -> None:
+        self._augmentation = Augmentation.from_dict(value)
+        self._log_setting("augmentation", self._augmentation.to_text())
+
+    def rate_at(self, epoch: float) -> float:
+        """The learning rate a step at ``epoch`` uses: the learning rate times the schedule's factor."""
+        return self.lr * self.schedule.factor(epoch)
+
+    def rate_now(self) -> float:
+        """The rate the next step will use."""
+        return self.rate_at(self.epochs_elapsed)
+
+    def _step_rng(self) -> np.random.Generator:
+        return np.random.default_rng((self.seed, STEP_STREAM, self.steps))
+
     def _log_setting(self, name: str, value) -> None:
         self.settings_log.append((self.steps, name, value))
 
     def live_settings(self) -> dict:
-        """The settings a run may change between steps, as they are now (``LIVE_SETTINGS`` names)."""
-        return {name: getattr(self, attribute) for name, attribute in LIVE_SETTINGS.items()}
+        """The settings a run may change between steps, as they are now (``LIVE_SETTINGS`` names),
+        in the form the settings log keeps (a schedule and an augmentation as their JSON text)."""
+        return {name: logged(getattr(self, attribute)) for name, attribute in LIVE_SETTINGS.items()}
 
     @property
     def epochs_elapsed(self) -> float:
@@ -350,10 +414,17 @@ class Trainer:
                     limits.close()
                     limits.enter_context(_blas_controller().limit(limits=threads, user_api="blas"))
                     threads_now = threads
+                rate = self.rate_now()
                 rows = self._next_batch()
                 params = self.model.params
+                X_batch, masks = self._gather(X_all, rows), None
+                if self._augmentation.active or self._dropout:
+                    rng = self._step_rng()
+                    X_batch = augment(X_batch, self.dataset.image_shape, self._augmentation, rng)
+                    if self._dropout:
+                        masks = dropout_masks(self.model.layer_sizes, len(rows), self._dropout, rng, self.model.dtype)
                 loss, grads = self.model.loss_and_grads(
-                    self._gather(X_all, rows), y_all[rows], self.loss_name, self.l2, out=self._grad_buffers
+                    X_batch, y_all[rows], self.loss_name, self.l2, out=self._grad_buffers, masks=masks
                 )
                 self.diverged = self._diverged_at(loss)
                 if self.diverged is not None:
@@ -362,13 +433,13 @@ class Trainer:
                     self.reference_loss = loss
                 self._note_health(loss, params)
                 updated = self._spare if self._spare is not params else {k: p.copy() for k, p in params.items()}
-                self.optimizer.update(params, grads, self.lr, out=updated)
+                self.optimizer.update(params, grads, rate, out=updated)
                 self.model.params, self._previous, self._spare = updated, params, params
                 self.steps += 1
                 self.revision += 1
                 self.samples_seen += len(rows)
                 self.last_loss = loss
-                self.history["steps"].append(step=self.steps, loss=loss, lr=self.lr)
+                self.history["steps"].append(step=self.steps, loss=loss, lr=rate)
                 if self.snapshots.due(self.steps, self._epoch_ended):
                     self.take_snapshot()
                 self._epoch_ended = False
@@ -475,6 +546,9 @@ class Trainer:
             optimizer=live["optimizer"],
             momentum=live["momentum"],
             l2=live["l2"],
+            dropout=live["dropout"],
+            schedule=live["schedule"],
+            augmentation=live["augmentation"],
             seed=self.seed,
             loss=self.loss_name,
             eval_every=self.eval_every,

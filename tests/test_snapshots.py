@@ -363,8 +363,20 @@ def _swap_two_snapshots(run):
 TAMPERED_RUNS = {
     "settings log is not a list": (lambda run: run.update(settings_log={"lr": 0.1}), "log of settings is not valid"),
     "unknown setting in the log": (
-        lambda run: run["settings_log"].append([50, "dropout", 0.5]),
+        lambda run: run["settings_log"].append([50, "activation", "sigmoid"]),
         "log of settings is not valid",
+    ),
+    "a dropout rate of 1 in the log": (
+        lambda run: run["settings_log"].append([50, "dropout", 1.0]),
+        "cannot take",
+    ),
+    "a schedule that is not one in the log": (
+        lambda run: run["settings_log"].append([50, "schedule", '{"kind": "sometimes"}']),
+        "cannot take",
+    ),
+    "an augmentation out of range in the log": (
+        lambda run: run["settings_log"].append([50, "augmentation", '{"rotate": 400}']),
+        "cannot take",
     ),
     "short log entry": (lambda run: run["settings_log"].append([50, "lr"]), "log of settings is not valid"),
     "object in the log": (

@@ -1,0 +1,255 @@
+"""Augmentation: each training batch, as it is drawn, gets random shifts, rotations, scaling,
+shear, thicker or thinner strokes and pixel noise (never the stored data, which stays as it is).
+
+A network that has only seen the training digits where they are learns where their ink is; one
+that has seen them moved, turned and redrawn a little learns what a 3 looks like. Every range is
+"up to this much, either way", drawn anew for each digit of each batch, and all of it from one
+``numpy.random.Generator``: the trainer gives each step its own, made from its seed and the step
+number, so a run, its replay and a run continued from a snapshot see the same batches.
+
+The whole batch is transformed at once (``transform``): one affine map per digit, read back by
+bilinear interpolation with a single gather per corner, so a batch of 64 costs about as much as
+the training step it feeds (``benchmarks/bench_augment.py``); ``scipy.ndimage`` image by image
+is several times slower.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, fields
+
+import numpy as np
+
+Array = np.ndarray
+
+# The largest range each setting accepts (a setting outside it is refused, not clipped).
+LIMITS = {
+    "shift": 6.0,  # pixels
+    "rotate": 45.0,  # degrees
+    "scale": 0.4,  # fraction: sizes from 60% to 140%
+    "shear": 45.0,  # degrees
+    "thicker": 1.0,  # fraction of the way to a stroke one pixel wider all round
+    "thinner": 1.0,  # fraction of the way to a stroke one pixel narrower all round
+    "noise": 0.5,  # standard deviation of the pixel noise, in ink (0 to 1)
+}
+
+
+@dataclass(frozen=True)
+class Augmentation:
+    """The ranges: each digit of a batch is moved, turned, ... by a random amount up to these."""
+
+    shift: float = 0.0  # pixels, in each direction
+    rotate: float = 0.0  # degrees, either way
+    scale: float = 0.0  # a size from 1 - scale to 1 + scale
+    shear: float = 0.0  # degrees, either way
+    thicker: float = 0.0  # strokes up to this far toward one pixel wider
+    thinner: float = 0.0  # ... toward one pixel narrower
+    noise: float = 0.0  # pixel noise of standard deviation up to this
+
+    def __post_init__(self):
+        for name, most in LIMITS.items():
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ValueError(f"augmentation {name} must be a number, not {value!r}")
+            if not 0 <= value <= most:
+                raise ValueError(f"augmentation {name} must be between 0 and {most:g}, not {value:g}")
+            object.__setattr__(self, name, float(value))
+
+    @property
+    def active(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def to_text(self) -> str:
+        """One line of JSON: the form a settings log keeps (hashable, and the same for equal values)."""
+        return json.dumps(self.to_dict(), sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, values: dict) -> Augmentation:
+        """From ``to_dict``'s output; an unknown key or a bad value raises ValueError."""
+        if isinstance(values, Augmentation):
+            return values
+        if isinstance(values, str):
+            try:
+                values = json.loads(values)
+            except ValueError:
+                raise ValueError(f"not a augmentation: {values[:60]!r}") from None
+        if not isinstance(values, dict):
+            raise ValueError(f"an augmentation is a table of ranges, not {values!r}")
+        unknown = set(values) - set(LIMITS)
+        if unknown:
+            raise ValueError(f"unknown augmentation setting {', '.join(sorted(unknown))}")
+        return cls(**values)
+
+    def describe(self) -> str:
+        """In words, for a legend or a caption: "shift ±2 px, rotate ±10°" (or "none")."""
+        parts = [
+            f"shift ±{self.shift:g} px" if self.shift else "",
+            f"rotate ±{self.rotate:g}°" if self.rotate else "",
+            f"scale ±{self.scale:.0%}" if self.scale else "",
+            f"shear ±{self.shear:g}°" if self.shear else "",
+            f"thicker {self.thicker:.0%}" if self.thicker else "",
+            f"thinner {self.thinner:.0%}" if self.thinner else "",
+            f"noise {self.noise:g}" if self.noise else "",
+        ]
+        return ", ".join(p for p in parts if p) or "none"
+
+
+NONE = Augmentation()
+
+
+@dataclass(frozen=True)
+class Draw:
+    """The amounts drawn for each digit of a batch (arrays of its length)."""
+
+    dy: Array  # pixels down
+    dx: Array  # pixels right
+    angle: Array  # degrees, anticlockwise
+    scale: Array  # size factor
+    shear: Array  # degrees
+    thickness: Array  # -1 (toward thinner) to +1 (toward thicker)
+    noise: Array  # standard deviation
+
+
+def draw(aug: Augmentation, n: int, rng: np.random.Generator) -> Draw:
+    """Random amounts for ``n`` digits within ``aug``'s ranges (always the same number of draws,
+    so a range changed from 0 does not shift what the others get)."""
+    u = rng.uniform(-1.0, 1.0, size=(7, n))
+    thickness = np.where(u[5] >= 0, u[5] * aug.thicker, u[5] * aug.thinner)
+    return Draw(
+        u[0] * aug.shift,
+        u[1] * aug.shift,
+        u[2] * aug.rotate,
+        1.0 + u[3] * aug.scale,
+        u[4] * aug.shear,
+        thickness,
+        (u[6] + 1.0) / 2.0 * aug.noise,
+    )
+
+
+def _neighbours(images: Array, pick) -> Array:
+    """Each pixel's value combined (``np.maximum`` or ``np.minimum``) with its four neighbours'
+    (the frame counts as blank paper)."""
+    padded = np.pad(images, ((0, 0), (1, 1), (1, 1)))
+    out = padded[:, 1:-1, 1:-1].copy()
+    for view in (padded[:, :-2, 1:-1], padded[:, 2:, 1:-1], padded[:, 1:-1, :-2], padded[:, 1:-1, 2:]):
+        pick(out, view, out=out)
+    return out
+
+
+def stroke_width(images: Array, thickness: Array) -> Array:
+    """``images`` (n, h, w) with strokes a fraction of the way to one pixel wider (thickness > 0)
+    or narrower (< 0): a blend toward a dilation or an erosion by the four-neighbour cross."""
+    t = thickness.astype(images.dtype)[:, None, None]
+    out = images.copy()
+    if (t > 0).any():
+        out += np.maximum(t, 0) * (_neighbours(images, np.maximum) - images)
+    if (t < 0).any():
+        out += np.minimum(t, 0) * (images - _neighbours(images, np.minimum))
+    return out
+
+
+def affine_matrices(angle: Array, scale: Array, shear: Array) -> Array:
+    """(n, 2, 2): per digit, the map of (row, column) offsets from the centre that rotates
+    anticlockwise by ``angle`` degrees, shears by ``shear`` and scales by ``scale``."""
+    a, s = np.radians(angle), np.radians(shear)
+    cos, sin = np.cos(a), np.sin(a)
+    # In (x = column, y = up = -row) a rotation is [[cos, -sin], [sin, cos]]; in (row, column) it is
+    # [[cos, sin], [-sin, cos]]. The shear slants columns with the row: column += tan(s) * row.
+    rotation = np.stack([np.stack([cos, sin], -1), np.stack([-sin, cos], -1)], -2)
+    shearing = np.zeros_like(rotation)
+    shearing[:, 0, 0] = 1.0
+    shearing[:, 1, 0] = np.tan(s)
+    shearing[:, 1, 1] = 1.0
+    return scale[:, None, None] * (rotation @ shearing)
+
+
+def warp(images: Array, matrices: Array, dy: Array, dx: Array) -> Array:
+    """``images`` (n, h, w), each moved by its matrix about the centre and then by (dy, dx):
+    each output pixel reads the input where the inverse map sends it, by bilinear interpolation,
+    with blank paper outside the frame."""
+    n, h, w = images.shape
+    inverse = np.linalg.inv(matrices).astype(np.float32)
+    rows = np.arange(h, dtype=np.float32) - (h - 1) / 2
+    cols = np.arange(w, dtype=np.float32) - (w - 1) / 2
+    r = rows[None, :, None] - dy.astype(np.float32)[:, None, None]  # (n, h, 1)
+    c = cols[None, None, :] - dx.astype(np.float32)[:, None, None]  # (n, 1, w)
+    src_r = inverse[:, 0, 0, None, None] * r + inverse[:, 0, 1, None, None] * c + (h - 1) / 2
+    src_c = inverse[:, 1, 0, None, None] * r + inverse[:, 1, 1, None, None] * c + (w - 1) / 2
+    inside = (src_r > -1) & (src_r < h) & (src_c > -1) & (src_c < w)
+    r0, c0 = np.floor(src_r), np.floor(src_c)
+    fr, fc = src_r - r0, src_c - c0
+    hp, wp = h + 2, w + 2
+    padded = np.zeros((n, hp, wp), images.dtype)
+    padded[:, 1:-1, 1:-1] = images
+    r0 = np.clip(r0, -1, h - 1).astype(np.intp) + 1
+    c0 = np.clip(c0, -1, w - 1).astype(np.intp) + 1
+    index = (np.arange(n, dtype=np.intp) * (hp * wp))[:, None, None] + r0 * wp + c0
+    flat = padded.reshape(-1)
+    top = flat[index] * (1 - fc) + flat[index + 1] * fc
+    bottom = flat[index + wp] * (1 - fc) + flat[index + wp + 1] * fc
+    out = top * (1 - fr) + bottom * fr
+    out *= inside
+    return out.astype(images.dtype, copy=False)
+
+
+def transform(X: Array, image_shape: tuple[int, int], amounts: Draw, rng: np.random.Generator | None = None) -> Array:
+    """A new (n, pixels) batch: ``X``'s rows as images, with strokes thickened or thinned, then
+    moved, turned, scaled and sheared, then noised (from ``rng``), and kept within [0, 1]."""
+    n = len(X)
+    images = np.asarray(X, dtype=np.float32).reshape(n, *image_shape)
+    if np.any(amounts.thickness):
+        images = stroke_width(images, amounts.thickness)
+    moves = amounts.angle.any() or amounts.shear.any() or np.any(amounts.scale != 1)
+    if moves or amounts.dy.any() or amounts.dx.any():
+        images = warp(images, affine_matrices(amounts.angle, amounts.scale, amounts.shear), amounts.dy, amounts.dx)
+    out = images.reshape(n, -1)
+    if out is X or np.shares_memory(out, X):
+        out = out.copy()
+    if np.any(amounts.noise) and rng is not None:
+        out += rng.standard_normal(out.shape, dtype=np.float32) * amounts.noise.astype(np.float32)[:, None]
+    np.clip(out, 0.0, 1.0, out=out)
+    return out.astype(X.dtype, copy=False)
+
+
+def augment(X: Array, image_shape: tuple[int, int], aug: Augmentation, rng: np.random.Generator) -> Array:
+    """``X`` (n, pixels) as a new, augmented batch (``X`` itself is never written)."""
+    if not aug.active:
+        return X
+    return transform(X, image_shape, draw(aug, len(X), rng), rng)
+
+
+def copies(x: Array, image_shape: tuple[int, int], aug: Augmentation, n: int = 8, seed: int = 0) -> Array:
+    """``n`` augmented copies of one digit ``x`` (for a preview), reproducible from ``seed``."""
+    rng = np.random.default_rng(seed)
+    return transform(np.repeat(np.asarray(x)[None, :], n, axis=0), image_shape, draw(aug, n, rng), rng)
+
+
+# -- fixed transformations, for robustness curves ------------------------------------------------
+
+
+def shifted(X: Array, image_shape: tuple[int, int], dy: float, dx: float) -> Array:
+    """Every row of ``X`` moved by (dy, dx) pixels."""
+    n = len(X)
+    return _fixed(X, image_shape, n, dy=np.full(n, dy), dx=np.full(n, dx))
+
+
+def rotated(X: Array, image_shape: tuple[int, int], degrees: float) -> Array:
+    """Every row of ``X`` turned anticlockwise by ``degrees`` about the frame's centre."""
+    return _fixed(X, image_shape, len(X), angle=np.full(len(X), degrees))
+
+
+def _fixed(X, image_shape, n, **given) -> Array:
+    amounts = {
+        "dy": np.zeros(n),
+        "dx": np.zeros(n),
+        "angle": np.zeros(n),
+        "scale": np.ones(n),
+        "shear": np.zeros(n),
+        "thickness": np.zeros(n),
+        "noise": np.zeros(n),
+    } | given
+    return transform(X, image_shape, Draw(**amounts))
