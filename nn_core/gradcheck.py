@@ -59,17 +59,21 @@ def check_gradients(
     eps: float = 1e-6,
     max_entries: int | None = None,
     seed: int = 0,
+    masks: dict | None = None,
 ) -> list[TensorCheck]:
     """One ``TensorCheck`` per parameter tensor, on a float64 copy of ``model``.
 
     ``max_entries`` caps the entries checked per tensor (a random sample); None checks all.
+    ``masks`` (dropout's, ``network.dropout_masks``) are held fixed: the loss with those units
+    dropped is a smooth function of the weights, and its gradient is what a training step uses.
     """
     model64 = model.copy(dtype=np.float64)
     X64 = np.asarray(X, dtype=np.float64)
-    _, grads = model64.loss_and_grads(X64, y, loss, l2)
+    masks64 = None if masks is None else {l: np.asarray(m, dtype=np.float64) for l, m in masks.items()}
+    _, grads = model64.loss_and_grads(X64, y, loss, l2, masks=masks64)
 
     def loss_at() -> float:
-        return model64.loss(model64.forward(X64), y, loss, l2)
+        return model64.loss(model64.forward(X64, masks64), y, loss, l2)
 
     rng = np.random.default_rng(seed)
     checks = []
