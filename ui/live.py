@@ -107,6 +107,7 @@ CHARTS = (
                 t.history["steps"].column("loss"),
                 _evals(t).column("step"),
                 _evals(t).column("val_loss"),
+                rates=t.history["steps"].column("lr"),
             ),
             m,
         ),

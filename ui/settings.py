@@ -14,15 +14,18 @@ from dataclasses import dataclass, replace
 
 from nn_core import MLP, Dataset
 from nn_core.activations import DEFAULT_ACTIVATION
+from nn_core.augment import NONE, Augmentation
 from nn_core.data import DEFAULT_DATASET
 from nn_core.network import DEFAULT_INIT
 from nn_core.optim import DEFAULT_OPTIMIZER
+from nn_core.schedules import CONSTANT, Schedule
 from nn_core.train import Trainer
 
 LR_CHOICES = tuple(float(f"{m}e{e}") for e in range(-6, 2) for m in (1, 2, 5)) + (100.0,)
 FULL_BATCH = 0  # the batch-size choice "all": every training row in one step, like the notebook
 BATCH_CHOICES = (1, 8, 16, 32, 64, 128, 256, 512, 1024, 4096, FULL_BATCH)
 L2_CHOICES = (0.0, 1e-5, 1e-4, 1e-3, 1e-2)
+DROPOUT_MOST = 0.9  # the dropout slider's top
 
 # A server trains many learners' networks, one script thread each, so each matrix product gets one
 # BLAS thread. With two (the engine's choice from 64 rows up, best for one process alone on two
@@ -33,7 +36,16 @@ SERVER_BLAS_THREADS = 1
 
 # The settings the current network takes on its next step, and the trainer attribute of each;
 # the rest (NEEDS_NEW_NETWORK) need a new network.
-LIVE = {"lr": "lr", "momentum": "momentum", "batch_size": "batch_size", "l2": "l2", "optimizer": "optimizer_name"}
+LIVE = {
+    "lr": "lr",
+    "momentum": "momentum",
+    "batch_size": "batch_size",
+    "l2": "l2",
+    "optimizer": "optimizer_name",
+    "dropout": "dropout",
+    "schedule": "schedule",
+    "augmentation": "augmentation",
+}
 NEEDS_NEW_NETWORK = {
     "dataset": "dataset",
     "hidden": "hidden layers",
@@ -55,10 +67,17 @@ class Settings:
     batch_size: int = 64
     l2: float = 0.0
     seed: int = 0
+    dropout: float = 0.0
+    schedule: Schedule = CONSTANT
+    augmentation: Augmentation = NONE
 
     def update(self, **changes) -> Settings:
         if "hidden" in changes:
             changes["hidden"] = tuple(changes["hidden"])
+        if "schedule" in changes:
+            changes["schedule"] = Schedule.from_dict(changes["schedule"])
+        if "augmentation" in changes:
+            changes["augmentation"] = Augmentation.from_dict(changes["augmentation"])
         return replace(self, **changes)
 
 
@@ -127,6 +146,9 @@ def settings_of(trainer: Trainer, settings: Settings) -> Settings:
         optimizer=trainer.optimizer_name,
         momentum=min(trainer.momentum, 0.99),
         l2=min(L2_CHOICES, key=lambda c: abs(c - trainer.l2)),
+        dropout=trainer.dropout,
+        schedule=trainer.schedule,
+        augmentation=trainer.augmentation,
     )
 
 

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import streamlit as st
 
+from nn_core import augment
 from nn_core.activations import ACTIVATIONS
+from nn_core.augment import LIMITS, Augmentation
 from nn_core.data import available_datasets
 from nn_core.download import DownloadError, is_cached, load_mnist
 from nn_core.network import INITS, parse_hidden
 from nn_core.optim import OPTIMIZERS
+from nn_core.schedules import SCHEDULES, Schedule
 
-from . import shared, state
-from .settings import BATCH_CHOICES, FULL_BATCH, L2_CHOICES, LR_CHOICES
+from . import selections, shared, state
+from .figures import images
+from .settings import BATCH_CHOICES, DROPOUT_MOST, FULL_BATCH, L2_CHOICES, LR_CHOICES
 from .text import plain
 
 FULL_MNIST = "mnist"  # the dataset that is downloaded on request
@@ -139,6 +143,9 @@ def settings_sidebar() -> None:
         **_bind("optimizer", current.optimizer),
     )
 
+    with st.expander("Generalisation: augmentation, dropout, schedule"):
+        generalisation_settings()
+
     st.markdown("**Network** · *needs a new network*")
     st.text_input(
         "Hidden layers (units)",
@@ -188,3 +195,108 @@ def settings_sidebar() -> None:
             on_change=_upload_csv,
             help="The format of Kaggle's digit-recognizer competition; gzip is fine.",
         )
+
+
+# -- generalisation: augmentation, dropout, the learning rate's schedule ---------------------------
+
+AUGMENTATION_SLIDERS = {  # setting: (label, step, help)
+    "shift": ("Shift (pixels)", 0.5, "Each digit moved up to this far, up or down and left or right"),
+    "rotate": ("Rotate (degrees)", 1.0, "Each digit turned up to this far either way"),
+    "scale": ("Scale (±)", 0.05, "Each digit made up to this much larger or smaller (0.1: 90% to 110%)"),
+    "shear": ("Shear (degrees)", 1.0, "Each digit slanted up to this far either way"),
+    "thicker": ("Thicker strokes", 0.1, "Strokes up to this far toward one pixel wider all round"),
+    "thinner": ("Thinner strokes", 0.1, "Strokes up to this far toward one pixel narrower all round"),
+    "noise": ("Pixel noise", 0.01, "Random ink added to every pixel, of up to this standard deviation"),
+}
+PREVIEW_COPIES = 8
+SCHEDULE_EPOCHS = (5, 10, 20, 30, 50, 100)
+WARMUP_EPOCHS = (0.0, 0.5, 1.0, 2.0)
+STEP_EVERY = (1, 2, 5, 10)
+STEP_GAMMA = (0.5, 0.2, 0.1)
+
+
+def _copy_augmentation() -> None:
+    values = {name: state.widget_value(f"_aug_{name}") for name in AUGMENTATION_SLIDERS}
+    try:
+        state.update_settings(augmentation=Augmentation(**values))
+    except ValueError as error:
+        state.notice(f"Augmentation: {plain(error)}", "error")
+
+
+def _copy_schedule() -> None:
+    kind = state.widget_value("_schedule_kind")
+    current = state.settings().schedule
+    values = {"kind": kind}
+    if kind == "step":
+        values |= {"every": state.widget_value("_schedule_every") or current.every}
+        values |= {"gamma": state.widget_value("_schedule_gamma") or current.gamma}
+    elif kind == "cosine":
+        values |= {"epochs": state.widget_value("_schedule_epochs") or current.epochs}
+        values |= {"warmup": state.widget_value("_schedule_warmup") or 0.0}
+    try:
+        state.update_settings(schedule=Schedule(**values))
+    except ValueError as error:
+        state.notice(f"Schedule: {plain(error)}", "error")
+
+
+def _nearest(choices, value):
+    return min(choices, key=lambda c: abs(c - value))
+
+
+def generalisation_settings() -> None:
+    """What makes a network read digits it has not seen: augmentation's ranges with a preview of
+    the followed digit, dropout, and the learning rate's schedule; all take effect on the next step."""
+    current = state.settings()
+    aug = current.augmentation
+    st.caption("Each training batch, as it is drawn, gets random changes up to these (the data itself stays).")
+    for name, (label, step, help_text) in AUGMENTATION_SLIDERS.items():
+        state.set_widget_value(f"_aug_{name}", getattr(aug, name))
+        st.slider(label, 0.0, LIMITS[name], step=step, key=f"_aug_{name}", on_change=_copy_augmentation, help=help_text)
+    data = state.dataset()
+    index = selections.sample_index()
+    copies = augment.copies(data.X_val[index], data.image_shape, aug, PREVIEW_COPIES, seed=index)
+    st.image(
+        images.gray_rgb(images.tile_grid(copies, data.image_shape, columns=4), scale=2),
+        caption=f"{PREVIEW_COPIES} augmented copies of the digit you follow (validation row {index}): "
+        + ("as the network would see them in a batch" if aug.active else "no augmentation, so all the same"),
+        width="stretch",
+    )
+    state.set_widget_value("_dropout", current.dropout)
+    st.slider(
+        "Dropout",
+        0.0,
+        DROPOUT_MOST,
+        step=0.05,
+        key="_dropout",
+        on_change=_copy_to_settings,
+        args=("dropout",),
+        help="The share of each hidden layer's units switched off at random in each training step (never at "
+        "evaluation); the others are scaled up to make up for them",
+    )
+    schedule = current.schedule
+    state.set_widget_value("_schedule_kind", schedule.kind)
+    kind = st.selectbox(
+        "Learning-rate schedule",
+        list(SCHEDULES),
+        format_func=SCHEDULES.get,
+        key="_schedule_kind",
+        on_change=_copy_schedule,
+        help="The rate a step uses is the learning rate times the schedule's factor, by epoch",
+    )
+    if kind == "step":
+        state.set_widget_value("_schedule_every", _nearest(STEP_EVERY, schedule.every))
+        state.set_widget_value("_schedule_gamma", _nearest(STEP_GAMMA, schedule.gamma))
+        st.select_slider("Drop every (epochs)", STEP_EVERY, key="_schedule_every", on_change=_copy_schedule)
+        st.select_slider("…multiplying the rate by", STEP_GAMMA, key="_schedule_gamma", on_change=_copy_schedule)
+    elif kind == "cosine":
+        state.set_widget_value("_schedule_epochs", _nearest(SCHEDULE_EPOCHS, schedule.epochs))
+        state.set_widget_value("_schedule_warmup", _nearest(WARMUP_EPOCHS, schedule.warmup))
+        st.select_slider(
+            "Down to its floor at epoch", SCHEDULE_EPOCHS, key="_schedule_epochs", on_change=_copy_schedule
+        )
+        st.select_slider("Warm-up (epochs)", WARMUP_EPOCHS, key="_schedule_warmup", on_change=_copy_schedule)
+    trainer = state.trainer()
+    st.caption(
+        f"The next step's rate: **{trainer.rate_now():.3g}** (the learning rate {trainer.lr:g} × "
+        f"{trainer.schedule.factor(trainer.epochs_elapsed):.3g}, at epoch {trainer.epochs_elapsed:.2f})."
+    )

@@ -10,16 +10,28 @@ from .theme import DIGIT_COLOURS, LAYER_COLOURS, ema, f32, layout, log_axis, pan
 Array = np.ndarray
 
 
+RATE_STRIP = 0.22  # the share of the loss chart's height its learning-rate strip takes
+
+
 def loss_figure(
-    steps: Array, losses: Array, eval_steps: Array, val_losses: Array, smoothing: float = 0.9, most: int = 400
+    steps: Array,
+    losses: Array,
+    eval_steps: Array,
+    val_losses: Array,
+    smoothing: float = 0.9,
+    most: int = 400,
+    rates: Array | None = None,
 ) -> go.Figure:
-    """Batch loss (faint), its moving average, and the validation loss at each evaluation.
+    """Batch loss (faint), its moving average, and the validation loss at each evaluation; and,
+    when the learning rate a step used changed during the run (a schedule, or a change by hand),
+    that rate in a strip under the loss, on the same steps.
 
     At most ``most`` points per line are drawn (the average is taken over every step first):
     a browser redraws 400 points several times a second without falling behind the clicks."""
     fig = go.Figure()
     keep = thin(len(losses), most)
     smoothed = ema(losses, smoothing)[keep] if len(losses) else None
+    all_steps = steps
     steps, losses = f32(steps)[keep], f32(losses)[keep]
     fig.add_scatter(
         x=steps, y=losses, name="batch loss", mode="lines", line=dict(color="rgba(76,120,168,0.25)", width=1)
@@ -34,6 +46,20 @@ def loss_figure(
         line=dict(color="#f58518", width=2),
         marker=dict(size=5),
     )
+    if rates is not None and len(rates) and np.ptp(np.asarray(rates, dtype=np.float64)) > 0:
+        fig.add_scatter(
+            x=f32(all_steps)[keep],
+            y=f32(rates)[keep],
+            name="learning rate used",
+            mode="lines",
+            line=dict(color="#54a24b", width=2, shape="hv"),
+            yaxis="y2",
+        )
+        fig.update_layout(
+            yaxis=dict(domain=[RATE_STRIP + 0.08, 1]),
+            yaxis2=dict(domain=[0, RATE_STRIP], anchor="x", title="rate", rangemode="tozero", nticks=3),
+        )
+        return layout(fig, "Loss, and the learning rate each step used", "step", "cross-entropy", height=340)
     return layout(fig, "Loss", "step", "cross-entropy")
 
 

@@ -1,0 +1,84 @@
+"""The sidebar's generalisation settings (augmentation with its preview, dropout, the schedule) reach
+the learner's trainer on its next step, and the loss chart draws the rate a schedule gives."""
+
+import numpy as np
+import pytest
+
+from nn_core import MLP, Trainer
+from nn_core.augment import Augmentation
+from nn_core.schedules import Schedule
+from tests.apptest import all_text, button, new_app, on_page, trainer
+from ui.figures import training
+
+
+@pytest.fixture
+def app():
+    return on_page(new_app(), "pages/6_Training.py")
+
+
+def caption_of_preview(at) -> str:
+    captions = [image.caption for element in at.get("image") for image in element.proto.imgs]
+    return next(c for c in captions if "augmented copies" in c)
+
+
+def test_an_augmentation_range_reaches_the_trainer_and_the_preview_redraws(app):
+    at = app
+    assert "no augmentation, so all the same" in caption_of_preview(at)
+    before = trainer(at)
+    at.slider(key="_aug_rotate").set_value(15.0).run()
+    at.slider(key="_aug_shift").set_value(2.0).run()
+    assert trainer(at) is before and trainer(at).augmentation == Augmentation(shift=2, rotate=15)
+    assert "as the network would see them" in caption_of_preview(at)
+    steps = trainer(at).steps
+    button(at, "Step ×10").click().run()
+    assert trainer(at).steps == steps + 10 and not at.exception
+    logged = [(s, v) for s, n, v in trainer(at).settings_log if n == "augmentation"]
+    assert logged[-1] == (steps, Augmentation(shift=2, rotate=15).to_text())
+
+
+def test_dropout_and_a_schedule_reach_the_trainer_and_the_loss_chart_draws_the_rate(app):
+    at = app
+    at.slider(key="_dropout").set_value(0.3).run()
+    assert trainer(at).dropout == 0.3
+    at.selectbox(key="_schedule_kind").set_value("step").run()
+    assert trainer(at).schedule.kind == "step"
+    at.select_slider(key="_schedule_every").set_value(1).run()
+    at.select_slider(key="_schedule_gamma").set_value(0.1).run()
+    assert trainer(at).schedule == Schedule("step", every=1, gamma=0.1)
+    at.selectbox(key="_schedule_kind").set_value("cosine").run()
+    at.select_slider(key="_schedule_epochs").set_value(10).run()
+    at.select_slider(key="_schedule_warmup").set_value(1.0).run()
+    assert trainer(at).schedule == Schedule("cosine", warmup=1, epochs=10)
+    assert "The next step's rate: **0.01**" in all_text(at)  # 0.1 x the warm-up's 10% at epoch 0
+    button(at, "Step ×10").click().run()
+    rates = np.asarray(trainer(at).history["steps"].column("lr"))
+    assert rates[0] == pytest.approx(0.01) and (np.diff(rates) > 0).all()  # warming up
+    assert not at.exception
+
+
+def test_the_loss_figure_has_a_rate_strip_only_when_the_rate_changed(mnist):
+    run = Trainer(MLP([784, 8, 10]), mnist, eval_every=None, schedule=Schedule("cosine", warmup=0.1, epochs=1))
+    run.step(30)
+    steps = run.history["steps"]
+    figure = training.loss_figure(steps.column("step"), steps.column("loss"), [], [], rates=steps.column("lr"))
+    strip = [t for t in figure.data if t.name == "learning rate used"]
+    assert len(strip) == 1 and strip[0].yaxis == "y2"
+    np.testing.assert_allclose(strip[0].y, np.asarray(steps.column("lr"), np.float32))
+    flat = Trainer(MLP([784, 8, 10]), mnist, eval_every=None)
+    flat.step(5)
+    steps = flat.history["steps"]
+    figure = training.loss_figure(steps.column("step"), steps.column("loss"), [], [], rates=steps.column("lr"))
+    assert [t.name for t in figure.data] == ["batch loss", "smoothed", "validation"]
+
+
+def test_a_saved_run_brings_its_generalisation_settings_back(app):
+    from tests.test_persistence import open_app, token_of
+
+    at = app
+    at.slider(key="_dropout").set_value(0.2).run()
+    at.slider(key="_aug_shear").set_value(5.0).run()
+    button(at, "Step ×10").click().run()
+    again = on_page(open_app(run=token_of(at)), "pages/6_Training.py")
+    t = trainer(again)
+    assert t.dropout == 0.2 and t.augmentation == Augmentation(shear=5) and t.steps == 10
+    assert again.slider(key="_dropout").value == 0.2 and again.slider(key="_aug_shear").value == 5.0
