@@ -690,7 +690,13 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--hidden", type=_hidden_argument, default=(128,), help="hidden layer sizes, e.g. 128 or 256,64"
     )
-    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument(
+        "--recipe",
+        choices=["robust"],
+        help="train a recipe's network (robust: reads new handwriting well; see nn_core/recipes.py); "
+        "--hidden, --lr, --optimizer and the rest are then the recipe's",
+    )
+    parser.add_argument("--epochs", type=int, help="passes over the training digits (10; a recipe's own by default)")
     parser.add_argument("--lr", type=float, default=0.1)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--optimizer", default=DEFAULT_OPTIMIZER, choices=list(OPTIMIZERS))
@@ -702,14 +708,33 @@ def main(argv=None) -> int:
     parser.add_argument("--save", help="write the trained model to this .npz file")
     args = parser.parse_args(argv)
 
+    if args.epochs is not None and args.epochs < 1:
+        parser.error("--epochs must be at least 1")
     try:
         dataset = load_dataset(args.data or args.dataset)
-        model = MLP([dataset.n_features, *args.hidden, dataset.n_classes], args.activation, args.init, args.seed)
-        trainer = Trainer(model, dataset, args.lr, args.batch_size, args.optimizer, args.momentum, args.l2, args.seed)
+        if args.recipe:
+            from .recipes import RECIPES, build
+
+            recipe = RECIPES[args.recipe].for_epochs(args.epochs or RECIPES[args.recipe].epochs)
+            trainer = build(recipe, dataset, args.seed)
+            epochs = recipe.epochs
+        else:
+            model = MLP([dataset.n_features, *args.hidden, dataset.n_classes], args.activation, args.init, args.seed)
+            trainer = Trainer(
+                model, dataset, args.lr, args.batch_size, args.optimizer, args.momentum, args.l2, args.seed
+            )
+            epochs = args.epochs or 10
     except ValueError as error:
         parser.error(str(error))
+    model = trainer.model
     print(f"{dataset.description}: {dataset.sizes()}; network {model.layer_sizes}, {model.n_params:,} parameters")
-    for _ in range(args.epochs):
+    if args.recipe:
+        print(
+            f"recipe {args.recipe}: {trainer.optimizer_name} lr {trainer.lr:g}, batch {trainer.batch_size}, "
+            f"dropout {trainer.dropout:g}, schedule {trainer.schedule.describe()}, "
+            f"augmentation {trainer.augmentation.describe()}, {epochs} epochs"
+        )
+    for _ in range(epochs):
         started = time.perf_counter()
         trainer.epoch()
         if trainer.diverged:
@@ -726,7 +751,7 @@ def main(argv=None) -> int:
     if args.save:
         from .io import save_model
 
-        save_model(model, args.save, {"dataset": dataset.name, "step": trainer.steps})
+        save_model(model, args.save, {"dataset": dataset.name, "step": trainer.steps, "recipe": args.recipe})
         print(f"saved to {args.save}")
     return 0
 

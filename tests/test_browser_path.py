@@ -227,7 +227,9 @@ def test_the_whole_path_asks_each_prediction_before_it_shows_and_ends_at_13_of_1
             task.scroll_into_view_if_needed()
             assert "Now train your own network" in task.inner_text()
             task.get_by_role("button").filter(has_text="Train to the end of this epoch").click()
-            wait_until(lambda: "Your own network, trained" in task.inner_text(), 60, "the epoch did not train")
+            wait_until(
+                lambda task=task: "Your own network, trained" in task.inner_text(), 60, "the epoch did not train"
+            )
             wait_for_app(page, timeout=60)
             task.screenshot(path=str(SHOTS / f"50_path_stop{i}_trained.png"))
         elif stop.page == "pages/7_Evaluation.py":

@@ -104,7 +104,9 @@ def headers(at):
 def test_each_stop_links_to_its_page_opened_for_it_and_the_notebooks_stop_opens_at_its_part():
     at = new_app()
     links = stop_links(at)
-    assert [link.proto.page for link in links] == [stop.page[len("pages/") : -3].split("_", 1)[1] for stop in path.STOPS]
+    assert [link.proto.page for link in links] == [
+        stop.page[len("pages/") : -3].split("_", 1)[1] for stop in path.STOPS
+    ]
     assert [link.proto.query_string for link in links] == [f"stop={i}" for i in range(1, len(path.STOPS) + 1)]
     plain = on_page(at, "pages/5_Backpropagation.py")
     assert not plain.get("container") or "Stop 6 of 8" not in all_text(plain)

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from nn_core import MLP, Trainer
-from nn_core.io import load_run, run_to_bytes
 from nn_core.augment import Augmentation
+from nn_core.io import load_run, run_to_bytes
 from nn_core.schedules import Schedule
 from nn_core.train import LIVE_SETTINGS
 
