@@ -99,6 +99,9 @@ class Augmentation:
 
 
 NONE = Augmentation()
+# Moves and redrawings of the size people's handwriting differs by: the strong-reader recipe's, and
+# what the overfitting hint offers.
+STANDARD = Augmentation(shift=2, rotate=12, scale=0.1, shear=8, thicker=0.5, thinner=0.5)
 
 
 @dataclass(frozen=True)

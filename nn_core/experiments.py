@@ -4,10 +4,12 @@ initialisation, a short training race between them, and two linear layers collap
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .augment import STANDARD, Augmentation
+from .dataset import Dataset
 from .diagnostics import flat_region
 from .network import INITS, MLP
 from .train import Trainer
@@ -111,3 +113,64 @@ def linear_collapse(
     return LinearCollapse(
         W1, b1, W2, b2, W, b, X, hidden_sums @ W2.T + b2, X @ W.T + b, np.maximum(hidden_sums, 0) @ W2.T + b2
     )
+
+
+# -- memorising, and augmentation against it ------------------------------------------------------
+
+OVERFIT_ROWS, OVERFIT_HIDDEN, OVERFIT_EPOCHS = 500, 1024, 20
+
+
+@dataclass(frozen=True)
+class AccuracyCurves:
+    """Training and validation accuracy at the end of each epoch."""
+
+    epochs: np.ndarray
+    train: np.ndarray  # on the (unaugmented) training digits
+    val: np.ndarray
+
+    @property
+    def gap(self) -> float:
+        """Training minus validation accuracy at the end: what was memorised rather than learned."""
+        return float(self.train[-1] - self.val[-1])
+
+
+@dataclass(frozen=True)
+class OverfitDemo:
+    rows: int
+    hidden: int
+    runs: dict  # name -> AccuracyCurves: "without augmentation", "with augmentation"
+
+
+def few_digits(data: Dataset, rows: int) -> Dataset:
+    """``data`` with only ``rows`` training digits, the same number of each class (the first ones)."""
+    per_class = max(1, rows // data.n_classes)
+    keep = np.sort(np.concatenate([np.flatnonzero(data.y_train == c)[:per_class] for c in range(data.n_classes)]))
+    return replace(data, X_train=data.X_train[keep], y_train=data.y_train[keep])
+
+
+def overfit_demo(
+    data: Dataset,
+    rows: int = OVERFIT_ROWS,
+    hidden: int = OVERFIT_HIDDEN,
+    epochs: int = OVERFIT_EPOCHS,
+    augmentation: Augmentation = STANDARD,
+    seed: int = 0,
+) -> OverfitDemo:
+    """A wide network trained on few digits, without and with ``augmentation``, the same start and
+    the same batches: how far its training accuracy runs ahead of its validation accuracy."""
+    small = few_digits(data, rows)
+    runs = {}
+    for name, aug in (("without augmentation", Augmentation()), ("with augmentation", augmentation)):
+        model = MLP([data.n_features, hidden, data.n_classes], seed=seed)
+        trainer = Trainer(
+            model, small, lr=0.001, batch_size=32, optimizer="adam", seed=seed, augmentation=aug, eval_every=None
+        )
+        for _ in range(epochs):
+            trainer.epoch()
+        evals = trainer.history["evals"]
+        runs[name] = AccuracyCurves(
+            np.asarray(evals.column("epoch")),
+            np.asarray(evals.column("train_accuracy")),
+            np.asarray(evals.column("val_accuracy")),
+        )
+    return OverfitDemo(len(small.y_train), hidden, runs)

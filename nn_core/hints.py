@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .activations import ACTIVATIONS
+from .augment import STANDARD
 from .diagnostics import dead_description
 from .train import Trainer
 
@@ -105,7 +106,12 @@ def _dead_units(dead: np.ndarray, lr: float, activation: str, slope: float) -> H
     )
 
 
-def _overfitting(train_acc: np.ndarray, val_acc: np.ndarray, l2: float) -> Hint | None:
+OVERFITTING_DROPOUT = 0.3  # what the overfitting hint offers
+
+
+def _overfitting(
+    train_acc: np.ndarray, val_acc: np.ndarray, l2: float, dropout: float = 0.0, augmented: bool = False
+) -> Hint | None:
     if len(val_acc) < 4:
         return None
     best = int(np.argmax(val_acc))
@@ -116,7 +122,15 @@ def _overfitting(train_acc: np.ndarray, val_acc: np.ndarray, l2: float) -> Hint 
         "The network is starting to memorise the training digits",
         f"Validation accuracy fell from {val_acc[best]:.1%} to {val_acc[-1]:.1%} while training accuracy rose "
         f"to {train_acc[-1]:.1%}: it is learning details of the training set that do not carry over (overfitting).",
-        (Fix(f"Add weight decay: L2 = {new_l2:g}", {"l2": new_l2}),),
+        tuple(
+            fix
+            for fix, wanted in (
+                (Fix(f"Augment the digits: {STANDARD.describe()}", {"augmentation": STANDARD}), not augmented),
+                (Fix(f"Add dropout {OVERFITTING_DROPOUT:g}", {"dropout": OVERFITTING_DROPOUT}), not dropout),
+                (Fix(f"Add weight decay: L2 = {new_l2:g}", {"l2": new_l2}), True),
+            )
+            if wanted
+        ),
     )
 
 
@@ -148,6 +162,12 @@ def training_hints(trainer: Trainer) -> list[Hint]:
             trainer.model.activation,
             trainer.model.leaky_slope,
         ),
-        _overfitting(evals.column("train_accuracy"), evals.column("val_accuracy"), trainer.l2),
+        _overfitting(
+            evals.column("train_accuracy"),
+            evals.column("val_accuracy"),
+            trainer.l2,
+            trainer.dropout,
+            trainer.augmentation.active,
+        ),
     ]
     return _without_repeated_fixes([h for h in hints if h is not None])

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from .augment import Augmentation
+from .augment import STANDARD, Augmentation
 from .data import Dataset
 from .network import MLP
 from .schedules import Schedule
@@ -74,7 +74,7 @@ ROBUST = Recipe(
     epochs=40,
     dropout=0.3,
     schedule=Schedule("cosine", warmup=1, epochs=40),
-    augmentation=Augmentation(shift=2, rotate=12, scale=0.1, shear=8, thicker=0.5, thinner=0.5),
+    augmentation=STANDARD,
     parts=(
         (
             "Two wide hidden layers (1,024 and 512 ReLU units)",

@@ -112,7 +112,13 @@ def rule_hints(trainer: Trainer) -> dict[str, Hint | None]:
         "too_high": hints._lr_too_high(losses, trainer.lr),
         "too_low": hints._lr_too_low(losses, trainer.lr),
         "dead": hints._dead_units(dead, trainer.lr, model.activation, model.leaky_slope),
-        "overfitting": hints._overfitting(evals.column("train_accuracy"), evals.column("val_accuracy"), trainer.l2),
+        "overfitting": hints._overfitting(
+            evals.column("train_accuracy"),
+            evals.column("val_accuracy"),
+            trainer.l2,
+            trainer.dropout,
+            trainer.augmentation.active,
+        ),
     }
 
 

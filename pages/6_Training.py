@@ -1,7 +1,7 @@
 import streamlit as st
 
 from nn_core.hints import training_hints
-from ui import actions, finder, glossary, live, page, path, persistence, runs, state, why
+from ui import actions, finder, glossary, live, page, path, persistence, recipe, runs, state, why
 from ui.widgets import fix_buttons
 
 PAGE = "pages/6_Training.py"
@@ -69,6 +69,7 @@ if why_box.open:
     with why_box:
         why.why_section()
 st.page_link("pages/2_Weights_and_biases.py", label="Inspect each unit's weights", icon="🔍")
+recipe.strong_reader_section()
 
 st.header("Predict, then run")
 path.key_idea(
@@ -93,3 +94,6 @@ if probes.open:
 if find.open:
     with find:
         finder.finder_section()  # its suggestion moves the sidebar's learning rate too
+
+with st.container(border=True, key="overfitting"):
+    recipe.overfitting_section()

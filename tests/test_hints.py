@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from nn_core import MLP, Trainer
+from nn_core.augment import STANDARD
 from nn_core.hints import losses_at_this_rate, training_hints
 
 
@@ -83,9 +84,12 @@ def test_falling_validation_with_rising_training_accuracy_is_overfitting(mnist):
         for s, t, v in [(0, 0.5, 0.5), (50, 0.9, 0.92), (100, 0.95, 0.90), (150, 0.99, 0.88)]
     ]
     hints = training_hints(fake_trainer(mnist, evals=rows))
-    assert hints[0].title.startswith("The network is starting to memorise") and hints[0].fixes[0].changes == {
-        "l2": 1e-4
-    }
+    assert hints[0].title.startswith("The network is starting to memorise")
+    assert [fix.changes for fix in hints[0].fixes] == [{"augmentation": STANDARD}, {"dropout": 0.3}, {"l2": 1e-4}]
+    assert hints[0].fixes[0].label.startswith("Augment the digits: shift ±2 px, rotate ±12°")
+    augmented = fake_trainer(mnist, evals=rows)
+    augmented.augmentation, augmented.dropout = STANDARD, 0.2
+    assert [fix.changes for fix in training_hints(augmented)[0].fixes] == [{"l2": 1e-4}]  # offers only what is new
 
 
 def test_no_hints_while_stopped_by_divergence(mnist):

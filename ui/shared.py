@@ -71,6 +71,12 @@ def init_race(source: str, hidden: tuple[int, ...], activation: str, lr: float, 
     return experiments.init_race(shared_dataset(source), hidden, activation, lr=lr, batch_size=batch_size, seed=seed)
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def overfit_demo(source: str, rows: int, hidden: int, epochs: int) -> experiments.OverfitDemo:
+    """``nn_core.experiments.overfit_demo`` on the dataset at ``source`` (the same for every learner)."""
+    return experiments.overfit_demo(shared_dataset(source), rows, hidden, epochs)
+
+
 @st.cache_data(max_entries=64, show_spinner="Running the notebook's own code…")
 def notebook_run(source: str, bugs: tuple[bool, ...], init: str, iterations: int) -> dict:
     """The notebook's training loop on the dataset at ``source`` with these bugs, as plain data."""

@@ -253,3 +253,26 @@ def softmax_steps_figure(steps, class_names: tuple[str, ...]) -> go.Figure:
     fig.update_layout(hovermode="closest")
     fig.update_annotations(font_size=12)
     return layout(fig, "", height=300)
+
+
+def overfitting_figure(demo) -> go.Figure:
+    """Training (solid) and validation (dashed) accuracy by epoch, one colour per run of
+    ``nn_core.experiments.overfit_demo``; the gap between a colour's two lines is what it memorised."""
+    fig = go.Figure()
+    for (name, curves), colour in zip(demo.runs.items(), (LAYER_COLOURS[1], LAYER_COLOURS[0])):
+        for values, split, dash in ((curves.train, "training", "solid"), (curves.val, "validation", "dash")):
+            fig.add_scatter(
+                x=f32(curves.epochs),
+                y=f32(values) * 100,
+                name=f"{name}: {split} {values[-1]:.1%}",
+                mode="lines",
+                line=dict(color=colour, dash=dash, width=2),
+            )
+    fig.update_yaxes(ticksuffix="%")
+    return layout(
+        fig,
+        f"{demo.hidden:,} units, {demo.rows} training digits: training against validation accuracy",
+        "epoch",
+        "accuracy",
+        height=340,
+    )
