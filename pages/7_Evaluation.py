@@ -2,7 +2,7 @@ import pandas as pd
 import streamlit as st
 
 from nn_core import evaluation
-from ui import glossary, moments, page, path, selections
+from ui import glossary, moments, page, path, robustness, selections
 from ui.figures import common, images
 from ui.figures import evaluation as figures
 from ui.widgets import show_code
@@ -237,5 +237,7 @@ def layer_map_section() -> None:
 
 
 layer_map_section()
+if not moment.is_past:  # the curves are of the network now (a past moment has no ledger entry of its own)
+    st.fragment(robustness.robustness_section)(split)
 show_code(evaluation.evaluate, evaluation.reliability, evaluation.pca_2d)
 st.page_link("pages/6_Training.py", label="Per-digit accuracy over training is on the Training page", icon="📈")

@@ -164,3 +164,22 @@ def pca_map(
         f"second ({explained[1]:.0%})",
         height=460,
     )
+
+
+def robustness_figure(curves: list[tuple[str, str, object]], perturbation) -> go.Figure:
+    """Accuracy against the amount of one perturbation (``nn_core.robustness``), one line per
+    network: ``curves`` holds (label, colour, Curve); each line has its own dash too, so colour
+    never carries the difference alone."""
+    fig = go.Figure()
+    dashes = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+    for i, (label, colour, curve) in enumerate(curves):
+        fig.add_scatter(
+            x=f32(curve.amounts),
+            y=f32(curve.accuracy) * 100,
+            name=label,
+            mode="lines+markers",
+            line=dict(color=colour, width=2, dash=dashes[i % len(dashes)]),
+            marker=dict(size=6),
+        )
+    fig.update_yaxes(range=[0, 101], ticksuffix="%")
+    return layout(fig, f"Accuracy on digits {perturbation.label}", perturbation.unit, "accuracy", height=340)
