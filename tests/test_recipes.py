@@ -14,7 +14,7 @@ from nn_core.train import main
 def test_a_recipes_run_has_every_setting_of_the_recipe(mnist):
     run = build(ROBUST, mnist, seed=3)
     assert run.model.layer_sizes == [784, *ROBUST.hidden, 10] and run.model.seed == 3
-    assert (run.optimizer_name, run.lr, run.batch_size, run.dropout) == ("adam", 0.001, 64, 0.3)
+    assert (run.optimizer_name, run.lr, run.batch_size, run.dropout) == ("adam", 0.001, 64, 0.2)
     assert run.schedule == ROBUST.schedule and run.augmentation == ROBUST.augmentation and run.steps == 0
     assert ROBUST.schedule.epochs == ROBUST.epochs  # the schedule ends with the run
     assert len(ROBUST.parts) == 5 and all(what and why for what, why in ROBUST.parts)
@@ -46,7 +46,7 @@ def test_the_command_line_trains_and_saves_the_recipe(capsys, tmp_path):
     path = tmp_path / "model.npz"
     assert main(["--recipe", "robust", "--dataset", "digits-8x8", "--epochs", "2", "--save", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "recipe robust: adam lr 0.001, batch 64, dropout 0.3, schedule cosine over 2 epochs, 0.5 of warm-up" in out
+    assert "recipe robust: adam lr 0.001, batch 64, dropout 0.2, schedule cosine over 2 epochs, 0.5 of warm-up" in out
     assert out.count("val acc") == 2 and "test accuracy" in out
     model = load_model(path)
     assert model.layer_sizes == [64, 1024, 512, 10] and model.metadata["recipe"] == "robust"

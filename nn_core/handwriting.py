@@ -1,0 +1,179 @@
+"""The learner's own handwriting as data: their digits with the labels they gave, kept as a
+Kaggle-format CSV, and fine-tuning a network on them ("teach it my handwriting").
+
+Fine-tuning is honest about what it measures: a part of the learner's digits (some of each
+label) is held back, never trained on, and the network's accuracy on that part is compared before
+and after. The digits it trains on are mixed into the training digits (each repeated so that they
+make about a fifth of every epoch), so the network learns the learner's hand without forgetting
+everyone else's.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .dataset import DataFormatError, Dataset
+from .kaggle_csv import parse_kaggle_csv
+from .network import MLP
+from .schedules import Schedule
+from .train import Trainer
+
+Array = np.ndarray
+
+PIXELS = 784  # the Draw page prepares every drawing as 28 x 28
+HELD_BACK = 0.3  # the share of each label's digits kept out of fine-tuning, to measure it
+MOST_DIGITS = 2000  # a learner's collection at most (a CSV of more is refused)
+FINE_TUNE_EPOCHS = 3
+MINE_SHARE = 0.2  # the learner's digits make about this share of each fine-tuning epoch
+MIN_TO_TEACH = 10  # digits needed before fine-tuning means anything
+
+
+@dataclass(frozen=True)
+class MyDigits:
+    """The learner's digits: ``X`` (n, 784) float32 ink in [0, 1], ``y`` (n,) their labels."""
+
+    X: Array
+    y: Array
+
+    def __post_init__(self):
+        X = np.array(self.X, dtype=np.float32).reshape(-1, PIXELS)
+        y = np.array(self.y, dtype=np.int64).reshape(-1)
+        if len(X) != len(y):
+            raise ValueError(f"{len(X)} digits but {len(y)} labels")
+        if len(y) and (y.min() < 0 or y.max() > 9):
+            raise ValueError("a label is a digit from 0 to 9")
+        if len(X) and (not np.isfinite(X).all() or X.min() < 0 or X.max() > 1):
+            raise ValueError("a digit's pixels are ink between 0 and 1")
+        X.flags.writeable = False
+        y.flags.writeable = False
+        object.__setattr__(self, "X", X)
+        object.__setattr__(self, "y", y)
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+    def add(self, pixels: Array, label: int) -> MyDigits:
+        if len(self) >= MOST_DIGITS:
+            raise ValueError(f"you have {MOST_DIGITS:,} digits already: remove some first")
+        if not 0 <= int(label) <= 9:
+            raise ValueError(f"a label is a digit from 0 to 9, not {label}")
+        return MyDigits(np.vstack([self.X, np.asarray(pixels, np.float32).reshape(1, PIXELS)]), [*self.y, int(label)])
+
+    def remove(self, index: int) -> MyDigits:
+        if not 0 <= index < len(self):
+            raise ValueError(f"there is no digit {index}")
+        keep = np.arange(len(self)) != index
+        return MyDigits(self.X[keep], self.y[keep])
+
+    def counts(self) -> Array:
+        return np.bincount(self.y, minlength=10)
+
+    def to_csv(self) -> bytes:
+        """Kaggle's digit-recognizer format: ``label,pixel0,...,pixel783``, whole numbers 0 to 255."""
+        out = io.StringIO()
+        out.write("label," + ",".join(f"pixel{i}" for i in range(PIXELS)) + "\n")
+        values = np.rint(self.X * 255).astype(int)
+        for label, row in zip(self.y, values):
+            out.write(f"{label}," + ",".join(map(str, row)) + "\n")
+        return out.getvalue().encode()
+
+    @classmethod
+    def from_csv(cls, data: bytes, name: str = "the file") -> MyDigits:
+        """From a Kaggle-format CSV; a bad file raises DataFormatError with the data module's message."""
+        pixels, labels = parse_kaggle_csv(data, name, labelled=True)
+        if len(labels) > MOST_DIGITS:
+            raise DataFormatError(f"{name} has {len(labels):,} digits; at most {MOST_DIGITS:,} can be kept as yours")
+        if len(labels) and (labels.min() < 0 or labels.max() > 9):
+            raise DataFormatError(f"{name}: every label must be a digit from 0 to 9")
+        return cls(pixels.astype(np.float32) / np.float32(255), labels)
+
+
+NONE = MyDigits(np.zeros((0, PIXELS), np.float32), np.zeros(0, np.int64))
+
+
+def held_back(y: Array, share: float = HELD_BACK, seed: int = 0) -> tuple[Array, Array]:
+    """(rows to train on, rows held back): of each label with two digits or more, ``share`` of them
+    (at least one) is held back, chosen at random from ``seed``; a label's only digit is trained on."""
+    rng = np.random.default_rng(seed)
+    held = []
+    for label in np.unique(y):
+        rows = np.flatnonzero(y == label)
+        if len(rows) >= 2:
+            held.extend(rng.choice(rows, max(1, round(share * len(rows))), replace=False))
+    held = np.sort(np.asarray(held, dtype=np.intp))
+    return np.setdiff1d(np.arange(len(y)), held), held
+
+
+def mixed_dataset(data: Dataset, X: Array, y: Array, share: float = MINE_SHARE) -> Dataset:
+    """``data`` with ``X, y`` added to its training digits, repeated to make about ``share`` of them."""
+    copies = max(1, round(share * len(data.y_train) / max(1, len(y))))
+    return replace(
+        data,
+        name=f"{data.name} + your digits",
+        X_train=np.vstack([data.X_train, np.repeat(X, copies, axis=0)]),
+        y_train=np.concatenate([data.y_train, np.repeat(y, copies)]),
+        description=f"{data.description}, and {len(y)} of your digits (each {copies} times)",
+    )
+
+
+@dataclass(frozen=True)
+class FineTune:
+    trainer: Trainer  # the new run: the network before, trained further on the mixed digits
+    trained_on: int  # the learner's digits it trained on
+    held: Array  # the rows of the learner's digits held back
+    before: float  # accuracy on the held-back digits, before
+    after: float
+    val_before: float  # on the validation digits (everyone's), before
+    val_after: float
+
+
+def accuracy(model: MLP, X: Array, y: Array) -> float:
+    return float((model.predict(X) == y).mean()) if len(y) else float("nan")
+
+
+def fine_tune(trainer: Trainer, mine: MyDigits, epochs: int = FINE_TUNE_EPOCHS, seed: int = 0) -> FineTune:
+    """A new run from ``trainer``'s network now, trained ``epochs`` epochs on the training digits
+    with the learner's (but the held-back ones) mixed in; ``trainer`` itself is not changed. The
+    learning rate is the run's own, without its schedule (a finished cosine would be at its floor)."""
+    if len(mine) < MIN_TO_TEACH:
+        raise ValueError(f"add at least {MIN_TO_TEACH} of your digits first (you have {len(mine)})")
+    if trainer.model.layer_sizes[0] != PIXELS:
+        raise ValueError("your digits are 28 x 28: this network reads another size")
+    train_rows, held = held_back(mine.y, seed=seed)
+    data = trainer.dataset
+    mixed = mixed_dataset(data, mine.X[train_rows], mine.y[train_rows])
+    model = trainer.model.with_params(trainer.model.params)
+    tuned = Trainer(
+        model,
+        mixed,
+        lr=trainer.lr,
+        batch_size=trainer.batch_size,
+        optimizer=trainer.optimizer_name,
+        momentum=trainer.momentum,
+        l2=trainer.l2,
+        seed=seed,
+        dropout=trainer.dropout,
+        schedule=Schedule(),
+        augmentation=trainer.augmentation,
+        blas_threads=trainer.blas_threads,
+    )
+    tuned.initial_params = trainer.initial_params  # what training added counts from the very start
+    X_held, y_held = mine.X[held], mine.y[held]
+    X_val, y_val = data.split("val")
+    before, val_before = accuracy(trainer.model, X_held, y_held), accuracy(trainer.model, X_val, y_val)
+    for _ in range(epochs):
+        tuned.epoch()
+        if tuned.diverged is not None:
+            break
+    return FineTune(
+        tuned,
+        len(train_rows),
+        held,
+        before,
+        accuracy(tuned.model, X_held, y_held),
+        val_before,
+        accuracy(tuned.model, X_val, y_val),
+    )
