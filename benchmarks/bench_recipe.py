@@ -81,7 +81,9 @@ def accuracy_and_ablation(seeds: list[int], ablation: bool) -> None:
             one = build(recipe, data, seeds[0], blas_threads=1)
             started = time.perf_counter()
             one.epoch()
-            print(f"{'':22s} one epoch with one BLAS thread, as the app trains it: {time.perf_counter() - started:.2f} s")
+            print(
+                f"{'':22s} one epoch with one BLAS thread, as the app trains it: {time.perf_counter() - started:.2f} s"
+            )
             met = mean["test"] >= TARGET_ACCURACY and mean["seconds"] <= TARGET_SECONDS
             print(
                 f"{'':22s} target: {TARGET_ACCURACY:.0%} on the test split within {TARGET_SECONDS:.0f} s: "

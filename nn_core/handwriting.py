@@ -62,6 +62,12 @@ class MyDigits:
             raise ValueError(f"a label is a digit from 0 to 9, not {label}")
         return MyDigits(np.vstack([self.X, np.asarray(pixels, np.float32).reshape(1, PIXELS)]), [*self.y, int(label)])
 
+    def join(self, other: MyDigits) -> tuple[MyDigits, int]:
+        """These digits and ``other``'s after them, up to MOST_DIGITS; and how many of ``other``'s joined."""
+        room = max(0, MOST_DIGITS - len(self))
+        added = min(room, len(other))
+        return MyDigits(np.vstack([self.X, other.X[:added]]), np.concatenate([self.y, other.y[:added]])), added
+
     def remove(self, index: int) -> MyDigits:
         if not 0 <= index < len(self):
             raise ValueError(f"there is no digit {index}")
@@ -89,6 +95,25 @@ class MyDigits:
         if len(labels) and (labels.min() < 0 or labels.max() > 9):
             raise DataFormatError(f"{name}: every label must be a digit from 0 to 9")
         return cls(pixels.astype(np.float32) / np.float32(255), labels)
+
+
+def digits_to_bytes(mine: MyDigits) -> bytes:
+    """A compact .npz of the learner's digits (ink as whole numbers 0-255, as in the CSV)."""
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, X=np.rint(mine.X * 255).astype(np.uint8), y=mine.y.astype(np.int8))
+    return buffer.getvalue()
+
+
+def digits_from_bytes(data: bytes) -> MyDigits:
+    """``digits_to_bytes``'s digits back; anything else raises ValueError."""
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+            X, y = arrays["X"], arrays["y"]
+    except (OSError, KeyError, ValueError, EOFError) as error:
+        raise ValueError(f"not a file of your digits ({type(error).__name__})") from None
+    if X.dtype != np.uint8 or X.ndim != 2 or len(X) > MOST_DIGITS:
+        raise ValueError("not a file of your digits")
+    return MyDigits(X.astype(np.float32) / np.float32(255), y)
 
 
 NONE = MyDigits(np.zeros((0, PIXELS), np.float32), np.zeros(0, np.int64))

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from nn_core import drawing, inspection
-from ui import moments, page
+from ui import handwriting, moments, page
 from ui.figures import common, images
 from ui.text import plain
 from ui.widgets import show_code
@@ -133,6 +133,8 @@ with right:
             f"Next guess: {data.class_names[runner_up]} ({probs[runner_up]:.0%})."
         )
         st.plotly_chart(common.probability_bars(probs, data.class_names, None, "Probabilities"), key="draw_probs")
+        if handwriting.usable(data):
+            handwriting.add_box(prepared.pixels, guess)
 
 if prepared is not None:
     st.header("What the network receives")
@@ -156,3 +158,5 @@ if prepared is not None:
     )
 
     why_that_answer(prepared, guess)
+
+handwriting.my_digits_section(model, data)

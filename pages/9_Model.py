@@ -1,8 +1,9 @@
 import streamlit as st
 
 from nn_core.dataset import class_counts
+from nn_core.handwriting import digits_to_bytes
 from nn_core.kaggle_csv import submission
-from ui import files, moments, page, shared, state
+from ui import files, handwriting, moments, page, shared, state
 from ui.figures import images
 from ui.text import plain
 
@@ -21,7 +22,14 @@ st.markdown(
 )
 
 st.header("Save")
-network_name, network_bytes = files.network_file(trainer, state.settings(), state.built_source(), state.ledger())
+mine = handwriting.digits()
+network_name, network_bytes = files.network_file(
+    trainer,
+    state.settings(),
+    state.built_source(),
+    state.ledger(),
+    digits_to_bytes(mine) if len(mine) else None,
+)
 history = files.history_files(trainer)
 left, middle, right = st.columns(3)
 left.download_button(

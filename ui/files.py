@@ -16,7 +16,9 @@ def file_stem(trainer: Trainer) -> str:
     return f"digits-{'-'.join(map(str, trainer.model.layer_sizes))}-step{trainer.steps}"
 
 
-def network_file(trainer: Trainer, settings: Settings, source: str, ledger: Ledger | None = None) -> tuple[str, bytes]:
+def network_file(
+    trainer: Trainer, settings: Settings, source: str, ledger: Ledger | None = None, digits: bytes | None = None
+) -> tuple[str, bytes]:
     """``(file name, .npz bytes)``: the whole run (``nn_core.io.run_to_bytes``: weights, starting
     weights, optimizer state, batch order, counters, history, snapshots), plus the dataset, the step
     and the settings as JSON, and the session's other runs (``ledger``) attached."""
@@ -30,6 +32,8 @@ def network_file(trainer: Trainer, settings: Settings, source: str, ledger: Ledg
         "val_accuracy": None if val != val else round(float(val), 5),
     }
     others = {"ledger": ledger_to_bytes(ledger, trainer.serial)} if ledger is not None and len(ledger.runs) > 1 else {}
+    if digits is not None:
+        others["digits"] = digits
     return f"{file_stem(trainer)}.npz", run_to_bytes(trainer, extra, attachments=others)
 
 

@@ -5,11 +5,12 @@ run brought back from the ledger) and the moment every page shows (the time slid
 
 from __future__ import annotations
 
+from nn_core.handwriting import digits_from_bytes
 from nn_core.io import attachment, load_run
 from nn_core.ledger import ledger_from_bytes
 from nn_core.train import Moment, Trainer
 
-from . import shared, state
+from . import handwriting, shared, state
 from .settings import SERVER_BLAS_THREADS, Settings, apply_live, rows_per_batch, settings_of
 
 
@@ -35,6 +36,16 @@ def load_network(data: bytes, file_name: str) -> list[str]:
                 )
             if joined:
                 notes.append(f"{len(joined)} run{'s' if len(joined) > 1 else ''} saved beside it joined Your runs.")
+    digits = attachment(data, "digits")
+    if digits is not None:  # the learner's digits saved with it join theirs (up to the most kept)
+        try:
+            saved = digits_from_bytes(digits)
+        except ValueError:
+            notes.append("The digits saved beside it could not be read: the network itself is loaded.")
+        else:
+            joined, added = handwriting.digits().join(saved)
+            handwriting.set_digits(joined)
+            notes.append(f"{added} of your digits saved beside it joined Your digits (Draw a digit).")
     adopt(loaded, state.settings(), state.built_source())
     return notes
 

@@ -18,6 +18,7 @@ import streamlit as st
 
 from nn_core.activations import ACTIVATIONS
 from nn_core.data import DEFAULT_DATASET
+from nn_core.handwriting import digits_from_bytes, digits_to_bytes
 from nn_core.io import (
     ModelFileError,
     load_run,
@@ -30,7 +31,7 @@ from nn_core.ledger import ledger_from_bytes, ledger_to_bytes
 from nn_core.network import INITS, parse_hidden
 from nn_core.optim import OPTIMIZERS
 
-from . import moments, path, selections, shared, state
+from . import handwriting, moments, path, selections, shared, state
 from .settings import BATCH_CHOICES, FULL_BATCH, L2_CHOICES, LR_CHOICES, Settings, snap_lr
 from .store import RunStore, is_token, new_token
 
@@ -39,6 +40,9 @@ SAVE_EVERY = 5.0  # seconds between saves while playing
 KEY_TOKEN, KEY_SAVED, KEY_OPENED, KEY_SAVE_FAILED = "_run_token", "_run_saved", "_run_opened", "_run_save_failed"
 KEY_SAVED_PARTS, KEY_SAVED_LEDGER = "_run_saved_parts", "_run_saved_ledger"
 LEDGER_PART = "ledger"
+DIGITS_PART = "digits"  # the learner's own handwriting (``ui.handwriting``)
+KEY_SAVED_DIGITS = "_run_saved_digits"
+OWN_PARTS = {LEDGER_PART, DIGITS_PART}  # the parts that are not snapshots
 
 
 def snapshot_part(step: int) -> str:
@@ -195,6 +199,12 @@ def _restore(token: str) -> str | None:
     if isinstance(sample, int):
         selections.set_sample_index(sample)
     path.from_record(extra.get("path"))
+    mine = store.load(token, DIGITS_PART)
+    if mine is not None:
+        try:
+            handwriting.set_digits(digits_from_bytes(mine))
+        except ValueError:
+            state.notice("Your digits saved with that link could not be read; the network is back.", "warning")
     return None
 
 
@@ -246,7 +256,9 @@ def save_if_due(playing: bool) -> None:
     now = time.monotonic()
     settings = state.settings()
     answered = tuple(sorted((key, entry[0], entry[1].happened) for key, entry in path.done().items()))
+    mine = handwriting.digits()
     mark = (trainer.serial, trainer.revision, trainer.diverged is None, settings, selections.sample_index(), answered)
+    mark += (id(mine), len(mine))
     last = state.widget_value(KEY_SAVED)
     if last is not None and last[0] == mark:
         return
@@ -265,6 +277,7 @@ def save_if_due(playing: bool) -> None:
         _save_snapshots(token, trainer)
         run_store().save(token, run_to_bytes(trainer, extra, snapshots=False))
         _save_ledger(token, trainer)
+        _save_digits(token, mine)
         _prune_now_and_then()
     except (OSError, ValueError) as error:
         if failed is None:
@@ -284,7 +297,7 @@ def _save_snapshots(token: str, trainer) -> None:
     if kept is not None and kept[:2] == (token, trainer.serial):
         saved = on_disk = kept[2]
     else:  # another run under this token (a new network has the same step numbers): write them all
-        saved, on_disk = set(), store.parts(token) - {LEDGER_PART}
+        saved, on_disk = set(), store.parts(token) - OWN_PARTS
     held = {snapshot_part(s.step): s for s in trainer.snapshots.held if s.step > 0}
     for part, snapshot in held.items():
         if part not in saved:
@@ -292,6 +305,17 @@ def _save_snapshots(token: str, trainer) -> None:
     for part in on_disk - set(held):
         store.remove(token, part)
     state.set_widget_value(KEY_SAVED_PARTS, (token, trainer.serial, set(held)))
+
+
+def _save_digits(token: str, mine) -> None:
+    """The learner's digits, when they changed (each change makes a new collection)."""
+    if state.widget_value(KEY_SAVED_DIGITS) is mine:
+        return
+    if len(mine):
+        run_store().save(token, digits_to_bytes(mine), DIGITS_PART)
+    else:
+        run_store().remove(token, DIGITS_PART)
+    state.set_widget_value(KEY_SAVED_DIGITS, mine)
 
 
 def _save_ledger(token: str, trainer) -> None:

@@ -14,6 +14,7 @@ from nn_core import DataFormatError, Dataset, experiments, load_dataset, noteboo
 from nn_core.kaggle_csv import load_kaggle_csv, read_kaggle_test_csv
 
 UPLOAD_PREFIX = "upload:"
+MINE_PREFIX = "mine:"  # a dataset with the learner's digits mixed in (``nn_core.handwriting``)
 MAX_UPLOADS = 4
 SOURCE_LABELS = {
     "mnist-5k": "MNIST, 5,000 digits (bundled)",
@@ -26,10 +27,14 @@ SOURCE_LABELS = {
 @st.cache_resource(show_spinner="Loading the digits…")
 def shared_dataset(source: str) -> Dataset:
     """The dataset at ``source``, one read-only copy per process."""
-    if source.startswith(UPLOAD_PREFIX):
+    if source.startswith((UPLOAD_PREFIX, MINE_PREFIX)):
         uploaded = _upload_store().get(source)
         if uploaded is None:
-            raise DataFormatError("the uploaded file is no longer in memory: upload it again")
+            raise DataFormatError(
+                "the uploaded file is no longer in memory: upload it again"
+                if source.startswith(UPLOAD_PREFIX)
+                else "the training digits with yours mixed in are no longer in memory: teach it your handwriting again"
+            )
         return uploaded
     return load_dataset(source)
 
@@ -51,7 +56,22 @@ def add_upload(data: bytes, file_name: str) -> str:
     return key
 
 
+def add_dataset(dataset: Dataset) -> str:
+    """Keep a dataset made in the app (the training digits with the learner's mixed in) like an
+    upload, and return its source key."""
+    digest = hashlib.sha256(dataset.X_train.tobytes() + dataset.y_train.tobytes()).hexdigest()[:12]
+    key = f"{MINE_PREFIX}{digest}:{dataset.name}"
+    store = _upload_store()
+    if key not in store:
+        while len(store) >= MAX_UPLOADS:
+            store.pop(next(iter(store)))
+        store[key] = dataset
+    return key
+
+
 def source_label(source: str) -> str:
+    if source.startswith(MINE_PREFIX):
+        return source.split(":", 2)[2]
     if source.startswith(UPLOAD_PREFIX):
         return f"uploaded: {source.split(':', 2)[2]}"
     return SOURCE_LABELS.get(source, source)

@@ -1,0 +1,209 @@
+"""The learner's own handwriting on the Draw page: add a drawing with its label, see the collection
+and how the network reads it, download and upload it as a Kaggle CSV, and teach the network their
+hand (``nn_core.handwriting``). The digits are kept with the learner's work (the reload store and
+whole-run files: ``ui.persistence``, ``ui.files``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from nn_core import handwriting
+from nn_core.dataset import DataFormatError
+from nn_core.metrics import confusion_matrix
+
+from . import shared, state
+from .figures import evaluation as evaluation_figures
+from .figures import images
+from .text import plain
+
+KEY_DIGITS = "my_digits"  # nn_core.handwriting.MyDigits
+KEY_TAUGHT = "_my_digits_taught"  # (the new run's serial, FineTune numbers) of the last teaching
+KEY_LABEL = "_my_label"
+KEY_UPLOAD = "_my_digits_upload"
+
+
+def digits() -> handwriting.MyDigits:
+    return state.widget_value(KEY_DIGITS) or handwriting.NONE
+
+
+def set_digits(mine: handwriting.MyDigits) -> None:
+    state.set_widget_value(KEY_DIGITS, mine)
+
+
+def usable(data) -> bool:
+    """Whether the learner's digits fit the data (28 x 28, ten digits)."""
+    return data.n_features == handwriting.PIXELS and data.n_classes == 10
+
+
+def _add(pixels: np.ndarray) -> None:
+    label = state.widget_value(KEY_LABEL)
+    if label is None:
+        return
+    try:
+        set_digits(digits().add(pixels, int(label)))
+    except ValueError as error:
+        state.notice(f"Not added: {plain(error)}.", "error")
+        return
+    state.set_widget_value(KEY_LABEL, None)
+    state.notice(f"Added to your digits as a **{label}** (you have {len(digits())}).", "success")
+
+
+def add_box(pixels: np.ndarray, guess: int) -> None:
+    """Under the answer: say which digit it really is, and keep it."""
+    with st.container(border=True, key="add_digit"):
+        left, right = st.columns([3, 2], vertical_alignment="bottom")
+        label = left.selectbox(
+            "Which digit did you draw?",
+            list(range(10)),
+            index=None,
+            placeholder=f"it says {guess}: is it?",
+            key=KEY_LABEL,
+        )
+        right.button(
+            "Add to my digits",
+            icon="➕",
+            on_click=_add,
+            args=(pixels,),
+            disabled=label is None,
+            help=None if label is not None else "Say which digit it is first",
+            width="stretch",
+        )
+
+
+def _remove(index: int) -> None:
+    try:
+        set_digits(digits().remove(index))
+    except ValueError as error:
+        state.notice(f"Not removed: {plain(error)}.", "error")
+
+
+def _upload() -> None:
+    uploaded = state.widget_value(KEY_UPLOAD)
+    if uploaded is None:
+        return
+    try:
+        loaded = handwriting.MyDigits.from_csv(uploaded.getvalue(), uploaded.name)
+    except (DataFormatError, ValueError) as error:
+        state.notice(f"Not loaded: {plain(error)}. Your digits are unchanged.", "error")
+        return
+    joined, added = digits().join(loaded)
+    set_digits(joined)
+    state.notice(f"{added} digits from {plain(uploaded.name)} joined yours.", "success")
+
+
+def _teach() -> None:
+    trainer = state.trainer()
+    try:
+        result = handwriting.fine_tune(trainer, digits())
+    except ValueError as error:
+        state.notice(f"Not taught: {plain(error)}.", "error")
+        return
+    source = shared.add_dataset(result.trainer.dataset)
+    state.install(result.trainer, source, origin="taught your handwriting")
+    numbers = {
+        "before": result.before,
+        "after": result.after,
+        "held": len(result.held),
+        "trained_on": result.trained_on,
+        "val_before": result.val_before,
+        "val_after": result.val_after,
+    }
+    state.set_widget_value(KEY_TAUGHT, (result.trainer.serial, numbers))
+
+
+def my_digits_section(model, data) -> None:
+    """The collection: what it holds, how the network reads it, the files, and teaching."""
+    st.header("Your digits")
+    mine = digits()
+    if not usable(data):
+        st.info("Your digits are 28×28 handwritten digits: switch to a dataset of those to use them.")
+        return
+    if not len(mine):
+        st.markdown(
+            "Draw a digit, say which it is, and **Add to my digits**: a collection of your handwriting, to see how "
+            f"the network reads it and to teach it your hand (from {handwriting.MIN_TO_TEACH} digits on). They are "
+            "kept with your work."
+        )
+    else:
+        predicted = model.predict(mine.X)
+        confidence = model.predict_proba(mine.X).max(axis=1)
+        right = predicted == mine.y
+        counts = mine.counts()
+        st.markdown(
+            f"**{len(mine)}** digit{'s' if len(mine) != 1 else ''} ("
+            + ", ".join(f"{count} × {digit}" for digit, count in enumerate(counts) if count)
+            + f"). The network reads **{right.mean():.0%}** of them right ({int(right.sum())} of {len(mine)})."
+        )
+        left, middle = st.columns([3, 2])
+        shown = min(len(mine), 60)
+        left.image(
+            images.gray_rgb(images.tile_grid(mine.X[-shown:], data.image_shape, columns=10), scale=2),
+            caption=f"Your last {shown} digits, oldest first; labels: {', '.join(map(str, mine.y[-shown:]))}",
+            width="stretch",
+        )
+        middle.plotly_chart(
+            evaluation_figures.confusion_grid(
+                confusion_matrix(mine.y, predicted, 10), data.class_names, height=360, title="On your digits"
+            ),
+            key="my_confusion",
+        )
+        table = pd.DataFrame(
+            {
+                "digit": range(len(mine)),
+                "you said": mine.y,
+                "it says": predicted,
+                "sure": [f"{c:.0%}" for c in confidence],
+                "right": ["✅ right" if r else "❌ wrong" for r in right],
+            }
+        )
+        st.dataframe(table, hide_index=True, height=min(36 * (len(mine) + 1), 250))
+        left, right_column = st.columns([1, 2], vertical_alignment="bottom")
+        index = left.number_input("Digit", 0, len(mine) - 1, len(mine) - 1, key="_my_remove_index")
+        right_column.button("Remove it", icon="🗑️", on_click=_remove, args=(int(index),), key="my_remove")
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.download_button(
+            "Download my digits (CSV)",
+            mine.to_csv(),
+            file_name="my-digits.csv",
+            mime="text/csv",
+            icon="⬇️",
+            disabled=not len(mine),
+            key="my_download",
+        )
+    st.file_uploader(
+        "Upload digits (Kaggle's train.csv format: label, pixel0 … pixel783)",
+        type=["csv", "gz"],
+        key=KEY_UPLOAD,
+        on_change=_upload,
+    )
+    teach_section(mine)
+
+
+def teach_section(mine: handwriting.MyDigits) -> None:
+    st.subheader("Teach it my handwriting")
+    st.markdown(
+        f"{handwriting.FINE_TUNE_EPOCHS} more epochs for your network, with your digits mixed into the training "
+        f"digits. {handwriting.HELD_BACK:.0%} of each digit you drew is **held back** and never trained on: the "
+        "network's accuracy on those, before and after, is the honest measure. Your network now stays in Your runs."
+    )
+    enough = len(mine) >= handwriting.MIN_TO_TEACH
+    st.button(
+        f"Teach it my handwriting ({handwriting.FINE_TUNE_EPOCHS} epochs)",
+        icon="🎓",
+        on_click=_teach,
+        disabled=not enough,
+        help=None if enough else f"Add at least {handwriting.MIN_TO_TEACH} of your digits first",
+        key="my_teach",
+    )
+    taught = state.widget_value(KEY_TAUGHT)
+    if taught is not None and taught[0] == state.trainer().serial:
+        n = taught[1]
+        st.success(
+            f"On the **{n['held']}** of your digits held back (never trained on): **{n['before']:.0%}** right before, "
+            f"**{n['after']:.0%}** after, trained on the other {n['trained_on']}. On everyone's validation digits: "
+            f"{n['val_before']:.1%} before, {n['val_after']:.1%} after.",
+            icon="🎓",
+        )
