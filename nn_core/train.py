@@ -662,6 +662,10 @@ class Trainer:
             "samples_seen": self.samples_seen,
             "loss": self.last_loss,
             "lr": self.lr,
+            "rate": self.rate_now(),  # the learning rate times the schedule's factor: what the next step uses
+            "schedule": self.schedule.describe(),
+            "dropout": self.dropout,
+            "augmentation": self.augmentation.describe(),
             "val_accuracy": self.history["evals"].last("val_accuracy", float("nan")),
             "val_accuracy_step": self.history["evals"].last("step"),
             "samples_per_second": self.samples_per_second,

@@ -121,7 +121,7 @@ def test_each_stop_links_to_its_page_opened_for_it_and_the_notebooks_stop_opens_
     nxt = [link.proto for link in arrived.get("page_link") if link.proto.label.startswith("Next:")]
     assert [(n.page, n.query_string) for n in nxt] == [("Training", "stop=7")]
     # a click on the page keeps it where it was; another page, then back by the sidebar: the usual order
-    arrived.checkbox(key=arrived.checkbox[0].key).check().run()
+    button(arrived, "Show it without predicting").click().run()
     assert "Stop 6 of 8" in all_text(arrived)
     assert path.STOP not in arrived.query_params  # the address was tidied; the arrival holds all the same
     back = on_page(on_page(arrived, "pages/1_Data.py"), "pages/5_Backpropagation.py")

@@ -54,6 +54,12 @@ def test_dropout_and_a_schedule_reach_the_trainer_and_the_loss_chart_draws_the_r
     rates = np.asarray(trainer(at).history["steps"].column("lr"))
     assert rates[0] == pytest.approx(0.01) and (np.diff(rates) > 0).all()  # warming up
     assert not at.exception
+    status = next(m.value for m in at.markdown if m.value.startswith("Epoch **"))
+    assert "Dropout **0.3**" in status and f"× the schedule = **{trainer(at).rate_now():.2g}**" in status
+    assert "Augmented" not in status
+    at.slider(key="_aug_thicker").set_value(0.5).run()
+    status = next(m.value for m in at.markdown if m.value.startswith("Epoch **"))
+    assert "Augmented: thicker 50%" in status
 
 
 def test_the_loss_figure_has_a_rate_strip_only_when_the_rate_changed(mnist):

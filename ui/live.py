@@ -282,10 +282,15 @@ def status_line(metrics: dict) -> str:
         f"Epoch **{metrics['epoch']:.2f}**",
         f"Step **{metrics['step']:,}**",
         f"Samples seen **{metrics['samples_seen']:,}**",
-        f"Learning rate **{metrics['lr']:g}**",
+        f"Learning rate **{metrics['lr']:g}**"
+        + (f" × the schedule = **{metrics['rate']:.2g}**" if metrics.get("schedule", "constant") != "constant" else ""),
         f"Validation accuracy {accuracy}",
         f"**{'–' if speed != speed else f'{speed:,.0f}'}** samples/s",
     ]
+    if metrics.get("dropout"):
+        parts.append(f"Dropout **{metrics['dropout']:g}**")
+    if metrics.get("augmentation", "none") != "none":
+        parts.append(f"Augmented: {metrics['augmentation']}")
     return " &nbsp;·&nbsp; ".join(parts)
 
 

@@ -1,0 +1,108 @@
+"""Reading new handwriting, in a real browser: the sidebar's augmentation preview redraws when a range
+moves, the Training page offers the strong reader, Evaluation draws the robustness curves, and on Draw
+a digit a drawing is added to the learner's digits ten times with its label and the network is taught
+their hand. Screenshots go to screenshots/ (look at them); the problem watcher is on throughout.
+"""
+
+import time
+
+from tests.browser import ROOT, required, wait_for_app
+from tests.browser import screenshot as full_page_screenshot
+
+pytestmark = required("the browser test")
+
+SHOTS = ROOT / "screenshots"
+
+
+from tests.browser_fixtures import *  # noqa: E402, F403  (server, page, the watcher on every test)
+
+
+def screenshot(page, name: str) -> None:
+    full_page_screenshot(page, SHOTS / f"{name}.png")
+
+
+def wait_until(condition, timeout: float, message: str, every: float = 0.1):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(message() if callable(message) else message)
+
+
+def sidebar(page):
+    return page.locator('[data-testid="stSidebar"]')
+
+
+def preview_caption(page) -> str:
+    return sidebar(page).get_by_text("augmented copies of the digit you follow").inner_text()
+
+
+def test_the_augmentation_preview_redraws_when_a_range_moves(server, page):
+    page.goto(server + "/Training")
+    wait_for_app(page, timeout=90)
+    sidebar(page).get_by_text("Generalisation: augmentation, dropout, schedule").click()
+    fold = sidebar(page).get_by_text("augmented copies of the digit you follow")
+    fold.wait_for(timeout=20_000)
+    assert "no augmentation" in preview_caption(page)
+    image = sidebar(page).locator('[data-testid="stImage"] img').first
+    before = image.get_attribute("src")
+    slider = sidebar(page).get_by_role("slider", name="Rotate (degrees)")
+    slider.focus()
+    for _ in range(15):  # the keyboard moves a slider one step a press
+        page.keyboard.press("ArrowRight")
+    wait_for_app(page, timeout=30)
+    wait_until(lambda: "as the network would see them" in preview_caption(page), 20, preview_caption)
+    wait_until(lambda: image.get_attribute("src") != before, 20, "the preview did not redraw")
+    sidebar(page).get_by_text("augmented copies of the digit you follow").scroll_into_view_if_needed()
+    sidebar(page).screenshot(path=str(SHOTS / "60_sidebar_augmentation.png"))
+    status = page.get_by_text("Augmented: rotate ±15°")
+    status.first.wait_for(timeout=20_000)  # the status line says it too
+    strong = page.locator(".st-key-strong_reader")
+    strong.scroll_into_view_if_needed()
+    assert "Train a strong reader" in strong.inner_text()
+    strong.screenshot(path=str(SHOTS / "61_Training_strong_reader.png"))
+
+
+def test_evaluation_draws_the_robustness_curves(server, page):
+    page.goto(server + "/Evaluation")
+    wait_for_app(page, timeout=60)
+    chart = page.locator(".st-key-robustness_chart")
+    chart.wait_for(timeout=30_000)
+    chart.scroll_into_view_if_needed()
+    page.get_by_text("on the unchanged digits").first.wait_for(timeout=20_000)
+    time.sleep(0.5)
+    chart.screenshot(path=str(SHOTS / "62_Evaluation_robustness.png"))
+
+
+def test_drawn_digits_are_added_with_their_label_and_the_network_is_taught_them(server, page):
+    page.goto(server + "/Draw_a_digit")
+    wait_for_app(page, timeout=60)
+    page.get_by_text("Draw a digit in the box").first.wait_for(timeout=15_000)
+    canvas = page.locator("canvas").last
+    canvas.wait_for(timeout=30_000)
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + 150, box["y"] + 50)
+    page.mouse.down()
+    for i in range(1, 25):  # a stroke down the middle: a 1
+        page.mouse.move(box["x"] + 148, box["y"] + 50 + i * 8)
+    page.mouse.up()
+    page.get_by_text("It's a").first.wait_for(timeout=20_000)
+    adder = page.locator(".st-key-add_digit")
+    for count in range(1, 11):
+        adder.get_by_role("combobox").click()
+        page.get_by_role("option", name="1", exact=True).click()
+        wait_for_app(page, timeout=30)
+        add = adder.get_by_role("button", name="Add to my digits")
+        wait_until(lambda add=add: add.is_enabled(), 20, "Add stayed disabled after a label")
+        add.click()
+        wait_for_app(page, timeout=30)
+        page.get_by_text(f"{count} digit" + ("s" if count > 1 else "") + " (").first.wait_for(timeout=20_000)
+    teach = page.get_by_role("button", name="Teach it my handwriting (3 epochs)")
+    teach.scroll_into_view_if_needed()
+    assert teach.is_enabled()
+    teach.click()
+    page.get_by_text("held back (never trained on)").first.wait_for(timeout=90_000)
+    wait_for_app(page, timeout=60)
+    screenshot(page, "63_Draw_a_digit_your_digits")
