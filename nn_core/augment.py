@@ -227,9 +227,13 @@ def warp_framed(frame: Array, matrices: Array, dy: Array, dx: Array) -> Array:
     r0 += (np.arange(n, dtype=np.float32) * (hp * wp))[:, None, None]  # exact: below 2**24 for 16,000 digits
     index = r0.astype(np.intp)
     flat = frame.reshape(-1)
-    top, right = flat[index], flat[index + 1]
-    index += wp
-    bottom, corner = flat[index], flat[index + 1]
+    # The four corners: the same index into views that start 0, 1, wp and wp + 1 further on (no
+    # index arithmetic). Every index is in range (positions stay within the frame); "wrap" only
+    # spares numpy's bounds check, a fifth of the cost of a gather.
+    top = np.take(flat, index, mode="wrap")
+    right = np.take(flat[1:], index, mode="wrap")
+    bottom = np.take(flat[wp:], index, mode="wrap")
+    corner = np.take(flat[wp + 1 :], index, mode="wrap")
     right -= top  # top + (right - top) * fc, the same below, then between the two rows
     right *= src_c
     top += right
