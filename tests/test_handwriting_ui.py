@@ -86,6 +86,8 @@ def test_teaching_it_the_learners_hand_installs_a_new_run_and_says_what_it_did(a
     assert f"**{expected.before:.0%}** right before, **{expected.after:.0%}** after" in all_text(at)
     assert [e.trainer.serial for e in at.session_state["ledger"].runs][-2:] == [old.serial, new.serial]
     np.testing.assert_array_equal(new.model.params["W1"], expected.trainer.model.params["W1"])
+    assert "Changed:" not in all_text(at)  # the settings name the data it now trains on: nothing pending
+    assert at.selectbox(key="_dataset").value.startswith("mine:")
 
 
 def test_the_digits_come_back_after_a_reload_and_travel_in_a_saved_file(app, mnist):

@@ -102,6 +102,7 @@ def _teach() -> None:
         state.notice(f"Not taught: {plain(error)}.", "error")
         return
     source = shared.add_dataset(result.trainer.dataset)
+    state.update_settings(dataset=source)  # the network now trains on everyone's digits and yours
     state.install(result.trainer, source, origin="taught your handwriting")
     numbers = {
         "before": result.before,
