@@ -3,6 +3,7 @@ import streamlit as st
 from nn_core.glossary import Term, by_section, matching
 from ui import glossary, page, state
 from ui.text import plain
+from ui.widgets import formula
 
 asked = glossary.requested_term()  # before setup, which leaves only the run's token in the address
 page.setup("Glossary", "📖")
@@ -20,7 +21,7 @@ def show_term(term: Term, anchor: str | bool) -> None:
     st.subheader(term.name, anchor=anchor)
     st.markdown(term.definition)
     if term.symbol:
-        st.latex(term.symbol)
+        formula(term.symbol)
     value = term.value_in(trainer)
     if value is not None:
         st.markdown(f"**In your network now:** {plain(value, limit=400)}")

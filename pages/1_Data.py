@@ -7,7 +7,7 @@ from nn_core.losses import one_hot
 from ui import glossary, page, path, selections, state
 from ui.figures import common, images, lessons
 from ui.text import plain
-from ui.widgets import sample_picker, show_code, try_this
+from ui.widgets import formula, sample_picker, show_code, try_this
 
 page.setup("Data", "🔢")
 st.title("Data: what the network sees")
@@ -53,7 +53,7 @@ def one_row() -> None:
             f"divided by {data.pixel_max:g}, so every input is between 0 and 1: large inputs would make the first "
             "layer's sums large, and training unstable."
         )
-        st.latex(
+        formula(
             f"x_{{{grey}}} = \\frac{{{raw[grey]}}}{{{data.pixel_max:g}}} = {x[grey]:.4f}\\qquad x \\in [0, 1]^{{{pixels}}}"
         )
     right.plotly_chart(
@@ -85,7 +85,7 @@ def label_one_hot() -> None:
             f"{data.n_classes} numbers too: a 1 at position {chosen}, 0 everywhere else. The loss compares "
             "the two lists."
         )
-        st.latex(f"y = {chosen} \\;\\rightarrow\\; Y = [{', '.join(map(str, Y))}]")
+        formula(f"y = {chosen} \\;\\rightarrow\\; Y = [{', '.join(map(str, Y))}]")
 
     show_code(one_hot)
 
@@ -101,6 +101,8 @@ with st.expander("**Every digit, many hands**: samples, counts and the average o
     left.image(
         images.gray_rgb(images.tile_grid(samples, data.image_shape, columns=per_class), scale=2),
         caption=f"The first {per_class} training samples of each class, one class per row ({', '.join(data.class_names)})",
+        alt=f"{per_class} handwritten examples of each digit, one row per digit from {data.class_names[0]} to "
+        f"{data.class_names[-1]}",
         width="stretch",
     )
     counts = summaries.class_counts(data.y_train, data.n_classes)
@@ -115,6 +117,8 @@ with st.expander("**Every digit, many hands**: samples, counts and the average o
         st.image(
             images.gray_rgb(images.tile_grid(means, data.image_shape, columns=5), scale=4),
             width="stretch",
+            alt=f"the average training digit of each class, {data.class_names[0]} to {data.class_names[-1]}: blurry "
+            "templates of each shape",
         )
         st.caption(
             "Each pixel averaged over all training samples of a class. A blurry template is all a network "

@@ -6,7 +6,7 @@ from nn_core.diagnostics import dead_description
 from nn_core.network import init_params
 from ui import glossary, moments, page, path, shared, state
 from ui.figures import common, lessons, training
-from ui.widgets import show_code, try_this, unit_picker
+from ui.widgets import formula, show_code, try_this, unit_picker
 
 RACE_AUTOMATIC_PARAMS = 300_000  # larger networks race only when asked: it takes seconds
 
@@ -42,8 +42,8 @@ def one_neuron() -> None:
         target = b.slider("wanted output Y", 0.0, 1.0, 1.0, 0.05, key="knob_y")
     p = neuron.neuron([x1, x2], [w1, w2], bias, target)
     with right:
-        st.latex(f"Z = w_1 x_1 + w_2 x_2 + b = ({w1:g})({x1:g}) + ({w2:g})({x2:g}) + ({bias:g}) = {p.Z:.3f}")
-        st.latex(f"A = \\sigma(Z) = \\frac{{1}}{{1 + e^{{-Z}}}} = {p.A:.3f} \\qquad E = (A - Y)^2 = {p.E:.4f}")
+        formula(f"Z = w_1 x_1 + w_2 x_2 + b = ({w1:g})({x1:g}) + ({w2:g})({x2:g}) + ({bias:g}) = {p.Z:.3f}")
+        formula(f"A = \\sigma(Z) = \\frac{{1}}{{1 + e^{{-Z}}}} = {p.A:.3f} \\qquad E = (A - Y)^2 = {p.E:.4f}")
         new_w, new_b = neuron.gradient_step(p, lr=1.0)
         after = neuron.neuron([x1, x2], new_w, new_b, target)
         st.markdown(

@@ -6,7 +6,7 @@ from nn_core.activations import ACTIVATIONS, DEFAULT_LEAKY_SLOPE, get_activation
 from ui import glossary, moments, page, path
 from ui.figures import common, lessons
 from ui.text import latex_matrix
-from ui.widgets import sample_picker, show_code, try_this
+from ui.widgets import formula, sample_picker, show_code, try_this
 
 page.setup("Activations", "📈")
 st.title("Activations: the bend in every unit")
@@ -55,8 +55,8 @@ def functions_section() -> None:
             else DEFAULT_LEAKY_SLOPE
         )
         f, df = get_activation(name, slope)
-        st.latex(entry.latex)
-        st.latex(entry.latex_derivative)
+        formula(entry.latex)
+        formula(entry.latex_derivative)
     regions = [diagnostics.flat_region(Z, name, slope) for Z in hidden_Z]
     region = regions[0]
     right.plotly_chart(
@@ -122,7 +122,7 @@ def softmax_section() -> None:
     steps = softmax_steps(logits, temperature)
     right.plotly_chart(lessons.softmax_steps_figure(steps, data.class_names), key="softmax_steps")
     top = steps.top
-    st.latex(
+    formula(
         f"p_{{{data.class_names[top]}}} = \\frac{{e^{{z_{{{top}}}/T - \\max}}}}{{\\sum_k e^{{z_k/T - \\max}}}} "
         f"= \\frac{{e^{{{steps.shifted[top]:.3f}}}}}{{{steps.total:.4f}}} = \\frac{{{steps.exps[top]:.4f}}}{{{steps.total:.4f}}}"
         f" = {steps.probs[top]:.4f}"
@@ -157,7 +157,7 @@ with st.expander("**Why bend at all: two linear layers are one**: the algebra, w
         "Stack two layers with no activation between them: $h = W_1 x + b_1$, then $y = W_2 h + b_2$. "
         "Multiply out and it is a single layer, $y = (W_2 W_1) x + (W_2 b_1 + b_2)$:"
     )
-    st.latex(
+    formula(
         f"W_2 W_1 = {latex_matrix(demo.W2)} {latex_matrix(demo.W1)} = {latex_matrix(demo.W)}, \\qquad "
         f"W_2 b_1 + b_2 = {latex_matrix(demo.b[:, None])}"
     )

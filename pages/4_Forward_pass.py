@@ -5,7 +5,7 @@ from nn_core.activations import activation
 from nn_core.network import MLP
 from ui import glossary, moments, page, path, state
 from ui.figures import common
-from ui.widgets import sample_picker, show_code, try_this, unit_picker
+from ui.widgets import formula, sample_picker, show_code, try_this, unit_picker
 
 page.setup("Forward pass", "➡️")
 st.title("Forward pass: one digit through the network")
@@ -50,7 +50,7 @@ def layers_and_one_unit() -> None:
             f" + (1 \\times {sizes[l]}) \\to 1 \\times {sizes[l]},"
             f"\\quad A^{{[{l}]}} = {act}(Z^{{[{l}]}})"
         )
-    st.latex(r"\begin{aligned}" + r" \\ ".join(shape_lines) + r"\end{aligned}")
+    formula(r"\begin{aligned}" + r" \\ ".join(shape_lines) + r"\end{aligned}")
     st.caption(
         f"`W{1}` is stored as {sizes[1]}×{sizes[0]} (one row per unit, as in the notebook), so the code multiplies by "
         "its transpose: `Z = A @ W.T + b`, for a whole batch of rows at once."
@@ -128,7 +128,7 @@ def layers_and_one_unit() -> None:
         terms = " + ".join(f"({parts.weights[i]:.3f})({x[i]:.3f})" for i in top)
         rest = parts.total - float(parts.products[top].sum())
         inked = parts.inked
-        st.latex(
+        formula(
             r"\begin{aligned}"
             f"Z1_{{{unit}}} &= \\sum_{{i=0}}^{{{sizes[0] - 1}}} W1_{{{unit},i}}\\, x_i + b1_{{{unit}}} \\\\"
             f" &= {terms} + \\underbrace{{{rest:.3f}}}_{{\\text{{the other {sizes[0] - 3} terms}}}} + ({parts.bias:.3f})"

@@ -9,7 +9,7 @@ from nn_core.network import MLP
 from ui import diagram, glossary, moments, page, path, selections, shared, state
 from ui.figures import backprop, common
 from ui.figures.chain import chain_figure, plain
-from ui.widgets import sample_picker, show_code, try_this, unit_picker
+from ui.widgets import formula, sample_picker, show_code, try_this, unit_picker
 
 NUDGE_RATES = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0)  # η for the steps along one weight
 NUDGE_MOST = 20.0  # the loss curve along one weight spans at most this far either way
@@ -78,7 +78,7 @@ def chain_section() -> None:
     )
     left, right = st.columns([3, 2])
     with left:
-        st.latex(chain.product_latex(p, wrt))
+        formula(chain.product_latex(p, wrt))
         blocked = p.zero_on_path(wrt)
         if blocked is not None:
             of, by = blocked
@@ -148,17 +148,17 @@ def neuron_section() -> None:
     numeric = neuron.numeric_neuron_gradients(x, w, b, y)
     boxed = neuron.notebook_boxed_gradients(p)
     with right:
-        st.latex(f"Z = wX + b = ({w:g})({x:g}) + ({b:g}) = {p.Z:.4f},\\quad A = \\sigma(Z) = {p.A:.4f}")
-        st.latex(f"E = (A - Y)^2 = ({p.A:.4f} - {y:g})^2 = {p.E:.4f}")
-        st.latex(
+        formula(f"Z = wX + b = ({w:g})({x:g}) + ({b:g}) = {p.Z:.4f},\\quad A = \\sigma(Z) = {p.A:.4f}")
+        formula(f"E = (A - Y)^2 = ({p.A:.4f} - {y:g})^2 = {p.E:.4f}")
+        formula(
             f"\\frac{{\\partial E}}{{\\partial A}} = 2(A - Y) = {p.dE_dA:.4f},\\quad "
             f"\\frac{{\\partial A}}{{\\partial Z}} = \\sigma(Z)(1 - \\sigma(Z)) = {p.dA_dZ:.4f}"
         )
-        st.latex(
+        formula(
             r"\frac{\partial Z}{\partial w} = X,\quad \frac{\partial Z}{\partial b} = 1,\quad "
             r"\frac{\partial Z}{\partial X} = w"
         )
-        st.latex(
+        formula(
             f"\\frac{{\\partial E}}{{\\partial w}} = 2(A - Y)\\,\\sigma'(Z)\\cdot X = ({p.dE_dA:.4f})({p.dA_dZ:.4f})({x:g})"
             f" = {p.dE_dw[0]:.5f}"
         )
@@ -200,12 +200,12 @@ with st.expander("**2. Softmax with cross-entropy**: the missing derivative, whe
         "high probability. The notebook wanted $\\partial L/\\partial Z$ and never found softmax's derivative. In "
         "three steps:"
     )
-    st.latex(r"\text{1. } \frac{\partial L}{\partial A_k} = -\frac{Y_k}{A_k}")
-    st.latex(
+    formula(r"\text{1. } \frac{\partial L}{\partial A_k} = -\frac{Y_k}{A_k}")
+    formula(
         r"\text{2. } \frac{\partial A_k}{\partial Z_j} = A_k(\delta_{kj} - A_j)"
         r"\quad(\delta_{kj} = 1 \text{ if } k = j \text{, else } 0\text{: softmax's derivative})"
     )
-    st.latex(
+    formula(
         r"\text{3. } \frac{\partial L}{\partial Z_j} = \sum_k -\frac{Y_k}{A_k}\,A_k(\delta_{kj} - A_j)"
         r" = -Y_j + A_j \sum_k Y_k = A_j - Y_j"
     )
@@ -260,7 +260,7 @@ def network_backwards() -> None:
         "With one digit, $m = 1$. The backward pass starts at the output and walks back layer by layer; each "
         "line below is one line of `MLP.backward`, and each plot is that array for this digit:"
     )
-    st.latex(
+    formula(
         r"\begin{aligned}"
         r"dZ^{[L]} &= (A^{[L]} - Y)/m \\"
         r"dW_l &= dZ^{[l]\top} A^{[l-1]}, \qquad db_l = \textstyle\sum_{\text{rows}} dZ^{[l]} \\"
@@ -323,7 +323,7 @@ def network_backwards() -> None:
                 ),
                 key=f"bp_dA{l - 1}",
             )
-            st.latex(
+            formula(
                 f"dZ^{{[{l - 1}]}}_{{{j}}} = dA^{{[{l - 1}]}}_{{{j}}}\\, g'(Z^{{[{l - 1}]}}_{{{j}}}) = ({dA_j:.5f})"
                 f"\\,g'({z_j:.4f}) = ({dA_j:.5f})({slope:g}) = {float(grads[f'dZ{l - 1}'][0][j]):.5f}"
             )
@@ -351,7 +351,7 @@ def network_backwards() -> None:
             f"Every weight and bias moves by $-\\eta \\cdot$ its gradient, with $\\eta = {lr:g}$ (shown: unit {unit}, the "
             "first-layer unit with the largest $|dZ^{[1]}|$)."
         )
-        st.latex(
+        formula(
             f"L_{{\\text{{before}}}} = {step.loss_before:.4g} \\;\\rightarrow\\; L_{{\\text{{after}}}} = {step.loss_after:.4g}"
         )
         st.caption(

@@ -109,6 +109,11 @@ def confusion_section() -> None:
             st.image(
                 [images.digit_rgb(X[i], data.image_shape) for i in shown],
                 caption=[f"{result.probs[i, answered]:.0%} {names[answered]}" for i in shown],
+                alt=[
+                    f"a handwritten {names[true_class]}; the network says {names[answered]} "
+                    f"({result.probs[i, answered]:.0%})"
+                    for i in shown
+                ],
                 width=76,
             )
 
@@ -128,6 +133,10 @@ def mistakes_section() -> None:
         st.image(
             [images.digit_rgb(X[i], data.image_shape) for i in top],
             caption=[f"{names[y[i]]} → {names[result.predicted[i]]} ({result.confidence[i]:.0%})" for i in top],
+            alt=[
+                f"a handwritten {names[y[i]]}; the network says {names[result.predicted[i]]} ({result.confidence[i]:.0%})"
+                for i in top
+            ],
             width=76,
         )
         st.caption("Each caption: true digit → the answer (its probability). Some of these labels are arguable.")
@@ -224,7 +233,12 @@ def layer_map_section() -> None:
         if row is None:
             st.info("Click a dot to see its digit.")
         else:
-            st.image(images.digit_rgb(X[row], data.image_shape, scale=6), width=170)
+            st.image(
+                images.digit_rgb(X[row], data.image_shape, scale=6),
+                width=170,
+                alt=f"a handwritten {names[y[row]]}; the network says {names[result.predicted[row]]} "
+                f"({result.confidence[row]:.0%})",
+            )
             st.markdown(
                 f"{split} row {row}: a **{names[y[row]]}**, answered **{names[result.predicted[row]]}** "
                 f"({result.confidence[row]:.0%})."

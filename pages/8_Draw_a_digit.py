@@ -143,14 +143,17 @@ if prepared is not None:
     cols[0].image(
         images.square_preview(prepared.ink, box=prepared.box),
         caption=f"1. your drawing as ink, {prepared.ink.shape[0]}×{prepared.ink.shape[1]}",
+        alt=f"your drawing as ink, {prepared.ink.shape[0]} by {prepared.ink.shape[1]} pixels, the ink's box marked",
     )
     cols[1].image(
         images.square_preview(prepared.cropped),
         caption=f"2. cropped to the ink: {bottom - top}×{right_edge - left_edge}",
+        alt=f"your drawing cropped to the ink: {bottom - top} by {right_edge - left_edge} pixels",
     )
     cols[2].image(
         images.square_preview(prepared.scaled),
         caption=f"3. scaled to {prepared.scaled.shape[0]}×{prepared.scaled.shape[1]}",
+        alt=f"your drawing, prepared: scaled to {prepared.scaled.shape[0]} by {prepared.scaled.shape[1]} pixels",
     )
     cols[3].plotly_chart(
         common.image_figure(prepared.pixels, data.image_shape, f"4. centred in {size}×{size}", height=240),

@@ -58,7 +58,7 @@ right.download_button(
     width="stretch",
     help="Step, batch loss and learning rate (on long runs, evenly thinned to at most 4,000 rows).",
 )
-st.caption(
+st.markdown(  # not a caption: code in a caption is too faint to read (axe-core's color-contrast)
     "The `.npz` file holds the whole run: one array per weight matrix and bias vector, the starting weights, "
     "the optimizer's state, the order of the batches, the history (so the curves come back), the moments the time "
     "slider goes back to, and a JSON description (the architecture, the settings and every change of them, the "
@@ -125,6 +125,7 @@ if test_file is not None:
         st.image(
             [images.digit_rgb(pixels[i], (28, 28)) for i in range(preview)],
             caption=[f"#{i + 1}: {table['Label'][i]}" for i in range(preview)],
+            alt=[f"test.csv digit {i + 1}; the network says {table['Label'][i]}" for i in range(preview)],
             width=76,
         )
         counts = class_counts(table["Label"].to_numpy(), data.n_classes)

@@ -34,7 +34,7 @@ def expected_chain(at, x, w1, w2, y):
 
 def shown_products(at) -> list[str]:
     """The chain's products as the page wrote them (st.latex wraps its text in $$ lines)."""
-    written = [str(e.value).removeprefix("$$\n").removesuffix("\n$$") for e in at.latex]
+    written = [str(e.value).removeprefix("$$\n").removesuffix("\n$$").removesuffix("\\,") for e in at.latex]
     return [text for text in written if text.startswith(r"\begin{aligned}\frac{\partial E}")]
 
 

@@ -143,6 +143,7 @@ def my_digits_section(model, data) -> None:
         left.image(
             images.gray_rgb(images.tile_grid(mine.X[-shown:], data.image_shape, columns=10), scale=2),
             caption=f"Your last {shown} digits, oldest first; labels: {', '.join(map(str, mine.y[-shown:]))}",
+            alt=f"your last {shown} handwritten digits, which you labelled {', '.join(map(str, mine.y[-shown:]))}",
             width="stretch",
         )
         middle.plotly_chart(

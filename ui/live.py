@@ -56,6 +56,7 @@ class Chart:
     shown: Callable[[Trainer], bool] = lambda trainer: True
     follows_digit: bool = False  # it draws the followed validation digit: it moves when that does
     at_start: str = ""  # what to say under the title when the moment shown is step 0
+    alt: Callable[[Trainer, Moment], str] | None = None  # an image's alternative text, from the data
 
 
 def _evals(t: Trainer):
@@ -132,6 +133,10 @@ CHARTS = (
         "hidden unit, each on its own colour scale: red pulls the unit's output up where there is ink, blue down",
         shown=lambda t: tiles_view() == "added",
         at_start="*At step 0 nothing has been added yet: every tile is blank. Move the slider on, or train.*",
+        alt=lambda t, m: (
+            f"first-layer tiles of {min(t.model.layer_sizes[1], TILE_UNITS)} hidden units after "
+            f"{m.steps:,} steps: what training added to each unit's weights, red where ink pulls its output up"
+        ),
     ),
     Chart(
         "tiles_now",
@@ -142,6 +147,10 @@ CHARTS = (
         pace="tick",
         title="**First-layer weights now**, one tile per hidden unit: the random start still dominates them",
         shown=lambda t: tiles_view() == "now",
+        alt=lambda t, m: (
+            f"first-layer weights of {min(t.model.layer_sizes[1], TILE_UNITS)} hidden units after "
+            f"{m.steps:,} steps, one tile each, red positive and blue negative"
+        ),
     ),
     Chart(
         "diagram",
@@ -427,7 +436,7 @@ def _advance_past(trainer: Trainer, moment: Moment) -> bool:
     return True
 
 
-def _draw(charts, shown: dict, static: bool, moment: Moment | None = None) -> None:
+def _draw(charts, shown: dict, static: bool, moment: Moment | None = None, trainer: Trainer | None = None) -> None:
     config = {"config": {"staticPlot": True}} if static else {}
     for row in sorted({c.row for c in charts}):
         in_row = [c for c in charts if c.row == row and c.name in shown]
@@ -439,7 +448,8 @@ def _draw(charts, shown: dict, static: bool, moment: Moment | None = None) -> No
                 column.markdown(chart.title)
                 if chart.at_start and moment is not None and moment.steps == 0:
                     column.caption(chart.at_start)
-                column.image(item, width="stretch")
+                alt = chart.alt(trainer, moment) if chart.alt and trainer is not None and moment is not None else None
+                column.image(item, width="stretch", alt=alt or chart.name.replace("_", " "))
 
 
 def training_view(charts=CHARTS) -> None:
@@ -493,7 +503,7 @@ def training_view(charts=CHARTS) -> None:
         # While playing, a moved knob shows in this tick's status line; the next tick reruns the page.
         state.set_widget_value(KEY_REFRESH_SHOWN, refresh)
         shown = shown_now(trainer, state.is_playing(), charts, moment)
-        _draw(charts, shown, static=playing or past, moment=moment)
+        _draw(charts, shown, static=playing or past, moment=moment, trainer=trainer)
         persistence.save_if_due(playing=state.is_playing())
 
     live()

@@ -55,7 +55,12 @@ def probes_section() -> None:
     X, y = data.split("val")
     columns = st.columns(len(rows))
     for i, (column, row) in enumerate(zip(columns, rows)):
-        column.image(images.digit_rgb(X[row], data.image_shape, scale=2), caption=f"#{row}", width=56)
+        column.image(
+            images.digit_rgb(X[row], data.image_shape, scale=2),
+            caption=f"#{row}",
+            width=56,
+            alt=f"probe digit: validation row {row}, a handwritten {data.class_names[int(y[row])]}",
+        )
         column.button("Swap", key=f"swap_probe_{i}", on_click=swap_probe, args=(i,), help="Another digit of this class")
 
     def build():

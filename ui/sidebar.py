@@ -259,6 +259,8 @@ def generalisation_settings() -> None:
         images.gray_rgb(images.tile_grid(copies, data.image_shape, columns=4), scale=2),
         caption=f"{PREVIEW_COPIES} augmented copies of the digit you follow (validation row {index}): "
         + ("as the network would see them in a batch" if aug.active else "no augmentation, so all the same"),
+        alt=f"{PREVIEW_COPIES} copies of a handwritten {data.class_names[int(data.y_val[index])]}, "
+        + (f"each moved and redrawn at random: {aug.describe()}" if aug.active else "all the same"),
         width="stretch",
     )
     state.set_widget_value("_dropout", current.dropout)

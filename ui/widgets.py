@@ -17,6 +17,13 @@ def show_code(*functions, label: str = "The NumPy code behind this") -> None:
             st.code(inspect.getsource(function), language="python")
 
 
+def formula(body: str) -> None:
+    """``st.latex`` with a thin space at its end. KaTeX's strut after a final subscript or
+    superscript sticks out 2 px, which makes the formula a scrollable region that the keyboard
+    cannot reach (axe-core's scrollable-region-focusable)."""
+    st.latex(body + r"\,")
+
+
 def try_this(text: str) -> None:
     """The experiment box that ends every lesson page."""
     with st.container(border=True):
