@@ -1,6 +1,6 @@
 import streamlit as st
 
-from ui import actions, diagram, moments, page, path, selections, state
+from ui import actions, diagram, moments, page, path, selections, state, summaries
 from ui.text import plain
 
 page.setup("Home", "🔢")
@@ -51,6 +51,9 @@ with left:
         "class ringed in green). Thicker lines are stronger weights, red positive, blue negative. Train, and "
         "watch them change."
     )
+    shown = moments.moment()
+    X_val, y_val = shown.dataset.split("val")
+    st.markdown(summaries.answer(shown.model.predict_proba(X_val[row])[0], shown.dataset.class_names, int(y_val[row])))
 with right:
     st.subheader("Data")
     sizes = data.sizes()

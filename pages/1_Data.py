@@ -5,6 +5,7 @@ from nn_core import dataset as summaries
 from nn_core.dataset import make_dataset, stratified_split
 from nn_core.losses import one_hot
 from ui import glossary, page, path, selections, state
+from ui import summaries as lines
 from ui.figures import common, images, lessons
 from ui.text import plain
 from ui.widgets import formula, sample_picker, show_code, try_this
@@ -109,6 +110,7 @@ with st.expander("**Every digit, many hands**: samples, counts and the average o
     right.plotly_chart(
         lessons.class_count_bars(counts, data.class_names, "Training samples per class"), key="class_counts"
     )
+    right.caption(lines.class_counts(counts, data.class_names))
 
     left, right = st.columns(2)
     means = summaries.class_means(data.X_train, data.y_train, data.n_classes)

@@ -7,6 +7,7 @@ from nn_core.gradcheck import check_gradients, numeric_gradient
 from nn_core.losses import cross_entropy_dZ
 from nn_core.network import MLP
 from ui import diagram, glossary, moments, page, path, selections, shared, state
+from ui import summaries as lines
 from ui.figures import backprop, common
 from ui.figures.chain import chain_figure, plain
 from ui.widgets import formula, sample_picker, show_code, try_this, unit_picker
@@ -502,6 +503,12 @@ def notebook_bugs() -> None:
             runs["all fixed"] = shared.notebook_run(source, tuple(False for _ in notebook.BUG_NAMES), init, iterations)
         left, right = st.columns([3, 2])
         left.plotly_chart(backprop.notebook_runs_figure(runs), key="notebook_runs")
+        left.caption(
+            lines.runs_by_last(
+                {name.capitalize(): float(run["accuracy"][-1]) for name, run in runs.items()},
+                f"training accuracy after {iterations} iterations",
+            )
+        )
         written = runs["as written"]
         m_train, m_file = len(data.y_train), sum(data.sizes().values())
         with right:

@@ -3,6 +3,7 @@ import streamlit as st
 
 from nn_core import evaluation
 from ui import glossary, moments, page, path, robustness, selections
+from ui import summaries as lines
 from ui.figures import common, images
 from ui.figures import evaluation as figures
 from ui.widgets import show_code
@@ -44,6 +45,7 @@ cols[3].metric("Trained", f"{moment.steps:,} steps")
 
 left, right = st.columns(2)
 left.plotly_chart(figures.per_class_scores(result.precision, result.recall, names), key="per_class_scores")
+left.caption(lines.per_digit(result.recall, names, "recall"))
 right.dataframe(
     pd.DataFrame(
         {
@@ -91,6 +93,7 @@ def confusion_section() -> None:
             on_select=lambda: selections.cell_from_chart("confusion_chart"),
             selection_mode="points",
         )
+        st.caption(lines.confusion(result.confusion, names, of=split))
     with right:
         st.markdown(
             "Row = the true digit, column = the network's answer; the diagonal (green outline) is right. "

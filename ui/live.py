@@ -22,7 +22,7 @@ import streamlit as st
 from nn_core import evaluation, inspection
 from nn_core.train import Moment, Trainer
 
-from . import diagram, moments, pacing, persistence, selections, sidebar, state
+from . import diagram, moments, pacing, persistence, selections, sidebar, state, summaries
 from .figures import evaluation as evaluation_figures
 from .figures import images, timeline, training
 
@@ -57,6 +57,7 @@ class Chart:
     follows_digit: bool = False  # it draws the followed validation digit: it moves when that does
     at_start: str = ""  # what to say under the title when the moment shown is step 0
     alt: Callable[[Trainer, Moment], str] | None = None  # an image's alternative text, from the data
+    summary: Callable[[Trainer, Moment], str] | None = None  # one line under a chart, from its data (ui.summaries)
 
 
 def _evals(t: Trainer):
@@ -91,12 +92,21 @@ def moment_evaluation(m: Moment) -> evaluation.Evaluation:
     return _EVALUATIONS[key]
 
 
+def _followed_answer(m: Moment) -> str:
+    X, y = m.dataset.split("val")
+    row = selections.sample_index()
+    return f"Validation digit {row}: " + summaries.answer(
+        m.model.predict_proba(X[row])[0], m.dataset.class_names, int(y[row])
+    )
+
+
+def _per_class_accuracy(t: Trainer, m: Moment):
+    return moment_evaluation(m).per_class_accuracy if m.is_past else _evals(t).last("val_per_class_accuracy")
+
+
 def _per_class(t: Trainer, m: Moment):
-    if m.is_past:
-        accuracy, title = moment_evaluation(m).per_class_accuracy, f"Validation accuracy per digit at step {m.steps:,}"
-    else:
-        accuracy, title = _evals(t).last("val_per_class_accuracy"), "Validation accuracy per digit"
-    return training.per_class_bars(accuracy, t.dataset.class_names, title=title)
+    title = f"Validation accuracy per digit at step {m.steps:,}" if m.is_past else "Validation accuracy per digit"
+    return training.per_class_bars(_per_class_accuracy(t, m), t.dataset.class_names, title=title)
 
 
 CHARTS = (
@@ -116,6 +126,13 @@ CHARTS = (
         row=0,
         width=2,
         pace="loss",
+        summary=lambda t, m: summaries.loss(
+            t.history["steps"].column("step"),
+            t.history["steps"].column("loss"),
+            _evals(t).column("step"),
+            _evals(t).column("val_loss"),
+            _evals(t).column("val_accuracy"),
+        ),
     ),
     Chart(
         "tiles_added",
@@ -159,6 +176,7 @@ CHARTS = (
         row=1,
         width=3,
         follows_digit=True,
+        summary=lambda t, m: _followed_answer(m),
     ),
     Chart(
         "accuracy",
@@ -171,6 +189,9 @@ CHARTS = (
         ("evaluations", "moment"),
         row=1,
         width=2,
+        summary=lambda t, m: summaries.accuracy(
+            _evals(t).column("step"), _evals(t).column("train_accuracy"), _evals(t).column("val_accuracy")
+        ),
     ),
     Chart(
         "per_class_bars",
@@ -179,6 +200,7 @@ CHARTS = (
         row=4,
         width=2,
         shown=_has_evaluation,
+        summary=lambda t, m: summaries.per_digit(_per_class_accuracy(t, m), t.dataset.class_names),
     ),
     Chart(
         "per_class_curves",
@@ -233,6 +255,7 @@ CHARTS = (
             height=340,
         ),
         ("weights",),
+        summary=lambda t, m: summaries.confusion(moment_evaluation(m).confusion, t.dataset.class_names),
         row=4,
         width=2,
     ),
@@ -444,6 +467,8 @@ def _draw(charts, shown: dict, static: bool, moment: Moment | None = None, train
             item = shown[chart.name]
             if hasattr(item, "to_plotly_json"):
                 column.plotly_chart(item, key=chart.name, **config)
+                if chart.summary is not None and trainer is not None and moment is not None:
+                    column.caption(chart.summary(trainer, moment))
             else:  # an image, not a heatmap: a small payload, redrawn every tick without slowing clicks
                 column.markdown(chart.title)
                 if chart.at_start and moment is not None and moment.steps == 0:

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from nn_core.evaluation import row_normalised
 
-from .theme import DIGIT_COLOURS, f32, layout, log_axis
+from .theme import DIGIT_COLOURS, DIGIT_SYMBOLS, f32, layout, log_axis
 
 Array = np.ndarray
 
@@ -152,7 +152,7 @@ def pca_map(
             y=f32(points[mask, 1]),
             mode="markers",
             name=name,
-            marker=dict(size=5, color=DIGIT_COLOURS[c % 10], opacity=0.75),
+            marker=dict(size=6, color=DIGIT_COLOURS[c % 10], symbol=DIGIT_SYMBOLS[c % 10], opacity=0.8),
             customdata=np.column_stack([rows[mask], predicted[mask]]),
             hovertemplate=f"a {name}, answered %{{customdata[1]}}<br>test row %{{customdata[0]}}<extra></extra>",
         )

@@ -10,17 +10,43 @@ from nn_core.history import ema  # noqa: F401  (the figures' smoothing is the en
 Array = np.ndarray
 
 
+# Paul Tol's "muted" scheme (told apart with the common colour-vision deficiencies) and a dark grey;
+# where colour alone would tell the digits apart, each also has its own dash and marker symbol.
 DIGIT_COLOURS = (
-    "#1f77b4",
-    "#ff7f0e",
-    "#2ca02c",
-    "#d62728",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
-    "#17becf",
+    "#332288",
+    "#88CCEE",
+    "#44AA99",
+    "#117733",
+    "#999933",
+    "#DDCC77",
+    "#CC6677",
+    "#882255",
+    "#AA4499",
+    "#555555",
+)
+DIGIT_DASHES = (
+    "solid",
+    "dot",
+    "dash",
+    "longdash",
+    "dashdot",
+    "longdashdot",
+    "2px,5px",
+    "10px,3px,2px,3px",
+    "12px,3px",
+    "3px,3px,9px,3px",
+)
+DIGIT_SYMBOLS = (
+    "circle",
+    "square",
+    "diamond",
+    "cross",
+    "x",
+    "triangle-up",
+    "triangle-down",
+    "star",
+    "hexagon",
+    "pentagon",
 )
 
 

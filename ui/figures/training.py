@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .theme import DIGIT_COLOURS, LAYER_COLOURS, ema, f32, layout, log_axis, panel_grid, thin
+from .theme import DIGIT_COLOURS, DIGIT_DASHES, LAYER_COLOURS, ema, f32, layout, log_axis, panel_grid, thin
 
 Array = np.ndarray
 
@@ -112,7 +112,8 @@ def per_class_curves(eval_steps: Array, per_class: Array, class_names: tuple[str
             y=per_class[:, c],
             name=name,
             mode="lines",
-            line=dict(color=DIGIT_COLOURS[c % 10], width=1.5),
+            line=dict(color=DIGIT_COLOURS[c % 10], width=1.8, dash=DIGIT_DASHES[c % 10]),
+            hovertemplate=f"digit {name}: %{{y:.0f}}% at step %{{x}}<extra></extra>",
         )
     fig.update_yaxes(range=[0, 100], ticksuffix="%")
     fig.update_layout(hovermode="closest")
