@@ -33,9 +33,20 @@ SECTIONS = {
 ALL_PAGES = [HOME] + [page for pages in SECTIONS.values() for page in pages]
 
 
+# Where the keyboard's focus is, visibly (WCAG 2.4.7): Streamlit marks a focused page link only
+# with a faint background, the same as the page you are on. A style alone is all st.html is given.
+FOCUS_STYLE = (
+    "<style>a:focus-visible, button:focus-visible, [role='slider']:focus-visible, [role='radio']:focus-visible, "
+    "[role='checkbox']:focus-visible, [role='switch']:focus-visible, [role='tab']:focus-visible, "
+    "input:focus-visible, summary:focus-visible "
+    "{outline: 3px solid #1f4e8c !important; outline-offset: 2px !important;}</style>"
+)
+
+
 def setup(title: str, icon: str = "🔢") -> None:
     """Page config, the session's state, the navigation and the settings sidebar."""
     st.set_page_config(page_title=f"{title} · Neural network digits", page_icon=icon, layout="wide")
+    st.html(FOCUS_STYLE)
     server.configure()
     persistence.open_session()
     path.arrive()  # before the address keeps only the token
