@@ -3,8 +3,9 @@ import streamlit as st
 from nn_core import experiments, inspection, neuron
 from nn_core.activations import sigmoid
 from nn_core.diagnostics import dead_description
-from nn_core.network import init_params
+from nn_core.network import INITS, init_params
 from ui import glossary, moments, page, path, shared, state
+from ui import summaries as lines
 from ui.figures import common, lessons, training
 from ui.widgets import formula, show_code, try_this, unit_picker
 
@@ -207,6 +208,12 @@ with st.expander("**Where the knobs start: initialisation**: how random, and why
                     state.built_source(), hidden_sizes, model.activation, settings.lr, race_batch, model.seed
                 )
                 st.plotly_chart(lessons.init_race_figure(race), key="init_race")
+                st.caption(
+                    lines.runs_by_last(
+                        {INITS[name].label: run["val_accuracy"] for name, run in race.items()},
+                        "validation accuracy after the race",
+                    )
+                )
         st.caption(
             f"Both for your architecture ({' → '.join(map(str, model.layer_sizes))}, {model.activation}): "
             f"200 SGD steps at learning rate {settings.lr:g}, batch {race_batch}, the same batches for each."

@@ -238,7 +238,17 @@ def test_training_page_steps_plays_and_pauses(server, page):
 def click_like_a_person(page, locator) -> float:
     """Press the mouse where ``locator`` is, without Playwright's waits for the page to settle
     (a person does not wait for two still animation frames); returns when it was pressed."""
-    box = locator.bounding_box()
+    deadline = time.time() + 3
+    while True:
+        try:
+            box = locator.bounding_box()
+            break
+        except Exception as error:  # noqa: BLE001 - Playwright's strict-mode error has no class of its own
+            # A rerun can draw the control while its stale copy is still on the page for a moment
+            # (two "Pause" radios, seen in about one full run in three): a person sees one; wait for it.
+            if "strict mode violation" not in str(error) or time.time() > deadline:
+                raise
+            time.sleep(0.1)
     pressed = time.time()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     return pressed
@@ -260,7 +270,7 @@ def test_pause_acts_within_a_second_twenty_times_in_twenty(page):
 def pause_twenty_times(page) -> list:
     late = []
     for attempt in range(20):
-        page.get_by_role("radio", name="Play").click()
+        click_like_a_person(page, page.get_by_role("radio", name="Play"))
         time.sleep(0.8)
         if attempt % 4 == 1:  # another control used while playing: the speed
             speed = page.locator('[data-testid="stSlider"]').filter(has_text="Speed").get_by_role("slider")
