@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 
 import numpy as np
 
@@ -99,6 +99,15 @@ class Augmentation:
 
 
 NONE = Augmentation()
+MNIST_SIDE = 28  # the pixel ranges here are for 28-pixel digits
+
+
+def for_image(aug: Augmentation, image_shape: tuple[int, int]) -> Augmentation:
+    """``aug`` for digits of ``image_shape``: its shift (in pixels) scaled from 28-pixel digits."""
+    side = min(image_shape)
+    return aug if side == MNIST_SIDE else replace(aug, shift=round(aug.shift * side / MNIST_SIDE, 2))
+
+
 # Moves and redrawings of the size people's handwriting differs by: the strong-reader recipe's, and
 # what the overfitting hint offers.
 STANDARD = Augmentation(shift=2, rotate=12, scale=0.1, shear=8, thicker=0.5, thinner=0.5)
@@ -208,6 +217,14 @@ def warp_framed(frame: Array, matrices: Array, dy: Array, dx: Array) -> Array:
     (dy, dx). Each output pixel reads the input where the inverse map sends it, by bilinear
     interpolation, with blank paper outside the picture."""
     n, hp, wp = frame.shape
+    if n * hp * wp >= 2**24:  # the index below is built in float32, exact below 2**24: in parts
+        part = max(1, (2**24 - 1) // (hp * wp))
+        return np.concatenate(
+            [
+                warp_framed(frame[i : i + part], matrices[i : i + part], dy[i : i + part], dx[i : i + part])
+                for i in range(0, n, part)
+            ]
+        )
     h, w = hp - 3, wp - 3
     inverse = np.linalg.inv(matrices).astype(np.float32)
     r = (np.arange(h, dtype=np.float32) - (h - 1) / 2)[None, :] - dy.astype(np.float32)[:, None]  # (n, h)
@@ -224,7 +241,7 @@ def warp_framed(frame: Array, matrices: Array, dy: Array, dx: Array) -> Array:
     src_c -= c0
     r0 *= wp
     r0 += c0
-    r0 += (np.arange(n, dtype=np.float32) * (hp * wp))[:, None, None]  # exact: below 2**24 for 16,000 digits
+    r0 += (np.arange(n, dtype=np.float32) * (hp * wp))[:, None, None]  # exact: below 2**24 (see above)
     index = r0.astype(np.intp)
     flat = frame.reshape(-1)
     # The four corners: the same index into views that start 0, 1, wp and wp + 1 further on (no

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .activations import ACTIVATIONS
-from .augment import STANDARD
+from .augment import STANDARD, for_image
 from .diagnostics import dead_description
 from .train import Trainer
 
@@ -110,7 +110,12 @@ OVERFITTING_DROPOUT = 0.3  # what the overfitting hint offers
 
 
 def _overfitting(
-    train_acc: np.ndarray, val_acc: np.ndarray, l2: float, dropout: float = 0.0, augmented: bool = False
+    train_acc: np.ndarray,
+    val_acc: np.ndarray,
+    l2: float,
+    dropout: float = 0.0,
+    augmented: bool = False,
+    image_shape: tuple[int, int] = (28, 28),
 ) -> Hint | None:
     if len(val_acc) < 4:
         return None
@@ -118,6 +123,7 @@ def _overfitting(
     if best == len(val_acc) - 1 or val_acc[-1] > val_acc[best] - 0.02 or train_acc[-1] <= train_acc[best]:
         return None
     new_l2 = 1e-4 if l2 == 0 else min(l2 * 10, 1e-2)
+    moves = for_image(STANDARD, image_shape)
     return Hint(
         "The network is starting to memorise the training digits",
         f"Validation accuracy fell from {val_acc[best]:.1%} to {val_acc[-1]:.1%} while training accuracy rose "
@@ -125,7 +131,7 @@ def _overfitting(
         tuple(
             fix
             for fix, wanted in (
-                (Fix(f"Augment the digits: {STANDARD.describe()}", {"augmentation": STANDARD}), not augmented),
+                (Fix(f"Augment the digits: {moves.describe()}", {"augmentation": moves}), not augmented),
                 (Fix(f"Add dropout {OVERFITTING_DROPOUT:g}", {"dropout": OVERFITTING_DROPOUT}), not dropout),
                 (Fix(f"Add weight decay: L2 = {new_l2:g}", {"l2": new_l2}), True),
             )
@@ -168,6 +174,7 @@ def training_hints(trainer: Trainer) -> list[Hint]:
             trainer.l2,
             trainer.dropout,
             trainer.augmentation.active,
+            trainer.dataset.image_shape,
         ),
     ]
     return _without_repeated_fixes([h for h in hints if h is not None])

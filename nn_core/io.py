@@ -412,6 +412,8 @@ def _load_traces(trainer, arrays: dict, traces: dict) -> None:
             trace.columns[str(column)] = values.tolist() if values.ndim == 1 else list(values)
         if len(lengths) > 1:
             raise ModelFileError(f"the run's {name} history has columns of different lengths")
+        if name == "steps" and "lr" in trace.columns and "rate" not in trace.columns:
+            trace.columns["rate"] = list(trace.columns["lr"])  # saved before schedules: the rate was the lr
 
 
 def _log(entries, what: str) -> list[tuple[int, str, object]]:

@@ -12,13 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from .augment import STANDARD, Augmentation
+from .augment import STANDARD, Augmentation, for_image
 from .data import Dataset
 from .network import MLP
 from .schedules import Schedule
 from .train import Trainer
-
-MNIST_SIDE = 28  # the augmentation's pixel ranges are for 28-pixel digits; smaller ones get them scaled
 
 
 @dataclass(frozen=True)
@@ -59,10 +57,7 @@ class Recipe:
 
     def augmentation_for(self, image_shape: tuple[int, int]) -> Augmentation:
         """The augmentation for digits of this size: shifts in pixels scaled from 28-pixel digits."""
-        side = min(image_shape)
-        if side == MNIST_SIDE:
-            return self.augmentation
-        return replace(self.augmentation, shift=round(self.augmentation.shift * side / MNIST_SIDE, 2))
+        return for_image(self.augmentation, image_shape)
 
 
 ROBUST = Recipe(

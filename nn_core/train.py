@@ -370,7 +370,9 @@ class Trainer:
             return None
         restored = self._restore_healthy()
         self.snapshots.drop_nonfinite()
-        message = f"learning rate {self.lr:g} is too high: {what} at step {step}. " + (
+        used = self.rate_now()
+        rate = f"learning rate {self.lr:g}" + (f" (× the schedule: {used:.2g})" if used != self.lr else "")
+        message = f"{rate} is too high: {what} at step {step}. " + (
             "The starting weights were restored."
             if restored == 0
             else f"The weights as they were after step {restored:,}, the last with a healthy loss, were restored."
@@ -439,7 +441,7 @@ class Trainer:
                 self.revision += 1
                 self.samples_seen += len(rows)
                 self.last_loss = loss
-                self.history["steps"].append(step=self.steps, loss=loss, lr=rate)
+                self.history["steps"].append(step=self.steps, loss=loss, lr=self.lr, rate=rate)
                 if self.snapshots.due(self.steps, self._epoch_ended):
                     self.take_snapshot()
                 self._epoch_ended = False

@@ -118,6 +118,7 @@ def rule_hints(trainer: Trainer) -> dict[str, Hint | None]:
             trainer.l2,
             trainer.dropout,
             trainer.augmentation.active,
+            trainer.dataset.image_shape,
         ),
     }
 

@@ -169,3 +169,10 @@ def test_the_preview_is_eight_different_copies_of_one_digit(digits):
     copies = A.copies(digits[0], SHAPE, Augmentation(shift=2, rotate=15), 8, seed=0)
     assert copies.shape == (8, 784) and len({c.tobytes() for c in copies}) == 8
     np.testing.assert_array_equal(copies, A.copies(digits[0], SHAPE, Augmentation(shift=2, rotate=15), 8, seed=0))
+
+
+def test_a_batch_larger_than_float32s_exact_whole_numbers_is_moved_like_each_of_its_digits(mnist):
+    """The gather index is built in float32: past 2**24 it goes in parts (a full batch of full MNIST)."""
+    X = np.tile(mnist.X_train[:1000], (18, 1))  # 18,000 digits: 18,000 x 31 x 31 > 2**24
+    moved = A.shifted(X, SHAPE, 1, 0)
+    np.testing.assert_array_equal(moved[-5:], A.shifted(X[-5:], SHAPE, 1, 0))

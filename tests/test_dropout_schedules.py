@@ -121,7 +121,7 @@ def test_the_trainer_steps_with_the_scheduled_rate_and_a_change_takes_effect_at_
     run.schedule = Schedule("step", every=0.5, gamma=0.1)  # 17.5 steps of 100 rows per drop
     assert run.rate_now() == pytest.approx(0.1)  # epoch 0.29: before the first drop
     run.step(10)
-    rates = run.history["steps"].column("lr")
+    rates = run.history["steps"].column("rate")
     assert list(rates[:10]) == [0.1] * 10
     epochs = [(s - 1) * 100 / len(mnist.y_train) for s in range(11, 21)]  # each step's epoch before it
     assert rates[10:] == pytest.approx([0.1 * 0.1 ** math.floor(e / 0.5 + 1e-9) for e in epochs])

@@ -51,7 +51,7 @@ def test_dropout_and_a_schedule_reach_the_trainer_and_the_loss_chart_draws_the_r
     assert trainer(at).schedule == Schedule("cosine", warmup=1, epochs=10)
     assert "The next step's rate: **0.01**" in all_text(at)  # 0.1 x the warm-up's 10% at epoch 0
     button(at, "Step ×10").click().run()
-    rates = np.asarray(trainer(at).history["steps"].column("lr"))
+    rates = np.asarray(trainer(at).history["steps"].column("rate"))
     assert rates[0] == pytest.approx(0.01) and (np.diff(rates) > 0).all()  # warming up
     assert not at.exception
     status = next(m.value for m in at.markdown if m.value.startswith("Epoch **"))
@@ -66,14 +66,14 @@ def test_the_loss_figure_has_a_rate_strip_only_when_the_rate_changed(mnist):
     run = Trainer(MLP([784, 8, 10]), mnist, eval_every=None, schedule=Schedule("cosine", warmup=0.1, epochs=1))
     run.step(30)
     steps = run.history["steps"]
-    figure = training.loss_figure(steps.column("step"), steps.column("loss"), [], [], rates=steps.column("lr"))
+    figure = training.loss_figure(steps.column("step"), steps.column("loss"), [], [], rates=steps.column("rate"))
     strip = [t for t in figure.data if t.name == "learning rate used"]
     assert len(strip) == 1 and strip[0].yaxis == "y2"
-    np.testing.assert_allclose(strip[0].y, np.asarray(steps.column("lr"), np.float32))
+    np.testing.assert_allclose(strip[0].y, np.asarray(steps.column("rate"), np.float32))
     flat = Trainer(MLP([784, 8, 10]), mnist, eval_every=None)
     flat.step(5)
     steps = flat.history["steps"]
-    figure = training.loss_figure(steps.column("step"), steps.column("loss"), [], [], rates=steps.column("lr"))
+    figure = training.loss_figure(steps.column("step"), steps.column("loss"), [], [], rates=steps.column("rate"))
     assert [t.name for t in figure.data] == ["batch loss", "smoothed", "validation"]
 
 
@@ -88,3 +88,17 @@ def test_a_saved_run_brings_its_generalisation_settings_back(app):
     t = trainer(again)
     assert t.dropout == 0.2 and t.augmentation == Augmentation(shear=5) and t.steps == 10
     assert again.slider(key="_dropout").value == 0.2 and again.slider(key="_aug_shear").value == 5.0
+
+
+def test_replay_with_these_settings_takes_dropout_the_schedule_and_augmentation_from_the_start(app):
+    at = app
+    button(at, "Step ×10").click().run()
+    at.slider(key="_dropout").set_value(0.5).run()
+    at.slider(key="_aug_shift").set_value(1.0).run()
+    old = trainer(at)
+    button(at, "Replay with these settings").click().run()
+    new = trainer(at)
+    assert new is not old and new.steps == 0
+    start = {name: value for step, name, value in new.settings_log if step == 0}
+    assert start["dropout"] == 0.5 and start["augmentation"] == Augmentation(shift=1).to_text()
+    assert not at.exception

@@ -96,3 +96,25 @@ def test_teaching_needs_enough_digits(base, mnist):
     few = H.NONE.add(mnist.X_val[0], 1)
     with pytest.raises(ValueError, match="at least 10"):
         H.fine_tune(base, few)
+
+
+def test_adding_digits_never_moves_one_into_or_out_of_the_held_back_part(slanted_hand):
+    y = slanted_hand.y
+    for n in (15, 40, 77, len(y)):
+        _, held_then = H.held_back(y[:n])
+        _, held_now = H.held_back(y)
+        assert set(held_then) == set(held_now[held_now < n])
+
+
+def test_teaching_again_mixes_into_everyones_digits_not_the_mix(base, slanted_hand):
+    first = H.fine_tune(base, slanted_hand)
+    again = H.fine_tune(first.trainer, slanted_hand, base=base.dataset)
+    assert len(again.trainer.dataset.y_train) == len(first.trainer.dataset.y_train)
+
+
+def test_ten_different_digits_cannot_be_measured_so_teaching_says_why(base, mnist):
+    mine = H.NONE
+    for c in range(10):
+        mine = mine.add(mnist.X_test[np.flatnonzero(mnist.y_test == c)[0]], c)
+    with pytest.raises(ValueError, match="at least two of one digit"):
+        H.fine_tune(base, mine)

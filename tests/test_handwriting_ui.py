@@ -88,6 +88,12 @@ def test_teaching_it_the_learners_hand_installs_a_new_run_and_says_what_it_did(a
     np.testing.assert_array_equal(new.model.params["W1"], expected.trainer.model.params["W1"])
     assert "Changed:" not in all_text(at)  # the settings name the data it now trains on: nothing pending
     assert at.selectbox(key="_dataset").value.startswith("mine:")
+    settings = at.session_state["settings"]
+    assert (settings.schedule, settings.dropout, settings.lr) == (
+        new.schedule,
+        new.dropout,
+        new.lr,
+    )  # what it trains with
 
 
 def test_the_digits_come_back_after_a_reload_and_travel_in_a_saved_file(app, mnist):

@@ -97,3 +97,20 @@ def test_no_hints_while_stopped_by_divergence(mnist):
     trainer.lr = 1e6
     trainer.step(5)
     assert trainer.diverged is not None and training_hints(trainer) == []
+
+
+def test_the_learning_rate_hints_still_read_a_run_with_a_schedule(mnist):
+    from nn_core import MLP, Trainer
+    from nn_core.schedules import Schedule
+
+    run = Trainer(MLP([784, 32, 10], seed=0), mnist, lr=1e-5, schedule=Schedule("step", every=0.2, gamma=0.9))
+    run.step(300)
+    assert "The learning rate looks too low" in [h.title for h in training_hints(run)]
+
+
+def test_on_small_digits_the_overfitting_hint_offers_moves_of_their_size(digits):
+    from nn_core.hints import _overfitting
+
+    hint = _overfitting(np.array([0.5, 0.9, 0.95, 0.99]), np.array([0.5, 0.92, 0.9, 0.88]), 0.0, image_shape=(8, 8))
+    moves = hint.fixes[0].changes["augmentation"]
+    assert moves.shift == pytest.approx(2 * 8 / 28, abs=0.01) and "±0.57 px" in hint.fixes[0].label

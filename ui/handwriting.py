@@ -17,6 +17,7 @@ from nn_core.metrics import confusion_matrix
 from . import shared, state
 from .figures import evaluation as evaluation_figures
 from .figures import images
+from .settings import settings_of
 from .text import plain
 
 KEY_DIGITS = "my_digits"  # nn_core.handwriting.MyDigits
@@ -96,14 +97,16 @@ def _upload() -> None:
 
 def _teach() -> None:
     trainer = state.trainer()
+    base_source = shared.base_source(state.built_source())  # teaching again mixes into everyone's digits
     try:
-        result = handwriting.fine_tune(trainer, digits())
+        result = handwriting.fine_tune(trainer, digits(), base=shared.shared_dataset(base_source))
     except ValueError as error:
         state.notice(f"Not taught: {plain(error)}.", "error")
         return
-    source = shared.add_dataset(result.trainer.dataset)
-    state.update_settings(dataset=source)  # the network now trains on everyone's digits and yours
-    state.install(result.trainer, source, origin="taught your handwriting")
+    source = shared.add_dataset(result.trainer.dataset, base_source)
+    state.install(result.trainer, source, origin="taught your handwriting")  # first: Undo keeps the settings before
+    # the settings of the run it is now: its data (everyone's digits and yours) and its constant rate
+    state.replace_settings(settings_of(result.trainer, state.settings().update(dataset=source)))
     numbers = {
         "before": result.before,
         "after": result.after,

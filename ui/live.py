@@ -118,7 +118,7 @@ CHARTS = (
                 t.history["steps"].column("loss"),
                 _evals(t).column("step"),
                 _evals(t).column("val_loss"),
-                rates=t.history["steps"].column("lr"),
+                rates=t.history["steps"].column("rate"),
             ),
             m,
         ),

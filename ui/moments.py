@@ -72,7 +72,8 @@ def replay() -> None:
     differ from the run's own at its start hold throughout, the others change as they did."""
     present = state.trainer()
     now = state.settings()
-    wanted = {"lr": now.lr, "momentum": now.momentum, "l2": now.l2, "optimizer": now.optimizer}
+    wanted = {"lr": now.lr, "momentum": now.momentum, "l2": now.l2, "optimizer": now.optimizer, "dropout": now.dropout}
+    wanted |= {"schedule": now.schedule.to_text(), "augmentation": now.augmentation.to_text()}  # as the log keeps them
     wanted["batch_size"] = rows_per_batch(now.batch_size, present.dataset)
     start = {name: value for step, name, value in present.settings_log if step == 0}
     changes = {name: value for name, value in wanted.items() if start.get(name) != value}

@@ -46,8 +46,8 @@ def train_recipe(recipe: recipes.Recipe) -> None:
     state.stop_playing()
     data, source = state.dataset(), state.built_source()
     run = recipes.build(recipe, data, seed=state.settings().seed, blas_threads=SERVER_BLAS_THREADS)
+    state.install(run, source, origin=f"the {recipe.name} recipe")  # first: Undo keeps the settings before
     state.replace_settings(settings_of(run, state.settings()))
-    state.install(run, source, origin=f"the {recipe.name} recipe")
     bar = st.progress(0.0, text="Starting…")
 
     def progress(done: int, total: int, trainer) -> None:

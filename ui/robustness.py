@@ -16,6 +16,7 @@ from .figures.timeline import run_colour
 KEY_CURVES = "_robustness_curves"  # (serial, revision, split, perturbation) -> Curve
 KEY_KIND, KEY_RUNS = "robustness_kind", "robustness_runs"
 MOST_KEPT = 48
+MOST_DIGITS = 2000  # of a larger split (full MNIST's 10,000 test digits), the first this many: a second a curve
 
 
 def _curve(trainer, split: str, kind: str):
@@ -23,6 +24,7 @@ def _curve(trainer, split: str, kind: str):
     key = (trainer.serial, trainer.revision, split, kind)
     if key not in kept:
         X, y = trainer.dataset.split(split)
+        X, y = X[:MOST_DIGITS], y[:MOST_DIGITS]
         kept = dict(list(kept.items())[-(MOST_KEPT - 1) :])
         kept[key] = robustness.curve(trainer.model, X, y, trainer.dataset.image_shape, kind)
         state.set_widget_value(KEY_CURVES, kept)
@@ -36,6 +38,11 @@ def robustness_section(split: str) -> None:
         "Handwriting from other people is not centred and upright the way the training digits are. Here every "
         f"{split} digit is changed by a growing amount, the same change for each network, and each network's accuracy "
         "measured again. A network trained with augmentation (sidebar, *Generalisation*) keeps its accuracy longer."
+        + (
+            f" (The first {MOST_DIGITS:,} of the {len(state.trainer().dataset.split(split)[1]):,} {split} digits.)"
+            if len(state.trainer().dataset.split(split)[1]) > MOST_DIGITS
+            else ""
+        )
     )
     kind = (
         st.segmented_control(

@@ -56,11 +56,11 @@ def add_upload(data: bytes, file_name: str) -> str:
     return key
 
 
-def add_dataset(dataset: Dataset) -> str:
-    """Keep a dataset made in the app (the training digits with the learner's mixed in) like an
-    upload, and return its source key."""
+def add_dataset(dataset: Dataset, base: str) -> str:
+    """Keep a dataset made in the app from the one at source ``base`` (its training digits with the
+    learner's mixed in) like an upload, and return its source key (which names ``base``)."""
     digest = hashlib.sha256(dataset.X_train.tobytes() + dataset.y_train.tobytes()).hexdigest()[:12]
-    key = f"{MINE_PREFIX}{digest}:{dataset.name}"
+    key = f"{MINE_PREFIX}{digest}:{base}"
     store = _upload_store()
     if key not in store:
         while len(store) >= MAX_UPLOADS:
@@ -69,9 +69,14 @@ def add_dataset(dataset: Dataset) -> str:
     return key
 
 
+def base_source(source: str) -> str:
+    """The dataset a mixed one was made from (a source that is not mixed is its own base)."""
+    return source.split(":", 2)[2] if source.startswith(MINE_PREFIX) else source
+
+
 def source_label(source: str) -> str:
     if source.startswith(MINE_PREFIX):
-        return source.split(":", 2)[2]
+        return f"{source_label(base_source(source))} + your digits"
     if source.startswith(UPLOAD_PREFIX):
         return f"uploaded: {source.split(':', 2)[2]}"
     return SOURCE_LABELS.get(source, source)

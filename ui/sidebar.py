@@ -298,6 +298,12 @@ def generalisation_settings() -> None:
         )
         st.select_slider("Warm-up (epochs)", WARMUP_EPOCHS, key="_schedule_warmup", on_change=_copy_schedule)
     trainer = state.trainer()
+    if schedule.kind == "cosine" and trainer.epochs_elapsed >= schedule.epochs and schedule.floor == 0:
+        st.warning(
+            f"This cosine ended at epoch {schedule.epochs:g} and your network is at epoch "
+            f"{trainer.epochs_elapsed:.1f}: its rate is 0, so training changes nothing. Choose a later end.",
+            icon="⚠️",
+        )
     st.caption(
         f"The next step's rate: **{trainer.rate_now():.3g}** (the learning rate {trainer.lr:g} × "
         f"{trainer.schedule.factor(trainer.epochs_elapsed):.3g}, at epoch {trainer.epochs_elapsed:.2f})."
