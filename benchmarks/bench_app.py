@@ -123,6 +123,8 @@ def lesson_controls(page, url: str, tries: int = 5) -> dict[str, list[float]]:
     found = {}
     page.goto(url + "/Backpropagation")
     browser.wait_for_app(page, timeout=60)
+    page.get_by_role("button", name="Show it without predicting").click()  # the boxes wait for the path's question
+    browser.wait_for_app(page, timeout=60)
     box = page.get_by_text("Fix softmax")
     box.scroll_into_view_if_needed()
     found["Backpropagation: a bug box, first time (the notebook's run computed)"] = [run_seconds(page, box.click)]

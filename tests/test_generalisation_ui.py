@@ -8,12 +8,15 @@ from nn_core import MLP, Trainer
 from nn_core.augment import Augmentation
 from nn_core.schedules import Schedule
 from tests.apptest import all_text, button, new_app, on_page, trainer
+from ui import sidebar
 from ui.figures import training
 
 
 @pytest.fixture
 def app():
-    return on_page(new_app(), "pages/6_Training.py")
+    at = on_page(new_app(), "pages/6_Training.py")
+    at.session_state[sidebar.KEY_GENERALISATION] = True  # the fold open: its widgets are drawn only then
+    return at.run()
 
 
 def caption_of_preview(at) -> str:
@@ -87,6 +90,8 @@ def test_a_saved_run_brings_its_generalisation_settings_back(app):
     again = on_page(open_app(run=token_of(at)), "pages/6_Training.py")
     t = trainer(again)
     assert t.dropout == 0.2 and t.augmentation == Augmentation(shear=5) and t.steps == 10
+    again.session_state[sidebar.KEY_GENERALISATION] = True
+    again.run()
     assert again.slider(key="_dropout").value == 0.2 and again.slider(key="_aug_shear").value == 5.0
 
 

@@ -6,7 +6,7 @@ import pytest
 from nn_core import experiments
 from nn_core.recipes import ROBUST
 from tests.apptest import all_text, button, chart, new_app, on_page, trainer
-from ui import recipe
+from ui import recipe, sidebar
 
 
 @pytest.fixture
@@ -33,6 +33,8 @@ def test_the_recipe_button_replaces_the_network_with_the_recipes_and_trains_it(s
     assert settings.augmentation == ROBUST.augmentation and settings.dropout == ROBUST.dropout
     assert "The strong reader is trained" in all_text(at)
     assert [e.trainer.serial for e in at.session_state["ledger"].runs] == [old.serial, new.serial]
+    at.session_state[sidebar.KEY_GENERALISATION] = True
+    at.run()
     assert at.slider(key="_dropout").value == ROBUST.dropout  # the sidebar says what it trained with
 
 
