@@ -52,8 +52,7 @@ with left:
         "watch them change."
     )
     shown = moments.moment()
-    X_val, y_val = shown.dataset.split("val")
-    st.markdown(summaries.answer(shown.model.predict_proba(X_val[row])[0], shown.dataset.class_names, int(y_val[row])))
+    st.markdown(summaries.followed(shown.model, shown.dataset, row))
 with right:
     st.subheader("Data")
     sizes = data.sizes()

@@ -15,11 +15,12 @@ is several times slower.
 
 from __future__ import annotations
 
-import json
 import math
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
+
+from .tables import SettingTable
 
 Array = np.ndarray
 
@@ -36,8 +37,10 @@ LIMITS = {
 
 
 @dataclass(frozen=True)
-class Augmentation:
+class Augmentation(SettingTable):
     """The ranges: each digit of a batch is moved, turned, ... by a random amount up to these."""
+
+    WHAT = "augmentation"
 
     shift: float = 0.0  # pixels, in each direction
     rotate: float = 0.0  # degrees, either way
@@ -59,30 +62,6 @@ class Augmentation:
     @property
     def active(self) -> bool:
         return any(getattr(self, f.name) for f in fields(self))
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    def to_text(self) -> str:
-        """One line of JSON: the form a settings log keeps (hashable, and the same for equal values)."""
-        return json.dumps(self.to_dict(), sort_keys=True)
-
-    @classmethod
-    def from_dict(cls, values: dict) -> Augmentation:
-        """From ``to_dict``'s output; an unknown key or a bad value raises ValueError."""
-        if isinstance(values, Augmentation):
-            return values
-        if isinstance(values, str):
-            try:
-                values = json.loads(values)
-            except ValueError:
-                raise ValueError(f"not a augmentation: {values[:60]!r}") from None
-        if not isinstance(values, dict):
-            raise ValueError(f"an augmentation is a table of ranges, not {values!r}")
-        unknown = set(values) - set(LIMITS)
-        if unknown:
-            raise ValueError(f"unknown augmentation setting {', '.join(sorted(unknown))}")
-        return cls(**values)
 
     def describe(self) -> str:
         """In words, for a legend or a caption: "shift ±2 px, rotate ±10°" (or "none")."""
@@ -321,15 +300,17 @@ def copies(x: Array, image_shape: tuple[int, int], aug: Augmentation, n: int = 8
 def shifted(X: Array, image_shape: tuple[int, int], dy: float, dx: float) -> Array:
     """Every row of ``X`` moved by (dy, dx) pixels."""
     n = len(X)
-    return _fixed(X, image_shape, n, dy=np.full(n, dy), dx=np.full(n, dx))
+    return fixed(X, image_shape, dy=np.full(n, dy), dx=np.full(n, dx))
 
 
 def rotated(X: Array, image_shape: tuple[int, int], degrees: float) -> Array:
     """Every row of ``X`` turned anticlockwise by ``degrees`` about the frame's centre."""
-    return _fixed(X, image_shape, len(X), angle=np.full(len(X), degrees))
+    return fixed(X, image_shape, angle=np.full(len(X), degrees))
 
 
-def _fixed(X, image_shape, n, **given) -> Array:
+def fixed(X: Array, image_shape: tuple[int, int], rng: np.random.Generator | None = None, **given) -> Array:
+    """``X`` changed by the amounts ``given`` per row (``Draw``'s fields; the others change nothing)."""
+    n = len(X)
     amounts = {
         "dy": np.zeros(n),
         "dx": np.zeros(n),
@@ -339,4 +320,4 @@ def _fixed(X, image_shape, n, **given) -> Array:
         "thickness": np.zeros(n),
         "noise": np.zeros(n),
     } | given
-    return transform(X, image_shape, Draw(**amounts))
+    return transform(X, image_shape, Draw(**amounts), rng)

@@ -178,21 +178,7 @@ def fine_tune(
         raise ValueError("draw at least two of one digit: the second is held back to measure what teaching did")
     data = base if base is not None else trainer.dataset
     mixed = mixed_dataset(data, mine.X[train_rows], mine.y[train_rows])
-    model = trainer.model.with_params(trainer.model.params)
-    tuned = Trainer(
-        model,
-        mixed,
-        lr=trainer.lr,
-        batch_size=trainer.batch_size,
-        optimizer=trainer.optimizer_name,
-        momentum=trainer.momentum,
-        l2=trainer.l2,
-        seed=seed,
-        dropout=trainer.dropout,
-        schedule=Schedule(),
-        augmentation=trainer.augmentation,
-        blas_threads=trainer.blas_threads,
-    )
+    tuned = trainer.like(trainer.model.with_params(trainer.model.params), mixed, schedule=Schedule(), seed=seed)
     tuned.initial_params = trainer.initial_params  # what training added counts from the very start
     X_held, y_held = mine.X[held], mine.y[held]
     X_val, y_val = data.split("val")

@@ -153,22 +153,24 @@ def _without_repeated_fixes(hints: list[Hint]) -> list[Hint]:
     return kept
 
 
-def training_hints(trainer: Trainer) -> list[Hint]:
-    """The hints that apply now, most urgent first (none while training is stopped by divergence)."""
+RULES = ("too_high", "too_low", "dead", "overfitting")  # most urgent first
+
+
+def rule_hints(trainer: Trainer) -> dict[str, Hint | None]:
+    """What each rule says now (``RULES``), None where it is silent; every rule is silent while
+    training is stopped by divergence."""
     if trainer.diverged is not None:
-        return []
+        return dict.fromkeys(RULES)
     evals = trainer.history["evals"]
     losses = losses_at_this_rate(trainer.history["steps"], trainer.lr)
-    hints = [
-        _lr_too_high(losses, trainer.lr),
-        _lr_too_low(losses, trainer.lr),
-        _dead_units(
-            np.asarray(evals.last("dead_fraction", np.empty(0))),
-            trainer.lr,
-            trainer.model.activation,
-            trainer.model.leaky_slope,
+    model = trainer.model
+    return {
+        "too_high": _lr_too_high(losses, trainer.lr),
+        "too_low": _lr_too_low(losses, trainer.lr),
+        "dead": _dead_units(
+            np.asarray(evals.last("dead_fraction", np.empty(0))), trainer.lr, model.activation, model.leaky_slope
         ),
-        _overfitting(
+        "overfitting": _overfitting(
             evals.column("train_accuracy"),
             evals.column("val_accuracy"),
             trainer.l2,
@@ -176,5 +178,9 @@ def training_hints(trainer: Trainer) -> list[Hint]:
             trainer.augmentation.active,
             trainer.dataset.image_shape,
         ),
-    ]
-    return _without_repeated_fixes([h for h in hints if h is not None])
+    }
+
+
+def training_hints(trainer: Trainer) -> list[Hint]:
+    """The hints that apply now, most urgent first (none while training is stopped by divergence)."""
+    return _without_repeated_fixes([h for h in rule_hints(trainer).values() if h is not None])

@@ -59,27 +59,17 @@ def perturbed(X: Array, image_shape: tuple[int, int], key: str, amount: float, s
     rng = np.random.default_rng(seed)
     direction = rng.uniform(0, 2 * np.pi, n)  # drawn whatever the kind, so every kind sees the same digits
     sign = np.where(rng.random(n) < 0.5, -1.0, 1.0)
-    zeros, ones = np.zeros(n), np.ones(n)
-    amounts = {
-        "dy": zeros,
-        "dx": zeros,
-        "angle": zeros,
-        "scale": ones,
-        "shear": zeros,
-        "thickness": zeros,
-        "noise": zeros,
-    }
     if key == "shift":
-        amounts |= {"dy": amount * np.sin(direction), "dx": amount * np.cos(direction)}
+        amounts = {"dy": amount * np.sin(direction), "dx": amount * np.cos(direction)}
     elif key == "rotate":
-        amounts |= {"angle": amount * sign}
+        amounts = {"angle": amount * sign}
     elif key == "stroke":
-        amounts |= {"thickness": np.full(n, float(amount))}
+        amounts = {"thickness": np.full(n, float(amount))}
     elif key == "noise":
-        amounts |= {"noise": np.full(n, float(amount))}
+        amounts = {"noise": np.full(n, float(amount))}
     else:
         raise ValueError(f"unknown perturbation {key!r}: one of {', '.join(PERTURBATIONS)}")
-    return augment.transform(X, image_shape, augment.Draw(**amounts), np.random.default_rng(seed + 1))
+    return augment.fixed(X, image_shape, np.random.default_rng(seed + 1), **amounts)
 
 
 def curve(model: MLP, X: Array, y: Array, image_shape: tuple[int, int], key: str, seed: int = 0) -> Curve:

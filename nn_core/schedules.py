@@ -10,9 +10,10 @@ depends on how far training is (in epochs, so a change of batch size does not mo
 
 from __future__ import annotations
 
-import json
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+
+from .tables import SettingTable
 
 WARMUP_START = 0.1  # the warm-up's first factor: a rate of 0 would not train at all
 SCHEDULES = {
@@ -23,7 +24,8 @@ SCHEDULES = {
 
 
 @dataclass(frozen=True)
-class Schedule:
+class Schedule(SettingTable):
+    WHAT = "schedule"
     kind: str = "constant"
     every: float = 5.0  # step: epochs between drops
     gamma: float = 0.5  # step: the factor of each drop
@@ -71,30 +73,6 @@ class Schedule:
             warm = f", {self.warmup:g} of warm-up" if self.warmup else ""
             return f"cosine over {self.epochs:g} epochs{warm}"
         return "constant"
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    def to_text(self) -> str:
-        """One line of JSON: the form a settings log keeps (hashable, and the same for equal values)."""
-        return json.dumps(self.to_dict(), sort_keys=True)
-
-    @classmethod
-    def from_dict(cls, values) -> Schedule:
-        """From ``to_dict``'s output; an unknown key or a bad value raises ValueError."""
-        if isinstance(values, Schedule):
-            return values
-        if isinstance(values, str):
-            try:
-                values = json.loads(values)
-            except ValueError:
-                raise ValueError(f"not a schedule: {values[:60]!r}") from None
-        if not isinstance(values, dict):
-            raise ValueError(f"a schedule is a table of its settings, not {values!r}")
-        unknown = set(values) - set(cls.__dataclass_fields__)
-        if unknown:
-            raise ValueError(f"unknown schedule setting {', '.join(sorted(unknown))}")
-        return cls(**values)
 
 
 CONSTANT = Schedule()

@@ -6,7 +6,8 @@ or once per animation tick. Learning rate, momentum, batch size and L2 can chang
 any two steps; nothing is reset.
 
 History (``trainer.history``), bounded by ``Trace``'s thinning (at most 4,000 rows each):
-- ``steps``: per update, the training loss of its batch and the learning rate;
+- ``steps``: per update, the training loss of its batch, the learning rate (``lr``) and the
+  rate the step used (``rate``: the learning rate times the schedule's factor);
 - ``diagnostics``: every ``diag_every`` steps and at the end of every ``step(n)`` call,
   per layer the gradient norm ||dW|| and the update-to-weight ratio ||delta W|| / ||W||;
 - ``evals``: densely at first (steps 1, 2, 3, 5, 10, 20, 30: ``EARLY_EVALUATIONS``), then
@@ -537,12 +538,13 @@ class Trainer:
         """The step whose weights ``model_at(step)`` gives."""
         return self.steps if step >= self.steps else self.snapshots.at(step).step
 
-    def _like_this(self, model: MLP, **settings) -> Trainer:
-        """A new trainer around ``model`` on the same data with this one's settings, but ``settings``."""
+    def like(self, model: MLP, dataset: Dataset | None = None, **settings) -> Trainer:
+        """A new trainer around ``model``, on the same data (or ``dataset``), with this one's
+        settings but ``settings`` (``LIVE_SETTINGS`` names, and ``seed``)."""
         live = self.live_settings() | settings
         return Trainer(
             model,
-            self.dataset,
+            self.dataset if dataset is None else dataset,
             lr=live["lr"],
             batch_size=live["batch_size"],
             optimizer=live["optimizer"],
@@ -551,7 +553,7 @@ class Trainer:
             dropout=live["dropout"],
             schedule=live["schedule"],
             augmentation=live["augmentation"],
-            seed=self.seed,
+            seed=live.get("seed", self.seed),
             loss=self.loss_name,
             eval_every=self.eval_every,
             diag_every=self.diag_every,
@@ -568,7 +570,7 @@ class Trainer:
             snapshot = Snapshot(
                 self.steps, self.model.params, self.samples_seen, self.epochs_done, self._position, self._order_state
             )
-        new = self._like_this(self.model.with_params(snapshot.params))
+        new = self.like(self.model.with_params(snapshot.params))
         new.initial_params = self.initial_params
         new.steps, new.revision = snapshot.step, snapshot.step
         new.samples_seen, new.epochs_done = snapshot.samples_seen, snapshot.epochs_done
@@ -594,7 +596,7 @@ class Trainer:
         if unknown:
             raise ValueError(f"a replay can change {', '.join(LIVE_SETTINGS)}, not {', '.join(unknown)}")
         start = {name: value for step, name, value in self.settings_log if step == 0} | changes
-        new = self._like_this(self.model.with_params(self.initial_params), **start)
+        new = self.like(self.model.with_params(self.initial_params), **start)
         new._schedule = [entry for entry in self.settings_log if entry[0] > 0 and entry[1] not in changes]
         new.model.metadata = dict(self.model.metadata)
         return new

@@ -24,7 +24,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from . import hints
 from .diagnostics import dead_description, dead_units
-from .hints import Fix, Hint, losses_at_this_rate
+from .hints import Fix, Hint
 from .history import ema
 from .inspection import added_by_training
 from .losses import DEFAULT_LOSS, get_loss
@@ -99,28 +99,7 @@ def never_inked_pixels(dataset) -> int:
     return _NEVER_INKED[dataset]
 
 
-def rule_hints(trainer: Trainer) -> dict[str, Hint | None]:
-    """What each hint rule says now ("too_high", "too_low", "dead", "overfitting"), given what
-    ``training_hints`` gives it; every rule is silent while training is stopped."""
-    if trainer.diverged is not None:
-        return dict.fromkeys(("too_high", "too_low", "dead", "overfitting"))
-    evals = trainer.history["evals"]
-    losses = losses_at_this_rate(trainer.history["steps"], trainer.lr)
-    dead = np.asarray(evals.last("dead_fraction", np.empty(0)))
-    model = trainer.model
-    return {
-        "too_high": hints._lr_too_high(losses, trainer.lr),
-        "too_low": hints._lr_too_low(losses, trainer.lr),
-        "dead": hints._dead_units(dead, trainer.lr, model.activation, model.leaky_slope),
-        "overfitting": hints._overfitting(
-            evals.column("train_accuracy"),
-            evals.column("val_accuracy"),
-            trainer.l2,
-            trainer.dropout,
-            trainer.augmentation.active,
-            trainer.dataset.image_shape,
-        ),
-    }
+rule_hints = hints.rule_hints  # what each hint rule says now: the answers quote them
 
 
 def _said(hint: Hint) -> str:

@@ -226,6 +226,6 @@ try_this(
     "Train one epoch and look at the tiles: the strokes each unit learned. Then switch them to *the weights now*: "
     "the same units still look like noise, because the random start is larger than what one epoch adds. Then set "
     "the initialisation to *standard normal "
-    "(the notebook's code)* in the sidebar and compare the races above: first-layer weights 20× wider than He's cost "
+    "(the notebook's code)* in the sidebar and compare the races (open *Where the knobs start* above): first-layer weights 20× wider than He's cost "
     "hundreds of steps."
 )

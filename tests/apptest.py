@@ -21,6 +21,15 @@ def on_page(at: AppTest, path: str) -> AppTest:
     return at.switch_page(path).run() if path != "app.py" else at
 
 
+def trained_a_little(clicks: int = 2) -> AppTest:
+    """The Training page after ``clicks`` presses of Step ×10: outcomes and curves that are not
+    all the untrained network's."""
+    at = on_page(new_app(), "pages/6_Training.py")
+    for _ in range(clicks):
+        button(at, "Step ×10").click().run()
+    return at
+
+
 def button(at: AppTest, label: str):
     matches = [b for b in at.button if b.label == label]
     assert matches, f"no button {label!r} among {[b.label for b in at.button]}"

@@ -147,6 +147,31 @@ def wait_for_app(page, timeout: float = 30) -> None:
     time.sleep(0.3)  # the last messages of the run are drawn just after it ends
 
 
+def wait_until(condition, timeout: float, message, every: float = 0.1):
+    """``condition()``'s first truthy value within ``timeout`` s; fails with ``message`` (or its call) otherwise."""
+    deadline = time.time() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.time() > deadline:
+            raise AssertionError(f"{message() if callable(message) else message} (waited {timeout:g} s)")
+        time.sleep(every)
+
+
+def draw_a_one(page) -> None:
+    """On Draw a digit: a stroke down the middle of the canvas, as a mouse draws it, until the network answers."""
+    canvas = page.locator("canvas").last
+    canvas.wait_for(timeout=30_000)
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + 150, box["y"] + 50)
+    page.mouse.down()
+    for i in range(1, 25):
+        page.mouse.move(box["x"] + 148, box["y"] + 50 + i * 8)
+    page.mouse.up()
+    page.get_by_text("It's a").first.wait_for(timeout=20_000)
+
+
 def step_count(page) -> int:
     """The step number in the Training page's status line."""
     text = page.locator(".st-key-status").first.inner_text()

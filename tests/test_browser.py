@@ -13,6 +13,7 @@ import pytest
 from tests.browser import (
     ROOT,
     ProblemWatcher,
+    draw_a_one,
     required,
     step_count,
     streamlit_server,
@@ -127,15 +128,7 @@ def test_drawing_a_stroke_on_the_canvas_gets_an_answer(server, page):
     page.goto(server + "/Draw_a_digit")
     wait_for_app(page)
     page.get_by_text("Draw a digit in the box").first.wait_for(timeout=15_000)
-    canvas = page.locator("canvas").last
-    canvas.wait_for(timeout=30_000)
-    box = canvas.bounding_box()
-    page.mouse.move(box["x"] + 150, box["y"] + 50)
-    page.mouse.down()
-    for i in range(1, 25):  # a stroke down the middle: a 1
-        page.mouse.move(box["x"] + 148, box["y"] + 50 + i * 8)
-    page.mouse.up()
-    page.get_by_text("It's a").first.wait_for(timeout=20_000)
+    draw_a_one(page)  # a stroke down the middle: a 1
     page.get_by_text("What the network receives").wait_for(timeout=10_000)
     assert_no_exception(page)
     screenshot(page, "08_Draw_a_digit_drawn")

@@ -6,7 +6,7 @@ their hand. Screenshots go to screenshots/ (look at them); the problem watcher i
 
 import time
 
-from tests.browser import ROOT, required, wait_for_app
+from tests.browser import ROOT, draw_a_one, required, wait_for_app, wait_until
 from tests.browser import screenshot as full_page_screenshot
 
 pytestmark = required("the browser test")
@@ -19,16 +19,6 @@ from tests.browser_fixtures import *  # noqa: E402, F403  (server, page, the wat
 
 def screenshot(page, name: str) -> None:
     full_page_screenshot(page, SHOTS / f"{name}.png")
-
-
-def wait_until(condition, timeout: float, message: str, every: float = 0.1):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(message() if callable(message) else message)
 
 
 def sidebar(page):
@@ -80,15 +70,7 @@ def test_drawn_digits_are_added_with_their_label_and_the_network_is_taught_them(
     page.goto(server + "/Draw_a_digit")
     wait_for_app(page, timeout=60)
     page.get_by_text("Draw a digit in the box").first.wait_for(timeout=15_000)
-    canvas = page.locator("canvas").last
-    canvas.wait_for(timeout=30_000)
-    box = canvas.bounding_box()
-    page.mouse.move(box["x"] + 150, box["y"] + 50)
-    page.mouse.down()
-    for i in range(1, 25):  # a stroke down the middle: a 1
-        page.mouse.move(box["x"] + 148, box["y"] + 50 + i * 8)
-    page.mouse.up()
-    page.get_by_text("It's a").first.wait_for(timeout=20_000)
+    draw_a_one(page)  # a stroke down the middle: a 1
     adder = page.locator(".st-key-add_digit")
     for count in range(1, 11):
         adder.get_by_role("combobox").click()

@@ -14,6 +14,7 @@ from tests.browser import (
     ROOT,
     required,
     wait_for_app,
+    wait_until,
 )
 from tests.browser import (
     screenshot as full_page_screenshot,
@@ -34,18 +35,6 @@ from tests.browser_fixtures import *  # noqa: E402, F403  (server, page, the wat
 def url_of(path: str) -> str:
     """The v1 multipage URL: pages/6_Training.py -> /Training."""
     return "/" if path == "app.py" else "/" + path.split("/")[-1].removesuffix(".py").split("_", 1)[1]
-
-
-def wait_until(condition, timeout: float, message, every: float = 0.1):
-    """``condition()``'s first truthy value within ``timeout`` s; fails with ``message`` (or its call) otherwise."""
-    deadline = time.time() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.time() > deadline:
-            raise AssertionError(f"{message() if callable(message) else message} (waited {timeout:g} s)")
-        time.sleep(every)
 
 
 def wait_for(condition, timeout: float, every: float = 0.1) -> bool:

@@ -6,13 +6,13 @@ throughout, so any exception box, Traceback, page error or console error fails t
 """
 
 import re
-import time
 
 from tests.browser import (
     ROOT,
     required,
     step_count,
     wait_for_app,
+    wait_until,
 )
 from tests.browser import (
     screenshot as full_page_screenshot,
@@ -34,18 +34,6 @@ def screenshot(page, name: str) -> None:
 
 def number(text: str) -> int:
     return int(text.replace(",", ""))
-
-
-def wait_until(condition, timeout: float, message: str, every: float = 0.1):
-    """``condition()``'s first truthy value within ``timeout`` s; fails with ``message`` otherwise."""
-    deadline = time.time() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.time() > deadline:
-            raise AssertionError(f"{message} (waited {timeout:g} s)")
-        time.sleep(every)
 
 
 def assert_no_exception(page) -> None:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nn_core.checkpoints import CHECKPOINTS
-from tests.apptest import all_text, button, new_app, on_page, trainer
+from tests.apptest import all_text, button, new_app, on_page, trained_a_little, trainer
 from ui import path
 from ui.page import SECTIONS
 
@@ -14,10 +14,7 @@ from ui.page import SECTIONS
 @pytest.fixture(scope="module")
 def app():
     """An app whose network has trained a little (so the outcomes are not all the untrained ones)."""
-    at = on_page(new_app(), "pages/6_Training.py")
-    button(at, "Step ×10").click().run()
-    button(at, "Step ×10").click().run()
-    return at
+    return trained_a_little()
 
 
 def run_button(at, key):

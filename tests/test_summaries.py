@@ -6,7 +6,7 @@ import pytest
 
 from nn_core import evaluation
 from nn_core.history import ema
-from tests.apptest import all_text, button, new_app, on_page, trainer
+from tests.apptest import all_text, on_page, trained_a_little, trainer
 from ui import summaries
 
 
@@ -38,10 +38,7 @@ def test_the_other_lines_name_their_extremes():
 
 @pytest.fixture(scope="module")
 def app():
-    at = on_page(new_app(), "pages/6_Training.py")
-    button(at, "Step ×10").click().run()
-    button(at, "Step ×10").click().run()
-    return at
+    return trained_a_little()
 
 
 def test_the_training_page_says_what_its_charts_show_with_the_trainers_numbers(app):

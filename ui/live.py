@@ -92,14 +92,6 @@ def moment_evaluation(m: Moment) -> evaluation.Evaluation:
     return _EVALUATIONS[key]
 
 
-def _followed_answer(m: Moment) -> str:
-    X, y = m.dataset.split("val")
-    row = selections.sample_index()
-    return f"Validation digit {row}: " + summaries.answer(
-        m.model.predict_proba(X[row])[0], m.dataset.class_names, int(y[row])
-    )
-
-
 def _per_class_accuracy(t: Trainer, m: Moment):
     return moment_evaluation(m).per_class_accuracy if m.is_past else _evals(t).last("val_per_class_accuracy")
 
@@ -176,7 +168,7 @@ CHARTS = (
         row=1,
         width=3,
         follows_digit=True,
-        summary=lambda t, m: _followed_answer(m),
+        summary=lambda t, m: summaries.followed(m.model, m.dataset, selections.sample_index()),
     ),
     Chart(
         "accuracy",

@@ -80,6 +80,12 @@ def answer(probs: Array, class_names: tuple[str, ...], label: int | None = None)
     )
 
 
+def followed(model, dataset, row: int) -> str:
+    """The answer line for validation digit ``row`` of ``dataset`` (the digit the pages follow)."""
+    X, y = dataset.split("val")
+    return f"Validation digit {row}: " + answer(model.predict_proba(X[row])[0], dataset.class_names, int(y[row]))
+
+
 def class_counts(counts: Array, class_names: tuple[str, ...]) -> str:
     counts = np.asarray(counts)
     low, high = int(np.argmin(counts)), int(np.argmax(counts))
