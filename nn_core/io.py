@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .network import MLP
+from .settings import live_settings
 
 FORMAT = "nn_core-mlp"
 VERSION = 1
@@ -417,17 +418,15 @@ def _load_traces(trainer, arrays: dict, traces: dict) -> None:
 
 
 def _log(entries, what: str) -> list[tuple[int, str, object]]:
-    from .train import LIVE_SETTINGS
-
     if not isinstance(entries, list) or len(entries) > MOST_LOG_ENTRIES:
         raise ModelFileError(f"the run's {what} is not valid")
     log = []
     for entry in entries:
-        if not (isinstance(entry, list) and len(entry) == 3 and entry[1] in LIVE_SETTINGS):
+        if not (isinstance(entry, list) and len(entry) == 3 and entry[1] in live_settings()):
             raise ModelFileError(f"the run's {what} is not valid")
         step = _number(entry[0], f"{what} step", whole=True)
         value = entry[2]
-        if not _settable(entry[1], value):
+        if not live_settings()[entry[1]].accepts(value):
             raise ModelFileError(f"the run's {what} holds a value its setting cannot take ({entry[1]} {value!r})")
         log.append((step, entry[1], value))
     return log
@@ -498,30 +497,3 @@ def _valid_random_state(state) -> bool:
     except (TypeError, ValueError, KeyError):
         return False
     return True
-
-
-def _settable(name: str, value) -> bool:
-    """Whether a trainer's live setting ``name`` can take ``value`` (what its setter accepts)."""
-    from .augment import Augmentation
-    from .optim import OPTIMIZERS
-    from .schedules import Schedule
-
-    if name == "optimizer":
-        return isinstance(value, str) and value in OPTIMIZERS
-    if name in ("schedule", "augmentation"):
-        if not isinstance(value, str):
-            return False
-        try:
-            (Schedule if name == "schedule" else Augmentation).from_dict(value)
-        except ValueError:
-            return False
-        return True
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
-        return False
-    if name == "batch_size":
-        return isinstance(value, int) and value >= 1
-    if name == "lr":
-        return value > 0
-    if name in ("momentum", "dropout"):
-        return 0 <= value < 1
-    return value >= 0  # l2

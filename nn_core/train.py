@@ -44,7 +44,7 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from .activations import ACTIVATIONS, DEFAULT_ACTIVATION
-from .augment import NONE, Augmentation, augment
+from .augment import Augmentation, augment
 from .data import Dataset, load_dataset
 from .diagnostics import dead_unit_fraction
 from .history import Trace
@@ -52,7 +52,8 @@ from .losses import DEFAULT_LOSS
 from .metrics import accuracy, confusion_matrix, per_class_accuracy, precision_recall
 from .network import DEFAULT_INIT, INITS, MLP, ArchitectureError, dropout_masks, parse_hidden
 from .optim import DEFAULT_OPTIMIZER, OPTIMIZERS, make_optimizer
-from .schedules import CONSTANT, Schedule
+from .schedules import Schedule
+from .settings import SETTINGS, live_settings
 from .snapshots import Snapshot, Snapshots, capacity_for, frozen_copy
 
 Array = np.ndarray
@@ -64,21 +65,16 @@ HEALTHY_SMOOTHING = 0.9  # the running average's weight on its past
 CHECKPOINT_EVERY = 10  # steps between copies of healthy weights (a copy costs about one update)
 _SERIALS = itertools.count(1)  # each trainer's own number, never reused in a process
 EXPLODE_FACTOR = 10.0
-# The settings a run may change between steps, each a Trainer attribute (what replay can change).
-LIVE_SETTINGS = {
-    "lr": "lr",
-    "batch_size": "batch_size",
-    "momentum": "momentum",
-    "l2": "l2",
-    "optimizer": "optimizer_name",
-    "dropout": "dropout",
-    "schedule": "schedule",
-    "augmentation": "augmentation",
-}
 # Each step's own random numbers (dropout's masks, augmentation's amounts) come from a generator
 # made from (seed, STEP_STREAM, step): a replay or a continued run draws the same ones, with no
 # random state to keep.
 STEP_STREAM = 7
+
+
+def _live_property(name: str, doc: str = "") -> property:
+    """A Trainer attribute for the live setting ``name``: read from its settings, set through
+    ``set_setting`` (checked and logged)."""
+    return property(lambda self: self._live[name], lambda self, value: self.set_setting(name, value), doc=doc or None)
 
 
 def logged(value):
@@ -137,20 +133,23 @@ class Trainer:
         self,
         model: MLP,
         dataset: Dataset,
-        lr: float = 0.1,
-        batch_size: int = 64,
-        optimizer: str = DEFAULT_OPTIMIZER,
-        momentum: float = 0.0,
-        l2: float = 0.0,
+        lr: float | None = None,
+        batch_size: int | None = None,
+        optimizer: str | None = None,
+        momentum: float | None = None,
+        l2: float | None = None,
         seed: int = 0,
         loss: str = DEFAULT_LOSS,
         eval_every: int | None = 50,
         diag_every: int = 10,
         blas_threads: int | None = None,
-        dropout: float = 0.0,
+        dropout: float | None = None,
         schedule: Schedule | dict | None = None,
         augmentation: Augmentation | dict | None = None,
+        **more_settings,
     ):
+        """Live settings left as None take their ``nn_core.settings`` default; ``more_settings``
+        are further live settings by name."""
         if model.layer_sizes[0] != dataset.n_features or model.layer_sizes[-1] != dataset.n_classes:
             raise ValueError(
                 f"a {model.layer_sizes[0]}-input, {model.layer_sizes[-1]}-output network does not fit "
@@ -168,14 +167,16 @@ class Trainer:
         # Every change of a live setting: (updates done before it, setting, value), in order.
         self.settings_log: list[tuple[int, str, object]] = []
         self._schedule: list[tuple[int, str, object]] = []  # a replay's settings still to come
-        self.lr = lr
-        self.batch_size = batch_size
-        self.momentum = momentum
-        self.l2 = l2
-        self.optimizer_name = optimizer
-        self.dropout = dropout
-        self.schedule = CONSTANT if schedule is None else schedule
-        self.augmentation = NONE if augmentation is None else augmentation
+        given = dict(
+            lr=lr, batch_size=batch_size, optimizer=optimizer, momentum=momentum, l2=l2, dropout=dropout,
+            schedule=schedule, augmentation=augmentation,
+        ) | more_settings
+        self._live: dict[str, object] = {}
+        for name, spec in live_settings().items():
+            value = given.pop(name, None)
+            self.set_setting(name, spec.default if value is None else value)
+        if given:
+            raise TypeError(f"unknown settings {', '.join(sorted(given))}")
         self.history = {"steps": Trace(), "diagnostics": Trace(), "evals": Trace()}
         self.initial_params = frozen_copy(model.params)
         # Two sets of parameter arrays take turns: each update writes the new parameters into the
@@ -212,98 +213,33 @@ class Trainer:
         self.snapshots = Snapshots(capacity_for(model.params))
         self.snapshots.add(Snapshot(0, self.initial_params, order_state=self._order_state))
 
-    # -- settings that may change between steps -----------------------------------------------
+    # -- settings that may change between steps (nn_core.settings: ``live_settings()``) --------
 
-    @property
-    def lr(self) -> float:
-        return self._lr
+    lr = _live_property("lr")
+    batch_size = _live_property("batch_size")
+    momentum = _live_property("momentum")
+    l2 = _live_property("l2")
+    optimizer_name = _live_property("optimizer", "Switching optimizer starts its state (velocity, moments) afresh.")
+    dropout = _live_property("dropout", "The share of each hidden layer's units dropped in each training step.")
+    schedule = _live_property("schedule")
+    augmentation = _live_property("augmentation")
 
-    @lr.setter
-    def lr(self, value: float) -> None:
-        value = float(value)
-        if not math.isfinite(value) or value <= 0:
-            raise ValueError(f"the learning rate must be a positive number, not {value}")
-        self._lr = value
-        self._log_setting("lr", value)
+    def setting(self, name: str):
+        """The live setting ``name`` as it is now."""
+        return self._live[name]
 
-    @property
-    def batch_size(self) -> int:
-        return self._batch_size
-
-    @batch_size.setter
-    def batch_size(self, value: int) -> None:
-        if int(value) != value or value < 1:
-            raise ValueError(f"the batch size must be a whole number of at least 1, not {value}")
-        self._batch_size = int(value)
-        self._log_setting("batch_size", int(value))
-
-    @property
-    def momentum(self) -> float:
-        return self._momentum
-
-    @momentum.setter
-    def momentum(self, value: float) -> None:
-        value = float(value)
-        if not 0 <= value < 1:
-            raise ValueError(f"momentum must be at least 0 and below 1, not {value}")
-        self._momentum = value
-        if hasattr(self, "optimizer") and hasattr(self.optimizer, "momentum"):
+    def set_setting(self, name: str, value) -> None:
+        """Change the live setting ``name`` from the next step on (checked by its ``Setting``), and log it."""
+        spec = live_settings().get(name)
+        if spec is None:
+            raise ValueError(f"{name!r} is not a setting a network can take between two steps")
+        value = spec.check(value)
+        self._live[name] = value
+        if name == "optimizer":
+            self.optimizer = make_optimizer(value, self._live.get("momentum", SETTINGS["momentum"].default))
+        elif name == "momentum" and hasattr(self, "optimizer") and hasattr(self.optimizer, "momentum"):
             self.optimizer.momentum = value
-        self._log_setting("momentum", value)
-
-    @property
-    def l2(self) -> float:
-        return self._l2
-
-    @l2.setter
-    def l2(self, value: float) -> None:
-        value = float(value)
-        if not math.isfinite(value) or value < 0:
-            raise ValueError(f"L2 must be 0 or a positive number, not {value}")
-        self._l2 = value
-        self._log_setting("l2", value)
-
-    @property
-    def optimizer_name(self) -> str:
-        return self._optimizer_name
-
-    @optimizer_name.setter
-    def optimizer_name(self, name: str) -> None:
-        """Switching optimizer starts its state (velocity, moments) afresh; the weights stay."""
-        self.optimizer = make_optimizer(name, self.momentum)
-        self._optimizer_name = name
-        self._log_setting("optimizer", name)
-
-    @property
-    def dropout(self) -> float:
-        """The share of each hidden layer's units dropped in each training step (0: none)."""
-        return self._dropout
-
-    @dropout.setter
-    def dropout(self, value: float) -> None:
-        value = float(value)
-        if not 0 <= value < 1:
-            raise ValueError(f"the dropout rate must be at least 0 and below 1, not {value}")
-        self._dropout = value
-        self._log_setting("dropout", value)
-
-    @property
-    def schedule(self) -> Schedule:
-        return self._schedule_setting
-
-    @schedule.setter
-    def schedule(self, value: Schedule | dict) -> None:
-        self._schedule_setting = Schedule.from_dict(value)
-        self._log_setting("schedule", self._schedule_setting.to_text())
-
-    @property
-    def augmentation(self) -> Augmentation:
-        return self._augmentation
-
-    @augmentation.setter
-    def augmentation(self, value: Augmentation | dict) -> None:
-        self._augmentation = Augmentation.from_dict(value)
-        self._log_setting("augmentation", self._augmentation.to_text())
+        self._log_setting(name, logged(value))
 
     def rate_at(self, epoch: float) -> float:
         """The learning rate a step at ``epoch`` uses: the learning rate times the schedule's factor."""
@@ -320,9 +256,9 @@ class Trainer:
         self.settings_log.append((self.steps, name, value))
 
     def live_settings(self) -> dict:
-        """The settings a run may change between steps, as they are now (``LIVE_SETTINGS`` names),
+        """The settings a run may change between steps, as they are now (``live_settings()`` names),
         in the form the settings log keeps (a schedule and an augmentation as their JSON text)."""
-        return {name: logged(getattr(self, attribute)) for name, attribute in LIVE_SETTINGS.items()}
+        return {name: logged(self._live[name]) for name in live_settings()}
 
     @property
     def epochs_elapsed(self) -> float:
@@ -411,7 +347,7 @@ class Trainer:
             for i in range(n):
                 while self._schedule and self._schedule[0][0] <= self.steps:
                     _, name, value = self._schedule.pop(0)
-                    setattr(self, LIVE_SETTINGS[name], value)
+                    self.set_setting(name, value)
                 threads = self.blas_threads or blas_threads_for(self.batch_size)
                 if threads != threads_now:
                     limits.close()
@@ -421,11 +357,11 @@ class Trainer:
                 rows = self._next_batch()
                 params = self.model.params
                 X_batch, masks = self._gather(X_all, rows), None
-                if self._augmentation.active or self._dropout:
+                if self.augmentation.active or self.dropout:
                     rng = self._step_rng()
-                    X_batch = augment(X_batch, self.dataset.image_shape, self._augmentation, rng)
-                    if self._dropout:
-                        masks = dropout_masks(self.model.layer_sizes, len(rows), self._dropout, rng, self.model.dtype)
+                    X_batch = augment(X_batch, self.dataset.image_shape, self.augmentation, rng)
+                    if self.dropout:
+                        masks = dropout_masks(self.model.layer_sizes, len(rows), self.dropout, rng, self.model.dtype)
                 loss, grads = self.model.loss_and_grads(
                     X_batch, y_all[rows], self.loss_name, self.l2, out=self._grad_buffers, masks=masks
                 )
@@ -540,20 +476,14 @@ class Trainer:
 
     def like(self, model: MLP, dataset: Dataset | None = None, **settings) -> Trainer:
         """A new trainer around ``model``, on the same data (or ``dataset``), with this one's
-        settings but ``settings`` (``LIVE_SETTINGS`` names, and ``seed``)."""
+        settings but ``settings`` (``live_settings()`` names, and ``seed``)."""
         live = self.live_settings() | settings
+        seed = live.pop("seed", self.seed)
         return Trainer(
             model,
             self.dataset if dataset is None else dataset,
-            lr=live["lr"],
-            batch_size=live["batch_size"],
-            optimizer=live["optimizer"],
-            momentum=live["momentum"],
-            l2=live["l2"],
-            dropout=live["dropout"],
-            schedule=live["schedule"],
-            augmentation=live["augmentation"],
-            seed=live.get("seed", self.seed),
+            **live,
+            seed=seed,
             loss=self.loss_name,
             eval_every=self.eval_every,
             diag_every=self.diag_every,
@@ -589,12 +519,12 @@ class Trainer:
 
     def replay(self, **changes) -> Trainer:
         """This run again from its start, with its batches in the same order, every live setting
-        changing when it changed in this run, except those in ``changes`` (``LIVE_SETTINGS``
+        changing when it changed in this run, except those in ``changes`` (``live_settings()``
         names), which hold from the first step. With no change, training it as far gives exactly
         this run's weights. The new trainer is at step 0; train it to compare."""
-        unknown = sorted(set(changes) - set(LIVE_SETTINGS))
+        unknown = sorted(set(changes) - set(live_settings()))
         if unknown:
-            raise ValueError(f"a replay can change {', '.join(LIVE_SETTINGS)}, not {', '.join(unknown)}")
+            raise ValueError(f"a replay can change {', '.join(live_settings())}, not {', '.join(unknown)}")
         start = {name: value for step, name, value in self.settings_log if step == 0} | changes
         new = self.like(self.model.with_params(self.initial_params), **start)
         new._schedule = [entry for entry in self.settings_log if entry[0] > 0 and entry[1] not in changes]

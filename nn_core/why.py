@@ -28,7 +28,7 @@ from .hints import Fix, Hint
 from .history import ema
 from .inspection import added_by_training
 from .losses import DEFAULT_LOSS, get_loss
-from .train import EARLY_EVALUATIONS, EXPLODE_FACTOR, LIVE_SETTINGS, TRAIN_EVAL_ROWS, Trainer
+from .train import EARLY_EVALUATIONS, EXPLODE_FACTOR, TRAIN_EVAL_ROWS, Trainer
 from .train import logged as logged_value
 
 SMOOTHING = 0.9  # the loss chart's moving average (ui.figures.theme.ema): the curve a learner sees
@@ -312,7 +312,7 @@ def accuracy_stuck(trainer: Trainer) -> Answer:
 def setting_at(trainer: Trainer, name: str, step: int):
     """The value of live setting ``name`` that step ``step`` was taken with (the settings log
     records a change after the updates done before it), or its value now if none was logged."""
-    value = logged_value(getattr(trainer, LIVE_SETTINGS[name]))
+    value = logged_value(trainer.setting(name))
     logged = [v for done, logged_name, v in trainer.settings_log if logged_name == name and done < step]
     return logged[-1] if logged else value
 

@@ -7,7 +7,7 @@ from nn_core import MLP, Trainer
 from nn_core.augment import Augmentation
 from nn_core.io import load_run, run_to_bytes
 from nn_core.schedules import Schedule
-from nn_core.train import LIVE_SETTINGS
+from nn_core.settings import live_settings
 
 
 def params_equal(a: dict, b: dict) -> bool:
@@ -53,7 +53,7 @@ def original(mnist):
 
 def test_a_replay_with_no_change_is_the_run_bit_for_bit_whatever_its_step_calls(original):
     assert original.epochs_done == 1
-    assert {name for step, name, _ in original.settings_log if step > 0} == set(LIVE_SETTINGS)
+    assert {name for step, name, _ in original.settings_log if step > 0} == set(live_settings())
     for calls in ([original.steps], [7, 50, 1, 21], [1] * original.steps):
         replay = original.replay()
         assert replay.steps == 0 and replay is not original
@@ -195,7 +195,7 @@ def test_a_continued_run_replays_bit_for_bit_even_with_momentum(mnist):
     original.step(60)
     again = original.continue_from(40)
     assert 30 < again.steps <= 40
-    assert again.settings_log[-len(LIVE_SETTINGS) :] == [(again.steps, n, v) for n, v in again.live_settings().items()]
+    assert again.settings_log[-len(live_settings()) :] == [(again.steps, n, v) for n, v in again.live_settings().items()]
     again.step(25)
     replay = again.replay()
     replay.step(again.steps)
