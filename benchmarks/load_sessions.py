@@ -1,11 +1,13 @@
 """How many learners one server holds: N headless Chromium pages press Play on the Training page.
 
 For N = 1, 5, 10 and 20 sessions on one `streamlit run app.py` (127.0.0.1), each page opens the
-Training page, presses Play and trains for 30 seconds. Reported per N: errors seen, steps per
-second per session, the server's memory (RSS) before and while they play, memory per extra
-session, and the memory after the pages close and the disconnected-session time-to-live (set
-to 15 s here; 120 s by default) has passed. Then two more rounds of the largest N check that
-memory does not grow from round to round.
+Training page, presses Play and trains for 30 seconds (--seconds). Reported per N: errors seen,
+steps per second per session (slowest-fastest), the CPU of the server and of the browsers (the
+whole machine's less the server's: the Chromium pages and Playwright), each as a share of one
+core (100% = one core busy), the server's memory (RSS) before and while they play, memory per
+extra session, and the memory after the pages close and the disconnected-session time-to-live
+(set to 15 s here; 120 s by default) has passed. Then two more rounds of the largest N check
+that memory does not grow from round to round.
 
     python benchmarks/load_sessions.py [--sessions 1,5,10,20] [--seconds 30] [--rounds 3] [--arena-max 2]
 """
@@ -133,9 +135,10 @@ def main() -> None:
         idle = rss_mb(pid)
         arenas = f"MALLOC_ARENA_MAX={args.arena_max}" if args.arena_max else "glibc's default arenas"
         print(f"server idle after a first visit: {idle:.0f} MB; disconnected sessions live {TTL} s; {arenas}")
+        print(f"CPU as a share of one core (100% = one core busy; this machine has {os.cpu_count()} cores)")
         print(
             f"{'N':>3} {'errors':>6} {'steps/s per session':>20} {'server CPU':>10} {'browsers CPU':>12} "
-            f"{'RSS playing':>12} {'per extra':>10} {'RSS after':>10}"
+            f"{'RSS playing':>12} {'per extra session':>18} {'RSS after':>10}"
         )
         playing_one = None
         plan = [(n, 1) for n in counts] + [(counts[-1], r) for r in range(2, args.rounds + 1)]
@@ -154,7 +157,7 @@ def main() -> None:
             label = f"{n}" + ("" if round_ == 1 else f" (round {round_})")
             print(
                 f"{label:>3} {result['errors']:>6} {rate:>20} {result['server']:>10.0%} {result['browsers']:>12.0%} "
-                f"{playing:>10.0f}MB {per_extra:>8.1f}MB {after:>8.0f}MB"
+                f"{playing:>10.0f}MB {per_extra:>16.1f}MB {after:>8.0f}MB"
                 f"   (before: {before:.0f} MB)"
             )
         browser.close()

@@ -5,7 +5,7 @@ from ui import actions, finder, glossary, live, page, path, persistence, recipe,
 from ui.widgets import fix_buttons
 
 PAGE = "pages/6_Training.py"
-page.setup("Training", "🏋️")
+page.setup("Training", "🏋️", live_area=True)
 st.title("Training")
 path.here(PAGE)
 st.markdown(

@@ -63,3 +63,11 @@ def array(value) -> np.ndarray:
         shape = value.get("shape")
         return flat.reshape([int(n) for n in str(shape).split(",")]) if shape else flat
     return np.asarray(value)
+
+
+def control(widgets, base: str):
+    """The control of ``base`` among ``widgets`` (``at.select_slider``, ``at.selectbox``, …): the
+    app keys a control ``base@generation`` (``ui.controls``), so its key is found by its base."""
+    matches = [w for w in widgets if w.key is not None and w.key.rsplit("@", 1)[0] == base]
+    assert len(matches) == 1, f"{len(matches)} controls {base!r} among {[w.key for w in widgets]}"
+    return matches[0]

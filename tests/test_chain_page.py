@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from nn_core import chain
-from tests.apptest import ROOT, all_text, chart, new_app, on_page, trainer
+from tests.apptest import ROOT, all_text, chart, control, new_app, on_page, trainer
 
 PAGE = "pages/5_Backpropagation.py"
 
@@ -105,7 +105,7 @@ def test_the_backward_diagram_is_reachable_with_no_click_and_says_what_a_line_me
 
 def test_the_chain_follows_the_learners_activation():
     app = new_app()
-    app.selectbox(key="_activation").set_value("sigmoid").run()
+    control(app.selectbox, "_activation").set_value("sigmoid").run()
     next(b for b in app.button if b.label == "New network").click().run()
     at = on_page(app, PAGE)
     assert not at.exception and trainer(at).model.activation == "sigmoid"

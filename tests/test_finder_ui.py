@@ -6,7 +6,7 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import TIMEOUT, all_text, array, button, chart, trainer
+from tests.apptest import TIMEOUT, all_text, array, button, chart, control, trainer
 from ui.settings import snap_lr
 
 
@@ -57,7 +57,7 @@ def test_the_finder_leaves_the_weights_and_sets_the_snapped_suggestion(at):
     use_button(at).click().run()
     assert not at.exception
     assert at.session_state["settings"].lr == snapped and trainer(at).lr == snapped
-    assert at.select_slider(key="_lr").value == snapped
+    assert control(at.select_slider, "_lr").value == snapped
     assert any(f"now {snapped:g}" in info.value for info in at.info)
     for k, v in weights.items():
         assert np.array_equal(trainer(at).model.params[k], v), k

@@ -7,7 +7,7 @@ import pytest
 from nn_core import MLP, Trainer
 from nn_core.augment import Augmentation
 from nn_core.schedules import Schedule
-from tests.apptest import all_text, button, new_app, on_page, trainer
+from tests.apptest import all_text, button, control, new_app, on_page, trainer
 from ui import sidebar
 from ui.figures import training
 
@@ -28,8 +28,8 @@ def test_an_augmentation_range_reaches_the_trainer_and_the_preview_redraws(app):
     at = app
     assert "no augmentation, so all the same" in caption_of_preview(at)
     before = trainer(at)
-    at.slider(key="_aug_rotate").set_value(15.0).run()
-    at.slider(key="_aug_shift").set_value(2.0).run()
+    control(at.slider, "_aug_rotate").set_value(15.0).run()
+    control(at.slider, "_aug_shift").set_value(2.0).run()
     assert trainer(at) is before and trainer(at).augmentation == Augmentation(shift=2, rotate=15)
     assert "as the network would see them" in caption_of_preview(at)
     steps = trainer(at).steps
@@ -41,16 +41,16 @@ def test_an_augmentation_range_reaches_the_trainer_and_the_preview_redraws(app):
 
 def test_dropout_and_a_schedule_reach_the_trainer_and_the_loss_chart_draws_the_rate(app):
     at = app
-    at.slider(key="_dropout").set_value(0.3).run()
+    control(at.slider, "_dropout").set_value(0.3).run()
     assert trainer(at).dropout == 0.3
-    at.selectbox(key="_schedule_kind").set_value("step").run()
+    control(at.selectbox, "_schedule_kind").set_value("step").run()
     assert trainer(at).schedule.kind == "step"
-    at.select_slider(key="_schedule_every").set_value(1).run()
-    at.select_slider(key="_schedule_gamma").set_value(0.1).run()
+    control(at.select_slider, "_schedule_every").set_value(1).run()
+    control(at.select_slider, "_schedule_gamma").set_value(0.1).run()
     assert trainer(at).schedule == Schedule("step", every=1, gamma=0.1)
-    at.selectbox(key="_schedule_kind").set_value("cosine").run()
-    at.select_slider(key="_schedule_epochs").set_value(10).run()
-    at.select_slider(key="_schedule_warmup").set_value(1.0).run()
+    control(at.selectbox, "_schedule_kind").set_value("cosine").run()
+    control(at.select_slider, "_schedule_epochs").set_value(10).run()
+    control(at.select_slider, "_schedule_warmup").set_value(1.0).run()
     assert trainer(at).schedule == Schedule("cosine", warmup=1, epochs=10)
     assert "The next step's rate: **0.01**" in all_text(at)  # 0.1 x the warm-up's 10% at epoch 0
     button(at, "Step ×10").click().run()
@@ -60,7 +60,7 @@ def test_dropout_and_a_schedule_reach_the_trainer_and_the_loss_chart_draws_the_r
     status = next(m.value for m in at.markdown if m.value.startswith("Epoch **"))
     assert "Dropout **0.3**" in status and f"× the schedule = **{trainer(at).rate_now():.2g}**" in status
     assert "Augmented" not in status
-    at.slider(key="_aug_thicker").set_value(0.5).run()
+    control(at.slider, "_aug_thicker").set_value(0.5).run()
     status = next(m.value for m in at.markdown if m.value.startswith("Epoch **"))
     assert "Augmented: thicker 50%" in status
 
@@ -84,22 +84,22 @@ def test_a_saved_run_brings_its_generalisation_settings_back(app):
     from tests.test_persistence import open_app, token_of
 
     at = app
-    at.slider(key="_dropout").set_value(0.2).run()
-    at.slider(key="_aug_shear").set_value(5.0).run()
+    control(at.slider, "_dropout").set_value(0.2).run()
+    control(at.slider, "_aug_shear").set_value(5.0).run()
     button(at, "Step ×10").click().run()
     again = on_page(open_app(run=token_of(at)), "pages/6_Training.py")
     t = trainer(again)
     assert t.dropout == 0.2 and t.augmentation == Augmentation(shear=5) and t.steps == 10
     again.session_state[sidebar.KEY_GENERALISATION] = True
     again.run()
-    assert again.slider(key="_dropout").value == 0.2 and again.slider(key="_aug_shear").value == 5.0
+    assert control(again.slider, "_dropout").value == 0.2 and control(again.slider, "_aug_shear").value == 5.0
 
 
 def test_replay_with_these_settings_takes_dropout_the_schedule_and_augmentation_from_the_start(app):
     at = app
     button(at, "Step ×10").click().run()
-    at.slider(key="_dropout").set_value(0.5).run()
-    at.slider(key="_aug_shift").set_value(1.0).run()
+    control(at.slider, "_dropout").set_value(0.5).run()
+    control(at.slider, "_aug_shift").set_value(1.0).run()
     old = trainer(at)
     button(at, "Replay with these settings").click().run()
     new = trainer(at)

@@ -8,7 +8,7 @@ from PIL import Image
 from nn_core import drawing
 from nn_core import handwriting as H
 from nn_core.robustness import perturbed
-from tests.apptest import all_text, button, new_app, on_page, trainer
+from tests.apptest import all_text, button, control, new_app, on_page, trainer
 from tests.test_persistence import open_app, token_of
 from tests.test_use_pages import png
 from ui.files import network_file
@@ -87,7 +87,7 @@ def test_teaching_it_the_learners_hand_installs_a_new_run_and_says_what_it_did(a
     assert [e.trainer.serial for e in at.session_state["ledger"].runs][-2:] == [old.serial, new.serial]
     np.testing.assert_array_equal(new.model.params["W1"], expected.trainer.model.params["W1"])
     assert "Changed:" not in all_text(at)  # the settings name the data it now trains on: nothing pending
-    assert at.selectbox(key="_dataset").value.startswith("mine:")
+    assert control(at.selectbox, "_dataset").value.startswith("mine:")
     settings = at.session_state["settings"]
     assert (settings.schedule, settings.dropout, settings.lr) == (
         new.schedule,

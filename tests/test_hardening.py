@@ -21,7 +21,7 @@ from nn_core.data import available_datasets
 from nn_core.network import INITS
 from nn_core.notebook import BUG_NAMES
 from nn_core.optim import OPTIMIZERS
-from tests.apptest import ROOT, all_text, button, new_app, on_page, trainer
+from tests.apptest import ROOT, all_text, button, control, new_app, on_page, trainer
 from tests.csv_maker import kaggle_csv, kaggle_rows
 from ui.page import ALL_PAGES
 from ui.path import ALL_CHECKPOINTS
@@ -74,7 +74,7 @@ def action_setting(at, name, value):
 
 
 def action_hidden(at, sizes):
-    at.text_input(key="_hidden").input(", ".join(map(str, sizes)))
+    control(at.text_input, "_hidden").input(", ".join(map(str, sizes)))
     return at.run()
 
 
@@ -319,13 +319,13 @@ def test_a_full_batch_setting_reaches_the_initialisation_race():
 
 def test_two_sessions_are_independent():
     first, second = new_app(), new_app()
-    first.select_slider(key="_lr").set_value(0.5).run()
+    control(first.select_slider, "_lr").set_value(0.5).run()
     first = on_page(first, "pages/6_Training.py")
     button(first, "Step ×10").click().run()
     first.file_uploader(key="_upload").upload("mine.csv", kaggle_csv(*kaggle_rows(60)), "text/csv").run()
     second.run()
     assert trainer(first).steps == 10 and trainer(second).steps == 0
-    assert trainer(second).lr == 0.1 and second.select_slider(key="_lr").value == 0.1
+    assert trainer(second).lr == 0.1 and control(second.select_slider, "_lr").value == 0.1
     assert trainer(first).model is not trainer(second).model
     assert not any(trainer(first).model.params["W1"] is p for p in trainer(second).model.params.values())
     assert second.session_state["settings"].dataset == "mnist-5k"

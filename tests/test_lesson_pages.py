@@ -7,7 +7,7 @@ import pytest
 from nn_core import diagnostics, inspection, neuron
 from nn_core.activations import softmax_steps
 from nn_core.notebook import BUG_NAMES
-from tests.apptest import all_text, array, button, chart, new_app, on_page, trainer
+from tests.apptest import all_text, array, button, chart, control, new_app, on_page, trainer
 from ui.figures.images import per_tile_scaled
 
 LESSONS = [
@@ -188,9 +188,9 @@ def test_fixing_the_notebooks_softmax_changes_its_run(app):
 
 @pytest.mark.parametrize("path", LESSONS)
 def test_lesson_pages_handle_a_deeper_sigmoid_network_on_8x8_digits(app, path):
-    app.selectbox(key="_dataset").set_value("digits-8x8").run()
-    app.text_input(key="_hidden").input("24, 12").run()
-    app.selectbox(key="_activation").set_value("sigmoid").run()
+    control(app.selectbox, "_dataset").set_value("digits-8x8").run()
+    control(app.text_input, "_hidden").input("24, 12").run()
+    control(app.selectbox, "_activation").set_value("sigmoid").run()
     button(app, "New network").click().run()
     assert trainer(app).model.layer_sizes == [64, 24, 12, 10]
     at = on_page(app, path)
@@ -201,6 +201,6 @@ def test_lesson_pages_handle_a_deeper_sigmoid_network_on_8x8_digits(app, path):
 def test_a_unit_left_over_from_a_bigger_network_is_brought_into_range(app):
     at = on_page(app, "pages/4_Forward_pass.py")
     at.number_input(key="forward_unit").set_value(100).run()
-    at.text_input(key="_hidden").input("16").run()
+    control(at.text_input, "_hidden").input("16").run()
     button(at, "New network").click().run()
     assert not at.exception and at.number_input(key="forward_unit").value == 0

@@ -111,7 +111,7 @@ def test_the_shown_charts_follow_the_table(session, mnist):
     shown = live.shown_now(trainer, playing=False)
     assert set(shown) == {c.name for c in live.CHARTS} - {"tiles_now"}  # what training added, by default
     assert shown["tiles_added"].shape[2] == 3 and hasattr(shown["loss"], "to_plotly_json")
-    session[live.KEY_TILES] = "now"
+    session[live.KEY_TILES_SHOWN] = "now"
     assert "tiles_now" in live.shown_now(trainer, playing=False)
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tests.apptest import all_text, button, new_app, on_page, trainer
+from tests.apptest import all_text, button, control, new_app, on_page, trainer
 from ui.page import ALL_PAGES
 
 
@@ -20,17 +20,17 @@ def test_every_page_runs_with_navigation_and_settings(app, path):
     sidebar_labels = [link.proto.label for link in at.sidebar.get("page_link")]
     assert sidebar_labels[0] == "Home" and sidebar_labels[1].startswith("Start here: ")  # the path's progress
     assert [sidebar_labels[0], *sidebar_labels[2:]] == [label for _, label, _ in ALL_PAGES]
-    assert at.select_slider(key="_lr").value == 0.1
+    assert control(at.select_slider, "_lr").value == 0.1
 
 
 def test_a_setting_changed_on_one_page_is_kept_on_another(app):
-    app.select_slider(key="_lr").set_value(0.5).run()
-    app.select_slider(key="_batch_size").set_value(16).run()
+    control(app.select_slider, "_lr").set_value(0.5).run()
+    control(app.select_slider, "_batch_size").set_value(16).run()
     at = on_page(app, "pages/6_Training.py")
-    assert at.select_slider(key="_lr").value == 0.5 and at.select_slider(key="_batch_size").value == 16
+    assert control(at.select_slider, "_lr").value == 0.5 and control(at.select_slider, "_batch_size").value == 16
     assert trainer(at).lr == 0.5 and trainer(at).batch_size == 16
     at = on_page(at, "pages/1_Data.py")
-    assert at.select_slider(key="_lr").value == 0.5
+    assert control(at.select_slider, "_lr").value == 0.5
 
 
 def test_step_advances_by_one_and_step_x10_by_ten(app):
@@ -55,14 +55,14 @@ def test_the_learning_rate_slider_changes_the_trainer_and_keeps_its_steps(app):
     at = on_page(app, "pages/6_Training.py")
     button(at, "Step ×10").click().run()
     W1 = trainer(at).model.params["W1"].copy()
-    at.select_slider(key="_lr").set_value(0.02).run()
+    control(at.select_slider, "_lr").set_value(0.02).run()
     assert trainer(at).lr == 0.02 and trainer(at).steps == 10
     np.testing.assert_array_equal(trainer(at).model.params["W1"], W1)
 
 
 def test_an_absurd_learning_rate_ends_in_the_divergence_box_not_a_traceback(app):
     at = on_page(app, "pages/6_Training.py")
-    at.select_slider(key="_lr").set_value(10.0).run()
+    control(at.select_slider, "_lr").set_value(10.0).run()
     button(at, "+1 epoch").click().run()
     assert not at.exception
     assert "Training stopped: the loss blew up" in all_text(at)
@@ -70,13 +70,13 @@ def test_an_absurd_learning_rate_ends_in_the_divergence_box_not_a_traceback(app)
     assert all(np.isfinite(p).all() for p in trainer(at).model.params.values())
     button(at, "Restore and divide the learning rate by 10").click().run()
     assert trainer(at).diverged is None and trainer(at).lr == 1.0
-    assert at.select_slider(key="_lr").value == 1.0
+    assert control(at.select_slider, "_lr").value == 1.0
     assert "Training stopped" not in all_text(at)
 
 
 def test_after_a_blow_up_and_its_fix_the_hints_agree_with_the_numbers(app):
     at = on_page(app, "pages/6_Training.py")
-    at.select_slider(key="_lr").set_value(10.0).run()
+    control(at.select_slider, "_lr").set_value(10.0).run()
     button(at, "+1 epoch").click().run()
     stopped = trainer(at).diverged
     assert stopped is not None
@@ -115,7 +115,7 @@ def test_new_network_resets_training(app):
 def test_architecture_changes_wait_for_a_new_network(app):
     at = on_page(app, "pages/6_Training.py")
     button(at, "Step ×10").click().run()
-    at.text_input(key="_hidden").set_value("64, 32").run()
+    control(at.text_input, "_hidden").set_value("64, 32").run()
     assert trainer(at).model.layer_sizes == [784, 128, 10] and trainer(at).steps == 10
     assert "hidden layers 128 → 64, 32" in all_text(at)
     at.button(key="sidebar_new_network").click().run()
@@ -124,9 +124,9 @@ def test_architecture_changes_wait_for_a_new_network(app):
 
 
 def test_bad_hidden_layer_text_is_explained_and_changes_nothing(app):
-    app.text_input(key="_hidden").set_value("lots").run()
+    control(app.text_input, "_hidden").set_value("lots").run()
     assert "hidden layers are whole numbers separated by commas" in all_text(app)
-    assert app.text_input(key="_hidden").value == "128"
+    assert control(app.text_input, "_hidden").value == "128"
 
 
 def test_play_and_pause_set_the_playing_state(app):
@@ -149,17 +149,40 @@ def test_stepping_by_hand_pauses_play(app):
     assert at.session_state[state.KEY_PLAYING] == "pause" and trainer(at).steps == before + 10
 
 
-def test_the_training_page_has_the_learning_rate_and_batch_size_of_the_sidebar(app):
+def test_the_training_page_has_one_control_per_live_setting_next_to_play(app):
     at = on_page(app, "pages/6_Training.py")
-    assert at.select_slider(key="_lr_main").value == at.select_slider(key="_lr").value == 0.1
-    at.select_slider(key="_lr_main").set_value(0.5).run()
+    for base in ("_lr", "_batch_size", "_speed"):  # exactly one, in the main area (not the sidebar)
+        main = [w for w in at.main.select_slider if w.key.rsplit("@", 1)[0] == base]
+        side = [w for w in at.sidebar.select_slider if w.key.rsplit("@", 1)[0] == base]
+        assert len(main) == 1 and not side, (base, main, side)
+    assert "The learning rate and the batch size are next to Play." in all_text(at)
+    control(at.select_slider, "_lr").set_value(0.5).run()
     assert trainer(at).lr == 0.5 and at.session_state["settings"].lr == 0.5
-    assert at.select_slider(key="_lr").value == 0.5  # one setting, two controls
     assert "Learning rate **0.5**" in all_text(at)
-    at.select_slider(key="_lr").set_value(0.02).run()
-    assert at.select_slider(key="_lr_main").value == 0.02 and trainer(at).lr == 0.02
-    at.select_slider(key="_batch_main").set_value(16).run()
-    assert trainer(at).batch_size == 16 and at.select_slider(key="_batch_size").value == 16
+    key = control(at.select_slider, "_lr").key
+    control(at.select_slider, "_batch_size").set_value(16).run()
+    assert trainer(at).batch_size == 16 and control(at.select_slider, "_lr").key == key  # the same control
+    other = on_page(at, "pages/1_Data.py")  # the sidebar's copy on another page shows it, and moves it
+    assert control(other.select_slider, "_lr").value == 0.5
+    control(other.select_slider, "_lr").set_value(0.02).run()
+    back = on_page(other, "pages/6_Training.py")
+    assert control(back.select_slider, "_lr").value == 0.02 and trainer(back).lr == 0.02
+
+
+def test_a_change_made_elsewhere_makes_a_new_control_and_a_stale_copy_of_the_old_one_is_ignored(app):
+    """A stale value of an old control arriving after the setting changed elsewhere (the race of
+    ui.controls) is not taken as the learner's move."""
+    at = on_page(app, "pages/6_Training.py")
+    old = control(at.select_slider, "_lr")
+    old.set_value(0.5).run()
+    at.session_state["settings"] = at.session_state["settings"].update(lr=0.05)  # a hint's fix, say
+    at.run()
+    new = control(at.select_slider, "_lr")
+    assert new.key != old.key and new.value == 0.05
+    stale = [w for w in at.select_slider if w.key == old.key]
+    assert not stale  # the old control is gone: whatever its key still carries runs no callback
+    at.run()
+    assert at.session_state["settings"].lr == 0.05 and control(at.select_slider, "_lr").key == new.key
 
 
 def test_the_status_line_says_when_the_accuracy_was_measured(app):
@@ -171,7 +194,7 @@ def test_the_status_line_says_when_the_accuracy_was_measured(app):
 
 def test_the_speed_control_sets_batches_per_tick(app):
     at = on_page(app, "pages/6_Training.py")
-    at.select_slider(key="_speed").set_value(20).run()
+    control(at.select_slider, "_speed").set_value(20).run()
     assert at.session_state["steps_per_tick"] == 20
 
 
@@ -192,7 +215,7 @@ def test_home_page_trains_one_epoch_in_one_click(app):
 
 
 def test_switching_dataset_waits_for_a_new_network_then_uses_it(app):
-    app.selectbox(key="_dataset").set_value("digits-8x8").run()
+    control(app.selectbox, "_dataset").set_value("digits-8x8").run()
     assert trainer(app).dataset.name == "mnist-5k"
     app.button(key="sidebar_new_network").click().run()
     assert trainer(app).dataset.name == "digits-8x8" and trainer(app).model.layer_sizes[0] == 64
@@ -205,7 +228,7 @@ def test_uploading_a_broken_csv_explains_and_keeps_the_network(app):
     assert not app.exception
     assert "Not loaded: train.csv: expected 785 columns (label + 784 pixels), found 2" in all_text(app)
     assert trainer(app) is before and trainer(app).epochs_done == 1
-    assert app.selectbox(key="_dataset").value == "mnist-5k"
+    assert control(app.selectbox, "_dataset").value == "mnist-5k"
 
 
 def test_uploading_a_kaggle_csv_offers_it_for_a_new_network(app):

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import ROOT, TIMEOUT, all_text, button, on_page, trainer
+from tests.apptest import ROOT, TIMEOUT, all_text, button, control, on_page, trainer
 from ui import persistence, store
-from ui.settings import Settings
+from ui.settings import Settings, link_parameters
 
 
 def open_app(**query) -> AppTest:
@@ -51,7 +51,7 @@ def test_a_link_with_settings_starts_a_network_with_them():
 def test_each_bad_value_in_a_link_is_named_and_the_rest_still_apply(name, bad):
     at = open_app(**{name: bad, "lr": "0.5" if name != "lr" else bad, "hidden": "32" if name != "hidden" else bad})
     assert f"`{name}`" in all_text(at) and "could not be used" in all_text(at)
-    settings, setting = at.session_state["settings"], persistence.QUERY[name]
+    settings, setting = at.session_state["settings"], link_parameters()[name]
     assert getattr(settings, setting) == getattr(Settings(), setting)  # its default is used
     if name != "lr":
         assert settings.lr == 0.5  # the rest still apply
@@ -74,7 +74,7 @@ def test_a_reload_brings_the_network_back_as_a_copy_of_its_own():
     first = open_app()
     first = on_page(first, "pages/6_Training.py")
     button(first, "Step ×10").click().run()
-    first.select_slider(key="_lr").set_value(0.5).run()
+    control(first.select_slider, "_lr").set_value(0.5).run()
     token = token_of(first)
     again = open_app(run=token)  # the same URL: a reload, or a second tab
     assert trainer(again).steps == 10 and trainer(again).lr == 0.5
@@ -128,7 +128,7 @@ def test_a_restored_session_trains_with_every_default_of_a_new_one():
     first = on_page(open_app(), "pages/6_Training.py")
     button(first, "Step").click().run()
     again = on_page(open_app(run=token_of(first)), "pages/6_Training.py")
-    assert not again.exception and again.select_slider(key="_speed").value == 5
+    assert not again.exception and control(again.select_slider, "_speed").value == 5
     button(again, "Step ×10").click().run()
     assert trainer(again).steps == 11
 

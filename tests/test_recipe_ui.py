@@ -5,7 +5,7 @@ import pytest
 
 from nn_core import experiments
 from nn_core.recipes import ROBUST
-from tests.apptest import all_text, button, chart, new_app, on_page, trainer
+from tests.apptest import all_text, button, chart, control, new_app, on_page, trainer
 from ui import recipe, sidebar
 
 
@@ -35,7 +35,7 @@ def test_the_recipe_button_replaces_the_network_with_the_recipes_and_trains_it(s
     assert [e.trainer.serial for e in at.session_state["ledger"].runs] == [old.serial, new.serial]
     at.session_state[sidebar.KEY_GENERALISATION] = True
     at.run()
-    assert at.slider(key="_dropout").value == ROBUST.dropout  # the sidebar says what it trained with
+    assert control(at.slider, "_dropout").value == ROBUST.dropout  # the sidebar says what it trained with
 
 
 def test_the_memorising_experiment_shows_the_gap_without_and_with_augmentation(monkeypatch):

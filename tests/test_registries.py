@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import fields
 
 import numpy as np
 import pytest
@@ -15,8 +14,8 @@ from nn_core import activations
 from nn_core.activations import ACTIVATIONS, Activation, Flat
 from nn_core.network import INITS, Init
 from nn_core.optim import OPTIMIZERS, SGD, Optimizer
-from tests.apptest import ROOT, all_text, button, chart, new_app, on_page, trainer
-from ui.settings import Settings
+from nn_core.settings import SETTINGS
+from tests.apptest import ROOT, all_text, button, chart, control, new_app, on_page, trainer
 
 
 def softplus(Z):
@@ -61,14 +60,14 @@ def more_entries(monkeypatch):
 
 def test_a_new_activation_initialisation_and_optimizer_appear_everywhere_with_no_other_edit(more_entries):
     at = new_app()
-    assert "softplus (smooth ReLU)" in at.selectbox(key="_activation").options
-    assert "tiny normal (std 0.001)" in at.selectbox(key="_init").options
-    assert "SGD at half speed" in at.selectbox(key="_optimizer").options
+    assert "softplus (smooth ReLU)" in control(at.selectbox, "_activation").options
+    assert "tiny normal (std 0.001)" in control(at.selectbox, "_init").options
+    assert "SGD at half speed" in control(at.selectbox, "_optimizer").options
 
-    at.selectbox(key="_activation").set_value("softplus").run()
-    at.selectbox(key="_init").set_value("tiny").run()
+    control(at.selectbox, "_activation").set_value("softplus").run()
+    control(at.selectbox, "_init").set_value("tiny").run()
     button(at, "New network").click().run()
-    at.selectbox(key="_optimizer").set_value("half_sgd").run()
+    control(at.selectbox, "_optimizer").set_value("half_sgd").run()
     model = trainer(at).model
     assert model.activation == "softplus" and model.init == "tiny" and trainer(at).optimizer_name == "half_sgd"
     assert float(np.abs(model.params["W1"]).max()) < 0.01  # drawn by the new initialisation
@@ -103,8 +102,8 @@ def _string_literals(path) -> set[str]:
 
 
 def test_no_activation_initialisation_or_optimizer_name_is_written_outside_nn_core():
-    # "momentum" is also a setting (a Settings field), and those are named in the ui by design
-    names = (set(ACTIVATIONS) | set(INITS) | set(OPTIMIZERS)) - {f.name for f in fields(Settings)}
+    # "momentum" is also a setting (nn_core.settings), and those are named in the ui by design
+    names = (set(ACTIVATIONS) | set(INITS) | set(OPTIMIZERS)) - set(SETTINGS)
     found = []
     for path in [ROOT / "app.py", *_python_files("pages", "ui")]:
         found += [(path.name, text) for text in _string_literals(path) & names]

@@ -6,7 +6,7 @@ import pytest
 
 from nn_core import evaluation
 from nn_core.timeline import probe_curves
-from tests.apptest import all_text, array, button, chart, new_app, on_page, trainer
+from tests.apptest import all_text, array, button, chart, control, new_app, on_page, trainer
 from tests.test_persistence import open_app, token_of
 
 TRAINING = "pages/6_Training.py"
@@ -22,7 +22,7 @@ def trained():
 
 
 def slider(at):
-    return at.select_slider(key="_time_slider")
+    return control(at.select_slider, "_time_slider")
 
 
 def open_tab(at, label: str):
@@ -152,7 +152,7 @@ def test_replay_with_no_change_gives_the_same_weights_and_with_another_rate_anot
     button(at, "Step ×10").click().run()
     for name in original.model.params:
         np.testing.assert_array_equal(replay.model.params[name], original.model.params[name])
-    at.select_slider(key="_lr").set_value(0.01).run()
+    control(at.select_slider, "_lr").set_value(0.01).run()
     button(at, "Replay with these settings").click().run()
     other = trainer(at)
     button(at, "Step ×10").click().run()
@@ -162,7 +162,7 @@ def test_replay_with_no_change_gives_the_same_weights_and_with_another_rate_anot
 def test_the_ledger_overlays_ticked_runs_with_labels_naming_what_differs():
     at = on_page(new_app(), TRAINING)
     button(at, "Step ×10").click().run()
-    at.select_slider(key="_lr").set_value(0.01).run()
+    control(at.select_slider, "_lr").set_value(0.01).run()
     button(at, "Replay with these settings").click().run()
     button(at, "Step ×10").click().run()
     ledger = at.session_state["ledger"]
@@ -234,7 +234,7 @@ def test_the_learning_rate_finder_never_touches_the_network_and_its_rate_can_be_
 def test_a_reload_brings_back_the_moments_the_settings_log_and_the_runs():
     first = on_page(open_app(), TRAINING)
     button(first, "+1 epoch").click().run()
-    at_lr = first.select_slider(key="_lr")
+    at_lr = control(first.select_slider, "_lr")
     at_lr.set_value(0.05).run()
     button(first, "Step ×10").click().run()
     button(first, "New network").click().run()
@@ -256,14 +256,14 @@ def test_a_reload_brings_back_the_moments_the_settings_log_and_the_runs():
 def test_after_a_blow_up_the_moments_are_finite_and_a_run_continues_from_one_before_it():
     at = on_page(new_app(), TRAINING)
     button(at, "Step ×10").click().run()
-    at.select_slider(key="_lr").set_value(100.0).run()
+    control(at.select_slider, "_lr").set_value(100.0).run()
     for _ in range(3):
         button(at, "Step ×10").click().run()
     blown = trainer(at)
     assert blown.diverged is not None
     assert all(np.isfinite(s.params["W1"]).all() for s in blown.snapshots.held)
     move_to(at, 10)
-    at.select_slider(key="_lr").set_value(0.1).run()
+    control(at.select_slider, "_lr").set_value(0.1).run()
     button(at, "Continue from here").click().run()
     again = trainer(at)
     assert again is not blown and again.steps == 10 and again.diverged is None
@@ -298,7 +298,7 @@ def test_a_saved_run_file_brings_its_moments_and_the_runs_it_was_compared_with()
 
     at = on_page(new_app(), TRAINING)
     button(at, "Step ×10").click().run()
-    at.select_slider(key="_lr").set_value(0.01).run()
+    control(at.select_slider, "_lr").set_value(0.01).run()
     button(at, "Replay with these settings").click().run()
     button(at, "Step ×10").click().run()
     saved, ledger = trainer(at), at.session_state["ledger"]

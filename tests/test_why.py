@@ -29,7 +29,7 @@ from nn_core.why import (
     training_stopped,
     uniform_guess_loss,
 )
-from tests.apptest import all_text, button, new_app, on_page, trainer
+from tests.apptest import all_text, button, control, new_app, on_page, trainer
 from ui import why as why_ui
 from ui.figures.images import weight_tiles_rgb
 from ui.figures.theme import ema
@@ -406,7 +406,7 @@ def open_section(at):
 def test_the_training_page_answers_from_the_trainer_and_a_fix_applies_its_change():
     at = on_page(new_app(), TRAINING)
     assert not at.exception and not [r for r in at.radio if r.key == why_ui.KEY_RADIO]  # closed: not worked out
-    at.select_slider(key="_batch_size").set_value(1).run()
+    control(at.select_slider, "_batch_size").set_value(1).run()
     for _ in range(3):
         button(at, "Step ×10").click().run()
     open_section(at)
@@ -421,14 +421,14 @@ def test_the_training_page_answers_from_the_trainer_and_a_fix_applies_its_change
     assert answer.found and answer.summary in shown and f"±{answer.numbers['wobble']:.2f}" in answer.summary
     button(at, "Batch size 64").click().run()
     assert not at.exception and trainer(at).batch_size == 64 and trainer(at).steps == 30
-    assert at.select_slider(key="_batch_size").value == 64
+    assert control(at.select_slider, "_batch_size").value == 64
     assert at.radio(key=why_ui.KEY_RADIO).value == "noisy"  # the learner's question stays chosen
     assert "The batch size is now 64" in all_text(at) and not [b for b in at.button if b.label == "Batch size 256"]
 
 
 def test_after_a_blow_up_the_section_explains_it_and_its_fix_starts_a_gentler_network():
     at = on_page(new_app(), TRAINING)
-    at.select_slider(key="_lr").set_value(50.0).run()
+    control(at.select_slider, "_lr").set_value(50.0).run()
     button(at, "Step ×10").click().run()
     open_section(at)
     run = trainer(at)

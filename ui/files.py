@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from nn_core.history import trace_table
 from nn_core.io import run_to_bytes
 from nn_core.ledger import Ledger, ledger_to_bytes
@@ -28,7 +26,7 @@ def network_file(
         "dataset_name": trainer.dataset.name,
         "step": trainer.steps,
         "epoch": round(trainer.epochs_elapsed, 4),
-        "settings": asdict(settings),
+        "settings": settings.as_dict(),
         "val_accuracy": None if val != val else round(float(val), 5),
     }
     others = {"ledger": ledger_to_bytes(ledger, trainer.serial)} if ledger is not None and len(ledger.runs) > 1 else {}

@@ -22,9 +22,10 @@ import streamlit as st
 from nn_core import evaluation, inspection
 from nn_core.train import Moment, Trainer
 
-from . import diagram, moments, pacing, persistence, selections, sidebar, state, summaries
+from . import controls, diagram, moments, pacing, persistence, selections, sidebar, state, summaries
 from .figures import evaluation as evaluation_figures
 from .figures import images, timeline, training
+from .settings import DISPLAY
 
 LOSS_REDRAW = 0.6  # seconds between redraws of the loss curve while playing (the status line: every tick)
 SLOW_TICK = 0.5  # seconds between redraws of one of the slower charts while playing
@@ -325,68 +326,92 @@ def play_tick(trainer: Trainer, steps: int) -> bool:
 
 
 SPEEDS = (1, 2, 5, 10, 20, 50)
-KEY_LR, KEY_BATCH, KEY_SPEED = "_lr_main", "_batch_main", "_speed"
-KEY_REFRESH, KEY_REFRESH_SHOWN = "_refresh_page", "_refresh_page_shown"  # a knob moved: rerun the page
-KEY_TILES, TILE_VIEWS = "tiles_view_training", {"added": "what training added", "now": "raw weights"}
+KEY_SPEED = "_speed"
+KEY_TILES, KEY_TILES_SHOWN = "tiles_view_training", "_tiles_view_training"
+TILE_VIEWS = {"added": "what training added", "now": "raw weights"}
 
 
 def tiles_view() -> str:
     """Which first-layer tiles the live area shows: "added" (the default) or "now"."""
-    view = state.widget_value(KEY_TILES)
+    view = state.widget_value(KEY_TILES_SHOWN)
     return view if view in TILE_VIEWS else "added"
 
 
-def _knob_changed() -> None:
-    """A knob of the live area moved: its fragment reruns at once (while playing, the status line
-    shows the new value within the tick), then the whole page, so the sidebar's control shows it too."""
-    state.set_widget_value(KEY_REFRESH, True)
+def _choose_tiles(view) -> None:
+    if view in TILE_VIEWS:  # clicking the chosen one again unchooses it: the view stays
+        state.set_widget_value(KEY_TILES_SHOWN, view)
+
+
+def _whole_page() -> None:
+    """From a callback: rerun the whole page, not only the live area (every chart, the hints,
+    the line that says a past moment is shown). Never while playing: a full run then redraws the
+    page under a running timer, for nothing the status line does not already show."""
+    if not state.is_playing():
+        st.rerun()
 
 
 def _knobs() -> None:
-    """The learning rate, the batch size and the speed, inside the live area: moving one reruns
-    only the live area, so it answers within a tick even while playing."""
+    """The learning rate, the batch size and the speed, next to Play and only here on the
+    Training page (the sidebar leaves them out there): moving one reruns only the live area, so
+    the status line shows it within a tick even while playing, and no other copy can echo it."""
     columns = st.columns([2.6, 2.6, 2, 3], vertical_alignment="bottom")
-    sidebar.learning_rate_slider(columns[0], KEY_LR, _knob_changed)
-    sidebar.batch_size_slider(columns[1], KEY_BATCH, _knob_changed)
-    state.set_widget_value(KEY_SPEED, state.steps_per_tick())
-    columns[2].select_slider(
+    knobs = [name for name, display in DISPLAY.items() if display.live_area]
+    for column, name in zip(columns, knobs, strict=False):
+        sidebar.setting_control(name, column, on_change=_whole_page)
+    controls.draw(
+        columns[len(knobs)],
+        "select_slider",
         "Speed (batches per refresh)",
+        KEY_SPEED,
+        state.steps_per_tick(),
+        state.set_steps_per_tick,
         options=SPEEDS,
-        key=KEY_SPEED,
-        on_change=lambda: state.set_steps_per_tick(state.widget_value(KEY_SPEED)),
     )
-    state.set_widget_value(KEY_TILES, tiles_view())
-    columns[3].segmented_control("First-layer tiles", list(TILE_VIEWS), format_func=TILE_VIEWS.get, key=KEY_TILES)
+    controls.draw(
+        columns[len(knobs) + 1],
+        "segmented_control",
+        "First-layer tiles",
+        KEY_TILES,
+        tiles_view(),
+        _choose_tiles,
+        options=list(TILE_VIEWS),
+        format_func=TILE_VIEWS.get,
+    )
 
 
 KEY_TIME = "_time_slider"
 
 
-def _moment_moved() -> None:
-    step, now = state.widget_value(KEY_TIME), state.trainer().steps
+def _moment_moved(step) -> None:
+    now = state.trainer().steps
     moments.play_past(False)
     moments.set_moment(None if step is None or step >= now else step)
-    _knob_changed()  # the whole page follows: every chart, and the line that says a past moment is shown
+    _whole_page()  # every chart, and the line that says a past moment is shown
 
 
 def _toggle_past() -> None:
     moments.play_past(not moments.is_playing_past())
-    _knob_changed()  # the fragment's tick interval is set by a full run
+    st.rerun()  # the fragment's tick interval is set by a full run
 
 
 def time_row(trainer: Trainer, moment: Moment) -> None:
     """The time slider over the held moments and now, and "Play the past"."""
     held = [s for s in trainer.snapshot_steps() if s < trainer.steps] + [trainer.steps]
-    state.set_widget_value(KEY_TIME, moment.steps if moment.steps in held else trainer.steps)
     slider, right = st.columns([2, 3], vertical_alignment="bottom")
-    slider.select_slider(
+    # Its options are part of what it is: a select slider sends the position of its value, and a
+    # position sent before the options grew named another step once they had (the moment jumped
+    # back by itself). So new options make a new control (``ui.controls``), as a moment chosen
+    # by the script does while the past plays.
+    controls.draw(
+        slider,
+        "select_slider",
         "Show the network as it was at step",
+        KEY_TIME,
+        moment.steps if moment.steps in held else trainer.steps,
+        _moment_moved,
+        identity=(trainer.serial, tuple(held)),
         options=held,
-        key=KEY_TIME,
         format_func=lambda s: f"{s:,} (now)" if s == trainer.steps else f"{s:,}",
-        on_change=_moment_moved,
-        # While the past plays the script moves it: a value the browser sent before a tick moved it
-        # came back as a change (one moment back) and stopped the walk near step 0. Stop interrupts.
         disabled=state.is_playing() or moments.is_playing_past() or len(held) < 2,
         help="The moments kept of this run: dense at the start, sparser later. Every page shows the network as it "
         "was then; training acts on the present network.",
@@ -428,7 +453,7 @@ def _branch(step: int) -> None:
         "under Your runs below.",
         "success",
     )
-    _knob_changed()
+    st.rerun()
 
 
 def _replay() -> None:
@@ -438,7 +463,7 @@ def _replay() -> None:
         "run before under Your runs below.",
         "success",
     )
-    _knob_changed()
+    st.rerun()
 
 
 def _advance_past(trainer: Trainer, moment: Moment) -> bool:
@@ -484,7 +509,6 @@ def training_view(charts=CHARTS) -> None:
     # index", 1 of 20). Each tick trains for the pace of that moment, so training keeps its speed.
     pace = pacing.play_pace(state.session_key()) if playing else 1
     full_run = {"now": True}  # this function's run is a full run until the fragment's first tick
-    state.set_widget_value(KEY_REFRESH, False)  # this run redraws the whole page anyway
     past = moments.is_playing_past()
     interval = pacing.PLAY_INTERVAL * pace if playing else (PAST_INTERVAL if past else None)
 
@@ -494,10 +518,6 @@ def training_view(charts=CHARTS) -> None:
         # elements were sent broke pages under load ("Bad delta path index", 1 of 10 in the load
         # benchmark), as a second fragment's queued tick did before.
         trainer = state.trainer()
-        refresh = bool(state.widget_value(KEY_REFRESH)) and not full_run["now"]
-        if refresh and (not state.is_playing() or state.widget_value(KEY_REFRESH_SHOWN)):
-            state.set_widget_value(KEY_REFRESH, False)
-            st.rerun()  # the sidebar's controls show the knob's new value too
         if state.is_playing():
             pacing.mark_playing(state.session_key())
             # the pace now, not the one the tick interval was set with: training keeps its speed
@@ -517,8 +537,6 @@ def training_view(charts=CHARTS) -> None:
         st.container(key="status").markdown(status)  # one element: cheap to redraw
         if trainer.steps > 0:
             time_row(trainer, moment)
-        # While playing, a moved knob shows in this tick's status line; the next tick reruns the page.
-        state.set_widget_value(KEY_REFRESH_SHOWN, refresh)
         shown = shown_now(trainer, state.is_playing(), charts, moment)
         _draw(charts, shown, static=playing or past, moment=moment, trainer=trainer)
         persistence.save_if_due(playing=state.is_playing())

@@ -43,8 +43,9 @@ FOCUS_STYLE = (
 )
 
 
-def setup(title: str, icon: str = "🔢") -> None:
-    """Page config, the session's state, the navigation and the settings sidebar."""
+def setup(title: str, icon: str = "🔢", live_area: bool = False) -> None:
+    """Page config, the session's state, the navigation and the settings sidebar (``live_area``:
+    the page draws the learning rate and the batch size next to Play, so the sidebar does not)."""
     st.set_page_config(page_title=f"{title} · Neural network digits", page_icon=icon, layout="wide")
     st.html(FOCUS_STYLE)
     server.configure()
@@ -63,7 +64,7 @@ def setup(title: str, icon: str = "🔢") -> None:
             for page_path, label, page_icon in pages:
                 st.page_link(page_path, label=label, icon=page_icon)
         st.divider()
-        settings_sidebar()
+        settings_sidebar(live_area)
     shown = state.pop_notice()
     if shown:
         kind, text = shown

@@ -10,13 +10,10 @@ parameter (``?lr=5&hidden=256,64``): a link with them starts a network with thos
 
 from __future__ import annotations
 
-import math
 import time
-from dataclasses import asdict
 
 import streamlit as st
 
-from nn_core.activations import ACTIVATIONS
 from nn_core.data import DEFAULT_DATASET
 from nn_core.handwriting import digits_from_bytes, digits_to_bytes
 from nn_core.io import (
@@ -28,11 +25,9 @@ from nn_core.io import (
     snapshot_to_bytes,
 )
 from nn_core.ledger import ledger_from_bytes, ledger_to_bytes
-from nn_core.network import INITS, parse_hidden
-from nn_core.optim import OPTIMIZERS
 
 from . import handwriting, moments, path, selections, shared, state
-from .settings import BATCH_CHOICES, FULL_BATCH, L2_CHOICES, LR_CHOICES, Settings, snap_lr
+from .settings import DISPLAY, Settings, link_parameters, parse_query
 from .store import RunStore, is_token, new_token
 
 RUN = "run"  # the query parameter that holds the token
@@ -48,20 +43,6 @@ OWN_PARTS = {LEDGER_PART, DIGITS_PART}  # the parts that are not snapshots
 def snapshot_part(step: int) -> str:
     """The store part that holds the snapshot after ``step`` updates."""
     return f"s{step}"
-
-
-QUERY = {  # query parameter -> setting
-    "data": "dataset",
-    "hidden": "hidden",
-    "activation": "activation",
-    "init": "init",
-    "optimizer": "optimizer",
-    "lr": "lr",
-    "momentum": "momentum",
-    "batch": "batch_size",
-    "l2": "l2",
-    "seed": "seed",
-}
 
 
 @st.cache_resource
@@ -87,57 +68,18 @@ def _prune_now_and_then() -> None:
 # -- settings links ------------------------------------------------------------------------------
 
 
-def _choice(text: str, choices, convert=float):
-    value = convert(text)
-    if not math.isfinite(value) or value not in choices:
-        raise ValueError
-    return value
-
-
-def _parse(setting: str, text: str, datasets: list[str]):
-    """One setting from its query text; raises ValueError when it is unknown or out of range."""
-    if setting == "dataset":
-        if text not in datasets:
-            raise ValueError
-        return text
-    if setting == "hidden":
-        return parse_hidden(text)
-    registry = {"activation": ACTIVATIONS, "init": INITS, "optimizer": OPTIMIZERS}.get(setting)
-    if registry is not None:
-        if text not in registry:
-            raise ValueError
-        return text
-    if setting == "lr":
-        value = float(text)
-        if not (LR_CHOICES[0] <= value <= LR_CHOICES[-1]):
-            raise ValueError
-        return snap_lr(value)
-    if setting == "momentum":
-        value = float(text)
-        if not 0 <= value <= 0.99:
-            raise ValueError
-        return value
-    if setting == "batch_size":
-        return FULL_BATCH if text == "all" else _choice(text, BATCH_CHOICES, int)
-    if setting == "l2":
-        return _choice(text, L2_CHOICES)
-    if setting == "seed":
-        value = int(text)
-        if not 0 <= value < 2**31:
-            raise ValueError
-        return value
-    raise ValueError
-
-
 def settings_from_query(params: dict[str, str], base: Settings, datasets: list[str]) -> tuple[Settings, list[str]]:
     """``base`` with every setting the link gives, and a note for each value refused (its default
     is kept, the rest still apply)."""
     changes, refused = {}, []
-    for name, setting in QUERY.items():
+    for name, setting in link_parameters().items():
         if name not in params:
             continue
+        text = str(params[name]).strip()
         try:
-            changes[setting] = _parse(setting, str(params[name]).strip(), datasets)
+            if setting == "dataset" and text not in datasets:
+                raise ValueError(text)
+            changes[setting] = parse_query(setting, text)
         except (ValueError, TypeError, OverflowError):
             refused.append(name)
     return base.update(**changes), refused
@@ -145,15 +87,7 @@ def settings_from_query(params: dict[str, str], base: Settings, datasets: list[s
 
 def link_query(settings: Settings) -> dict[str, str]:
     """The query parameters of a link that starts a network with ``settings`` (never the token)."""
-    values = asdict(settings)
-    shown = {
-        "hidden": ",".join(map(str, settings.hidden)),
-        "batch_size": "all" if settings.batch_size == FULL_BATCH else str(settings.batch_size),
-    }
-    return {
-        name: shown.get(setting, f"{values[setting]:g}" if isinstance(values[setting], float) else str(values[setting]))
-        for name, setting in QUERY.items()
-    }
+    return {name: DISPLAY[setting].to_text(getattr(settings, setting)) for name, setting in link_parameters().items()}
 
 
 def settings_link(settings: Settings) -> str:
@@ -224,11 +158,11 @@ def open_session() -> None:
         )
         if problem:
             state.notice(problem, "warning")
-    elif any(name in params for name in QUERY):
+    elif any(name in params for name in link_parameters()):
         from nn_core.data import available_datasets
 
         wanted, refused = settings_from_query(params, state.settings(), available_datasets())
-        state.update_settings(**asdict(wanted))
+        state.update_settings(**wanted.as_dict())
         if refused:
             state.notice(
                 "The link's " + ", ".join(f"`{name}`" for name in refused) + " could not be used (unknown or out of "
@@ -269,7 +203,7 @@ def save_if_due(playing: bool) -> None:
         return
     extra = {
         "dataset": state.built_source(),
-        "settings": asdict(settings),
+        "settings": settings.as_dict(),
         "sample": selections.sample_index(),
         "path": path.to_record(),
     }

@@ -1,31 +1,31 @@
-"""Every user setting in one serializable object (TensorFlow Playground's ``state.ts``), and the
-one function that hands a change of them to a trainer.
+"""How each setting is shown (``DISPLAY``: its label, help, control, choices, format and link
+parameter), keyed by the names of ``nn_core.settings.SETTINGS``, which defines what each setting
+is (its kind, range, default, and whether the present network can take it). The ``Settings``
+object, the links (``ui.persistence``) and the controls (``ui.sidebar``, ``ui.live``) all read
+these two tables: adding a setting is one engine entry and one entry here.
 
 Pure Python: the sidebar edits a ``Settings``, ``build_trainer`` turns one into a trainer,
 ``apply_live`` gives a trainer the settings it can take between two steps, and
-``needs_new_network`` says which edits the current network cannot take. The choices offered for
-activations, initialisations and optimizers are nn_core's registries, read when drawn.
+``needs_new_network`` says which edits the current network cannot take.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from nn_core import MLP, Dataset
-from nn_core.activations import DEFAULT_ACTIVATION
-from nn_core.augment import NONE, Augmentation
-from nn_core.data import DEFAULT_DATASET
-from nn_core.network import DEFAULT_INIT
-from nn_core.optim import DEFAULT_OPTIMIZER
-from nn_core.schedules import CONSTANT, Schedule
+from nn_core.activations import ACTIVATIONS
+from nn_core.network import INITS
+from nn_core.optim import OPTIMIZERS
+from nn_core.settings import SETTINGS, live_settings, network_settings
 from nn_core.train import Trainer
 
 LR_CHOICES = tuple(float(f"{m}e{e}") for e in range(-6, 2) for m in (1, 2, 5)) + (100.0,)
 FULL_BATCH = 0  # the batch-size choice "all": every training row in one step, like the notebook
 BATCH_CHOICES = (1, 8, 16, 32, 64, 128, 256, 512, 1024, 4096, FULL_BATCH)
 L2_CHOICES = (0.0, 1e-5, 1e-4, 1e-3, 1e-2)
-DROPOUT_MOST = 0.9  # the dropout slider's top
 
 # A server trains many learners' networks, one script thread each, so each matrix product gets one
 # BLAS thread. With two (the engine's choice from 64 rows up, best for one process alone on two
@@ -34,56 +34,177 @@ DROPOUT_MOST = 0.9  # the dropout slider's top
 # learners needed.
 SERVER_BLAS_THREADS = 1
 
-# The settings the current network takes on its next step, and the trainer attribute of each;
-# the rest (NEEDS_NEW_NETWORK) need a new network.
-LIVE = {
-    "lr": "lr",
-    "momentum": "momentum",
-    "batch_size": "batch_size",
-    "l2": "l2",
-    "optimizer": "optimizer_name",
-    "dropout": "dropout",
-    "schedule": "schedule",
-    "augmentation": "augmentation",
-}
-NEEDS_NEW_NETWORK = {
-    "dataset": "dataset",
-    "hidden": "hidden layers",
-    "activation": "activation",
-    "init": "initialisation",
-    "seed": "seed",
-}
 
-
-@dataclass(frozen=True)
-class Settings:
-    dataset: str = DEFAULT_DATASET
-    hidden: tuple[int, ...] = (128,)
-    activation: str = DEFAULT_ACTIVATION
-    init: str = DEFAULT_INIT
-    optimizer: str = DEFAULT_OPTIMIZER
-    lr: float = 0.1
-    momentum: float = 0.0
-    batch_size: int = 64
-    l2: float = 0.0
-    seed: int = 0
-    dropout: float = 0.0
-    schedule: Schedule = CONSTANT
-    augmentation: Augmentation = NONE
-
-    def update(self, **changes) -> Settings:
-        if "hidden" in changes:
-            changes["hidden"] = tuple(changes["hidden"])
-        if "schedule" in changes:
-            changes["schedule"] = Schedule.from_dict(changes["schedule"])
-        if "augmentation" in changes:
-            changes["augmentation"] = Augmentation.from_dict(changes["augmentation"])
-        return replace(self, **changes)
+def format_number(value: float) -> str:
+    return "0" if value == 0 else f"{value:g}"
 
 
 def snap_lr(value: float) -> float:
     """The learning-rate choice nearest to ``value`` on a log scale."""
     return min(LR_CHOICES, key=lambda c: abs(math.log10(c) - math.log10(max(value, 1e-12))))
+
+
+def _nearest(choices):
+    return lambda value: min(choices, key=lambda c: abs(c - value))
+
+
+@dataclass(frozen=True)
+class Display:
+    """How one setting is shown. ``control``: the Streamlit widget that edits it ("select_slider",
+    "selectbox", "slider", "number_input", "text_input"), or "" where code of its own draws it (a
+    table's parts, the dataset's choices). ``section``: where the sidebar draws it ("training",
+    "generalisation", "network", "advanced", "data"); ``live_area``: on the Training page it is
+    drawn next to Play instead, and not in the sidebar. ``query``: its link parameter ("" for
+    none). ``choices``: a tuple, or a registry whose keys are the choices (its entries' ``label``
+    is shown). ``to_text``/``from_text``: the control's own form and the link's (a text box's
+    text); ``nearest``: the choice a trainer's value is shown as."""
+
+    label: str
+    control: str = ""
+    section: str = "advanced"
+    help: str = ""
+    query: str = ""
+    choices: object = None
+    format: Callable | None = None
+    step: float | None = None
+    live_area: bool = False
+    to_text: Callable = str
+    from_text: Callable | None = None
+    nearest: Callable | None = None
+
+    def options(self) -> list:
+        return list(self.choices)
+
+    def shown(self, value) -> str:
+        if self.format is not None:
+            return self.format(value)
+        entry = self.choices.get(value) if isinstance(self.choices, dict) else None
+        return getattr(entry, "label", str(value))
+
+
+def _registry_label(registry):
+    return lambda name: registry[name].label
+
+
+DISPLAY: dict[str, Display] = {
+    "dataset": Display("Dataset", section="data", help="Changing the data needs a new network.", query="data"),
+    "hidden": Display(
+        "Hidden layers (units)",
+        "text_input",
+        "network",
+        "Comma-separated, e.g. 128 or 256, 64",
+        "hidden",
+        to_text=lambda sizes: ", ".join(map(str, sizes)),
+        from_text=lambda text: SETTINGS["hidden"].check(text),
+    ),
+    "activation": Display("Activation", "selectbox", "network", query="activation", choices=ACTIVATIONS),
+    "init": Display("Initialisation", "selectbox", "advanced", query="init", choices=INITS),
+    "seed": Display("Seed", "number_input", "advanced", query="seed", step=1, from_text=int),
+    "lr": Display(
+        "Learning rate",
+        "select_slider",
+        "training",
+        "η: how far each step moves every weight (a log scale: each notch is about ×2).",
+        "lr",
+        LR_CHOICES,
+        format_number,
+        live_area=True,
+        to_text=lambda v: f"{v:g}",
+        from_text=lambda text: snap_lr(float(text)) if LR_CHOICES[0] <= float(text) <= LR_CHOICES[-1] else math.nan,
+        nearest=snap_lr,
+    ),
+    "batch_size": Display(
+        "Batch size",
+        "select_slider",
+        "training",
+        "Rows per step; *all* is full-batch gradient descent, as in the notebook.",
+        "batch",
+        BATCH_CHOICES,
+        lambda b: "all" if b == FULL_BATCH else str(b),
+        live_area=True,
+        to_text=lambda b: "all" if b == FULL_BATCH else str(b),
+        from_text=lambda text: FULL_BATCH if text == "all" else int(text),
+    ),
+    "optimizer": Display("Optimizer", "selectbox", "training", query="optimizer", choices=OPTIMIZERS),
+    "momentum": Display(
+        "Momentum",
+        "slider",
+        "advanced",
+        "Adam keeps its own moving averages; this applies to SGD.",
+        "momentum",
+        step=0.01,
+        to_text=lambda v: f"{v:g}",
+        from_text=float,
+    ),
+    "l2": Display(
+        "L2 (weight decay)",
+        "select_slider",
+        "advanced",
+        query="l2",
+        choices=L2_CHOICES,
+        format=format_number,
+        to_text=lambda v: f"{v:g}",
+        from_text=float,
+        nearest=_nearest(L2_CHOICES),
+    ),
+    "dropout": Display(
+        "Dropout",
+        "slider",
+        "generalisation",
+        "The share of each hidden layer's units switched off at random in each training step (never at "
+        "evaluation); the others are scaled up to make up for them",
+        step=0.05,
+    ),
+    "schedule": Display("Learning-rate schedule", section="generalisation"),
+    "augmentation": Display("Augmentation", section="generalisation"),
+}
+
+
+class Settings:
+    """Every setting's value (``nn_core.settings`` names, their defaults where not given), as one
+    immutable, comparable value (TensorFlow Playground's ``state.ts``): ``settings.lr`` reads one,
+    ``update`` makes a changed copy. A batch size of ``FULL_BATCH`` means every training row."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, **values):
+        unknown = set(values) - set(SETTINGS)
+        if unknown:
+            raise TypeError(f"unknown settings {', '.join(sorted(unknown))}")
+        merged = {name: spec.default for name, spec in SETTINGS.items()} | values
+        for name, spec in SETTINGS.items():
+            if spec.kind == "table":
+                merged[name] = spec.table.from_dict(merged[name])
+            elif spec.kind == "layers":
+                merged[name] = tuple(merged[name])
+        object.__setattr__(self, "_values", merged)
+
+    def __getattr__(self, name: str):
+        values = object.__getattribute__(self, "_values")
+        if name in values:
+            return values[name]
+        if name in SETTINGS:  # a setting added after this object was made: its default
+            return SETTINGS[name].default
+        raise AttributeError(name)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("settings are immutable: use update()")
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Settings) and self._values == other._values
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._values.items())))
+
+    def __repr__(self) -> str:
+        return "Settings(" + ", ".join(f"{k}={v!r}" for k, v in self._values.items()) + ")"
+
+    def update(self, **changes) -> Settings:
+        return Settings(**(self._values | changes))
+
+    def as_dict(self) -> dict:
+        """Plain values (a table as its parts), for JSON."""
+        return {k: v.to_dict() if hasattr(v, "to_dict") else v for k, v in self._values.items()}
 
 
 def build_trainer(settings: Settings, dataset: Dataset, model: MLP | None = None) -> Trainer:
@@ -103,15 +224,15 @@ def rows_per_batch(batch_size: int, dataset: Dataset) -> int:
 
 
 def apply_live(trainer: Trainer, settings: Settings) -> None:
-    """Give the trainer every live setting (LIVE) that differs from its own: the one place a
-    setting reaches a trainer. Nothing is reset, except that an optimizer switch starts its state
+    """Give the trainer every live setting that differs from its own: the one place a setting
+    reaches a trainer. Nothing is reset, except that an optimizer switch starts its state
     (velocity, moments) afresh."""
-    for name, attribute in LIVE.items():
+    for name in live_settings():
         value = getattr(settings, name)
         if name == "batch_size":
             value = rows_per_batch(value, trainer.dataset)
-        if getattr(trainer, attribute) != value:
-            setattr(trainer, attribute, value)
+        if trainer.setting(name) != value:
+            trainer.set_setting(name, value)
 
 
 def trainer_settings(trainer: Trainer, dataset_source: str) -> dict:
@@ -128,36 +249,42 @@ def trainer_settings(trainer: Trainer, dataset_source: str) -> dict:
 
 def settings_of(trainer: Trainer, settings: Settings) -> Settings:
     """``settings`` with the architecture and the live settings of ``trainer`` (a loaded run), each
-    snapped to the nearest choice the controls offer."""
-    config = trainer.model.config()
-    rows = len(trainer.dataset.y_train)
-    batch = (
-        FULL_BATCH
-        if trainer.batch_size >= rows
-        else min((b for b in BATCH_CHOICES if b != FULL_BATCH), key=lambda b: abs(b - trainer.batch_size))
-    )
-    return settings.update(
-        hidden=tuple(config["layer_sizes"][1:-1]),
-        activation=config["activation"],
-        init=config["init"],
-        seed=config["seed"],
-        lr=snap_lr(trainer.lr),
-        batch_size=batch,
-        optimizer=trainer.optimizer_name,
-        momentum=min(trainer.momentum, 0.99),
-        l2=min(L2_CHOICES, key=lambda c: abs(c - trainer.l2)),
-        dropout=trainer.dropout,
-        schedule=trainer.schedule,
-        augmentation=trainer.augmentation,
-    )
+    shown as the nearest choice its control offers."""
+    values = trainer_settings(trainer, settings.dataset)
+    for name in live_settings():
+        value, display = trainer.setting(name), DISPLAY[name]
+        if name == "batch_size":
+            rows = len(trainer.dataset.y_train)
+            near = _nearest([b for b in BATCH_CHOICES if b != FULL_BATCH])
+            value = FULL_BATCH if value >= rows else near(value)
+        elif display.nearest is not None:
+            value = display.nearest(value)
+        values[name] = value
+    return settings.update(**values)
 
 
 def needs_new_network(settings: Settings, built_with: dict) -> list[str]:
     """Readable changes ("hidden layers 128 → 256") that only a new network can take."""
     changes = []
-    for name, label in NEEDS_NEW_NETWORK.items():
+    for name, spec in network_settings().items():
         want, have = getattr(settings, name), built_with.get(name)
         if want != have:
-            show = (lambda v: ", ".join(map(str, v))) if name == "hidden" else str
-            changes.append(f"{label} {show(have)} → {show(want)}")
+            show = DISPLAY[name].to_text if name == "hidden" else str
+            changes.append(f"{spec.what.removeprefix('the ')} {show(have)} → {show(want)}")
     return changes
+
+
+def parse_query(name: str, text: str):
+    """Setting ``name`` from its link text; ValueError when it is unknown or out of range."""
+    display, spec = DISPLAY[name], SETTINGS[name]
+    value = display.from_text(text) if display.from_text is not None else text
+    if display.choices is not None and value not in display.choices:
+        raise ValueError(f"{spec.what} {text!r} is not one of the choices")
+    if name == "batch_size" and value == FULL_BATCH:
+        return value
+    return spec.check(value)
+
+
+def link_parameters() -> dict[str, str]:
+    """Link parameter -> setting, for every setting a link can carry."""
+    return {display.query: name for name, display in DISPLAY.items() if display.query}

@@ -11,38 +11,68 @@ from __future__ import annotations
 import streamlit as st
 
 from nn_core import augment
-from nn_core.activations import ACTIVATIONS
 from nn_core.augment import LIMITS, Augmentation
 from nn_core.data import available_datasets
 from nn_core.download import DownloadError, is_cached, load_mnist
-from nn_core.network import INITS, parse_hidden
 from nn_core.optim import OPTIMIZERS
 from nn_core.schedules import SCHEDULES, Schedule
+from nn_core.settings import SETTINGS
 
-from . import selections, shared, state
+from . import controls, selections, shared, state
 from .figures import images
-from .settings import BATCH_CHOICES, DROPOUT_MOST, FULL_BATCH, L2_CHOICES, LR_CHOICES
+from .settings import DISPLAY
 from .text import plain
 
 FULL_MNIST = "mnist"  # the dataset that is downloaded on request
 KEY_GENERALISATION = "_generalisation_open"  # the sidebar's Generalisation fold (open or not)
 
 
-def format_number(value: float) -> str:
-    return "0" if value == 0 else f"{value:g}"
-
-
-def _copy_to_settings(name: str, convert=lambda v: v) -> None:
+def _copy(name: str, value) -> None:
+    """A control of setting ``name`` moved to ``value`` (a text box's text is parsed first)."""
+    display = DISPLAY[name]
     try:
-        state.update_settings(**{name: convert(state.widget_value(f"_{name}"))})
+        if display.control == "text_input":
+            value = display.from_text(value)
+        state.update_settings(**{name: value})
     except ValueError as error:
-        state.notice(f"{name}: {plain(error)}", "error")
+        state.notice(f"{display.label}: {plain(error)}", "error")
 
 
-def _bind(name: str, value) -> dict:
-    """Give widget ``_name`` the setting's value and return the kwargs that copy it back."""
-    state.set_widget_value(f"_{name}", value)
-    return {"key": f"_{name}", "on_change": _copy_to_settings, "args": (name,)}
+def setting_control(name: str, where=st, on_change=None, **extra) -> None:
+    """The control of setting ``name`` as ``ui.settings.DISPLAY`` describes it, bound to the
+    session's settings through ``ui.controls`` (never written while it is drawn); ``on_change``
+    runs after the setting took the new value."""
+    display, spec = DISPLAY[name], SETTINGS[name]
+    value = getattr(state.settings(), name)
+    kwargs = {"help": display.help or None, **extra}
+    identity = ()
+    if display.choices is not None:
+        options = display.options()
+        kwargs |= {"options": options, "format_func": display.shown}
+        identity = tuple(options)
+    elif display.control == "slider":
+        kwargs |= {"min_value": float(spec.low), "max_value": float(spec.high), "step": display.step}
+    elif display.control == "number_input":
+        kwargs |= {"min_value": int(spec.low), "max_value": int(spec.high), "step": 1}
+    elif display.control == "text_input":
+        value = display.to_text(value)
+
+    def moved(new) -> None:
+        _copy(name, new)
+        if on_change is not None:
+            on_change()
+
+    controls.draw(where, display.control, display.label, f"_{name}", value, moved, identity, **kwargs)
+
+
+def _section(section: str, live_area: bool) -> None:
+    """Every setting of ``section`` that has a control (those drawn next to Play left out there)."""
+    for name, display in DISPLAY.items():
+        if display.section == section and display.control and not (live_area and display.live_area):
+            extra = {}
+            if name == "momentum":
+                extra["disabled"] = not OPTIMIZERS[state.settings().optimizer].takes_momentum
+            setting_control(name, **extra)
 
 
 def _dataset_choices(current: str) -> list[str]:
@@ -78,56 +108,24 @@ def _download_full_mnist() -> None:
     st.success("Full MNIST is downloaded and kept for next time.")
 
 
-def learning_rate_slider(where=st, key: str = "_lr", on_change=None) -> None:
-    """The learning rate on its log-scale slider, bound to the setting (the sidebar's and the
-    Training page's controls are two widgets of one setting)."""
-    current = state.settings().lr
-    state.set_widget_value(key, current)
-    where.select_slider(
-        "Learning rate",
-        LR_CHOICES,
-        format_func=format_number,
-        key=key,
-        on_change=_copy_widget,
-        args=("lr", key, on_change),
-        help="η: how far each step moves every weight (a log scale: each notch is about ×2).",
-    )
-
-
-def batch_size_slider(where=st, key: str = "_batch_size", on_change=None) -> None:
-    current = state.settings().batch_size
-    state.set_widget_value(key, current)
-    where.select_slider(
-        "Batch size",
-        BATCH_CHOICES,
-        format_func=lambda b: "all" if b == FULL_BATCH else str(b),
-        key=key,
-        on_change=_copy_widget,
-        args=("batch_size", key, on_change),
-        help="Rows per step; *all* is full-batch gradient descent, as in the notebook.",
-    )
-
-
-def _copy_widget(name: str, key: str, then=None) -> None:
-    try:
-        state.update_settings(**{name: state.widget_value(key)})
-    except ValueError as error:
-        state.notice(f"{name}: {plain(error)}", "error")
-    if then is not None:
-        then()
-
-
-def settings_sidebar() -> None:
+def settings_sidebar(live_area: bool = False) -> None:
     """The settings a newcomer needs first (data, layers, activation, optimizer, learning rate,
-    batch size), the rest folded under Advanced, and the New network button when needed."""
+    batch size), the rest folded under Advanced, and the New network button when needed. With
+    ``live_area`` (the Training page), the settings drawn next to Play are not drawn here: one
+    control per setting on a page."""
     current = state.settings()
     st.subheader("Settings")
-    st.selectbox(
-        "Dataset",
-        _dataset_choices(current.dataset),
+    display = DISPLAY["dataset"]
+    controls.draw(
+        st,
+        "selectbox",
+        display.label,
+        "_dataset",
+        current.dataset,
+        lambda value: _copy("dataset", value),
+        options=_dataset_choices(current.dataset),
         format_func=shared.source_label,
-        help="Changing the data needs a new network.",
-        **_bind("dataset", current.dataset),
+        help=display.help,
     )
     if current.dataset == FULL_MNIST and not is_cached():
         st.caption("Full MNIST is downloaded once (about 11 MB), checked against its published checksums.")
@@ -135,14 +133,9 @@ def settings_sidebar() -> None:
             _download_full_mnist()
 
     st.markdown("**Training** · *takes effect on the next step*")
-    learning_rate_slider()
-    batch_size_slider()
-    st.selectbox(
-        "Optimizer",
-        list(OPTIMIZERS),
-        format_func=lambda n: OPTIMIZERS[n].label,
-        **_bind("optimizer", current.optimizer),
-    )
+    if live_area:
+        st.caption("The learning rate and the batch size are next to Play.")
+    _section("training", live_area)
 
     # Its content is drawn only while it is open (opening it reruns the page): nine widgets and a
     # preview cost every Step click about 15 ms otherwise.
@@ -152,21 +145,7 @@ def settings_sidebar() -> None:
             generalisation_settings()
 
     st.markdown("**Network** · *needs a new network*")
-    st.text_input(
-        "Hidden layers (units)",
-        help="Comma-separated, e.g. 128 or 256, 64",
-        **{
-            **_bind("hidden", ", ".join(map(str, current.hidden))),
-            "on_change": _copy_to_settings,
-            "args": ("hidden", parse_hidden),
-        },
-    )
-    st.selectbox(
-        "Activation",
-        list(ACTIVATIONS),
-        format_func=lambda n: ACTIVATIONS[n].label,
-        **_bind("activation", current.activation),
-    )
+    _section("network", live_area)
     changes = state.pending_changes()
     if changes:
         st.warning("Changed: " + "; ".join(changes) + ". The current network keeps training until you make a new one.")
@@ -180,18 +159,7 @@ def settings_sidebar() -> None:
     )
 
     with st.expander("Advanced: initialisation, seed, momentum, L2"):
-        st.selectbox("Initialisation", list(INITS), format_func=lambda n: INITS[n].label, **_bind("init", current.init))
-        st.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1, **_bind("seed", current.seed))
-        st.slider(
-            "Momentum",
-            0.0,
-            0.99,
-            step=0.01,
-            disabled=not OPTIMIZERS[current.optimizer].takes_momentum,
-            help="Adam keeps its own moving averages; this applies to SGD.",
-            **_bind("momentum", current.momentum),
-        )
-        st.select_slider("L2 (weight decay)", L2_CHOICES, format_func=format_number, **_bind("l2", current.l2))
+        _section("advanced", live_area)
     with st.expander("Use your own Kaggle CSV"):
         st.file_uploader(
             "train.csv (label, pixel0 … pixel783)",
@@ -221,7 +189,7 @@ STEP_GAMMA = (0.5, 0.2, 0.1)
 
 
 def _copy_augmentation() -> None:
-    values = {name: state.widget_value(f"_aug_{name}") for name in AUGMENTATION_SLIDERS}
+    values = {name: controls.value_of(f"_aug_{name}") for name in AUGMENTATION_SLIDERS}
     try:
         state.update_settings(augmentation=Augmentation(**values))
     except ValueError as error:
@@ -229,15 +197,15 @@ def _copy_augmentation() -> None:
 
 
 def _copy_schedule() -> None:
-    kind = state.widget_value("_schedule_kind")
+    kind = controls.value_of("_schedule_kind")
     current = state.settings().schedule
     values = {"kind": kind}
-    if kind == "step":
-        values |= {"every": state.widget_value("_schedule_every") or current.every}
-        values |= {"gamma": state.widget_value("_schedule_gamma") or current.gamma}
-    elif kind == "cosine":
-        values |= {"epochs": state.widget_value("_schedule_epochs") or current.epochs}
-        values |= {"warmup": state.widget_value("_schedule_warmup") or 0.0}
+    if kind == "step" and current.kind == "step":
+        values |= {"every": controls.value_of("_schedule_every", current.every)}
+        values |= {"gamma": controls.value_of("_schedule_gamma", current.gamma)}
+    elif kind == "cosine" and current.kind == "cosine":
+        values |= {"epochs": controls.value_of("_schedule_epochs", current.epochs)}
+        values |= {"warmup": controls.value_of("_schedule_warmup", current.warmup)}
     try:
         state.update_settings(schedule=Schedule(**values))
     except ValueError as error:
@@ -255,8 +223,10 @@ def generalisation_settings() -> None:
     aug = current.augmentation
     st.caption("Each training batch, as it is drawn, gets random changes up to these (the data itself stays).")
     for name, (label, step, help_text) in AUGMENTATION_SLIDERS.items():
-        state.set_widget_value(f"_aug_{name}", getattr(aug, name))
-        st.slider(label, 0.0, LIMITS[name], step=step, key=f"_aug_{name}", on_change=_copy_augmentation, help=help_text)
+        controls.draw(
+            st, "slider", label, f"_aug_{name}", getattr(aug, name), lambda _: _copy_augmentation(),
+            min_value=0.0, max_value=LIMITS[name], step=step, help=help_text,
+        )
     data = state.dataset()
     index = selections.sample_index()
     copies = augment.copies(data.X_val[index], data.image_shape, aug, PREVIEW_COPIES, seed=index)
@@ -268,40 +238,24 @@ def generalisation_settings() -> None:
         + (f"each moved and redrawn at random: {aug.describe()}" if aug.active else "all the same"),
         width="stretch",
     )
-    state.set_widget_value("_dropout", current.dropout)
-    st.slider(
-        "Dropout",
-        0.0,
-        DROPOUT_MOST,
-        step=0.05,
-        key="_dropout",
-        on_change=_copy_to_settings,
-        args=("dropout",),
-        help="The share of each hidden layer's units switched off at random in each training step (never at "
-        "evaluation); the others are scaled up to make up for them",
-    )
+    setting_control("dropout")
     schedule = current.schedule
-    state.set_widget_value("_schedule_kind", schedule.kind)
-    kind = st.selectbox(
-        "Learning-rate schedule",
-        list(SCHEDULES),
-        format_func=SCHEDULES.get,
-        key="_schedule_kind",
-        on_change=_copy_schedule,
+    moved = lambda _: _copy_schedule()  # noqa: E731
+    kind = controls.draw(
+        st, "selectbox", DISPLAY["schedule"].label, "_schedule_kind", schedule.kind, moved,
+        options=list(SCHEDULES), format_func=SCHEDULES.get,
         help="The rate a step uses is the learning rate times the schedule's factor, by epoch",
     )
-    if kind == "step":
-        state.set_widget_value("_schedule_every", _nearest(STEP_EVERY, schedule.every))
-        state.set_widget_value("_schedule_gamma", _nearest(STEP_GAMMA, schedule.gamma))
-        st.select_slider("Drop every (epochs)", STEP_EVERY, key="_schedule_every", on_change=_copy_schedule)
-        st.select_slider("…multiplying the rate by", STEP_GAMMA, key="_schedule_gamma", on_change=_copy_schedule)
-    elif kind == "cosine":
-        state.set_widget_value("_schedule_epochs", _nearest(SCHEDULE_EPOCHS, schedule.epochs))
-        state.set_widget_value("_schedule_warmup", _nearest(WARMUP_EPOCHS, schedule.warmup))
-        st.select_slider(
-            "Down to its floor at epoch", SCHEDULE_EPOCHS, key="_schedule_epochs", on_change=_copy_schedule
-        )
-        st.select_slider("Warm-up (epochs)", WARMUP_EPOCHS, key="_schedule_warmup", on_change=_copy_schedule)
+    parts = {
+        "step": (("every", "Drop every (epochs)", STEP_EVERY), ("gamma", "…multiplying the rate by", STEP_GAMMA)),
+        "cosine": (
+            ("epochs", "Down to its floor at epoch", SCHEDULE_EPOCHS),
+            ("warmup", "Warm-up (epochs)", WARMUP_EPOCHS),
+        ),
+    }
+    for part, label, choices in parts.get(kind, ()):
+        value = _nearest(choices, getattr(schedule, part))
+        controls.draw(st, "select_slider", label, f"_schedule_{part}", value, moved, options=choices)
     trainer = state.trainer()
     if schedule.kind == "cosine" and trainer.epochs_elapsed >= schedule.epochs and schedule.floor == 0:
         st.warning(

@@ -60,8 +60,9 @@ def replace_settings(new: Settings) -> None:
 
 
 def update_settings(**changes) -> None:
-    """Change settings; the live ones (``settings.LIVE``) reach the trainer at once, the others
-    wait for ``new_network``."""
+    """Change settings; the live ones (``nn_core.settings.live_settings()``) reach the trainer at
+    once, the others wait for ``new_network``. Controls showing them follow at their next draw
+    (``ui.controls``): no widget is written here."""
     new = settings().update(**changes)
     st.session_state[KEY_SETTINGS] = new
     if KEY_TRAINER in st.session_state:
@@ -186,11 +187,12 @@ def stop_playing() -> None:
 
 
 def prepare_play_control() -> None:
-    """Before the Play/Pause control is drawn: apply a pending pause, and give the control its
-    value (Streamlit drops a widget's value on the pages that do not draw it)."""
-    playing = is_playing()
-    st.session_state.pop(KEY_STOP_PLAYING, None)
-    st.session_state[KEY_PLAYING] = "play" if playing else "pause"
+    """Before the Play/Pause control is drawn: apply a pending pause, and give the control a
+    value when it has none (Streamlit drops a widget's value on the pages that do not draw it).
+    Its key is written only then: a value written at every run overrode a click the browser had
+    just taken (``ui.controls`` says why)."""
+    if st.session_state.pop(KEY_STOP_PLAYING, None) or st.session_state.get(KEY_PLAYING) not in ("play", "pause"):
+        st.session_state[KEY_PLAYING] = "pause"
 
 
 def steps_per_tick() -> int:

@@ -1,0 +1,75 @@
+"""Controls that a timer cannot undo: the server never writes a widget's key.
+
+Why a written key raced the learner (seen on the Training page while Play ran, and confirmed by
+logging on the server; see docs/live.md): a control was given its setting's value from the server
+before every draw (its key written in the session's state), at every Play tick. A widget whose key
+is written is sent to the browser with "set this value", which overrides whatever the browser
+holds, including a move the learner made while that tick was running. Meanwhile the browser's
+own timer sends a tick request on its own clock, and every request carries the browser's values
+of all its widgets. On the server a value that differs from the last one it knew reads exactly
+like the learner's move: it runs the control's ``on_change``, even for a control outside the
+running fragment. So an old value, overwritten into the browser by one tick or carried by a
+request sent before the browser heard of a change, came back as a "move" and undid the learner's.
+
+How these controls avoid it: control ``base`` is a widget keyed ``base@g`` and drawn with the
+value it had when generation ``g`` began as its default; from then on nothing but the browser
+ever gives it a value, so what arrives under that key is the learner's own doing, in the order
+they did it. When the value changes from elsewhere (a hint's fix, the restore after a blow-up, a
+link, the learning-rate finder, Undo, a loaded run, or the options of the control changing), the
+next draw finds that the control's value is not the one it should show and starts generation
+``g + 1``: a new widget, born with the new value. A copy of the old widget's value still on its
+way from a browser names a widget that no longer exists: Streamlit keeps it as a stray value and
+runs no callback for it. The learner's keyboard focus stays on a control while its generation
+does, that is, through every tick; it moves only when something else changed the value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import state
+
+KEY_GENERATIONS = "_control_generations"  # base -> (generation, the identity it was made with)
+VALUE_PARAMETER = {"selectbox": "index", "segmented_control": "default", "radio": "index"}
+
+
+def key_for(base: str, value, identity=()) -> str:
+    """The widget key of control ``base`` that shows ``value``. ``identity`` is what else makes
+    the widget (its options): when it changes, so does the key. The widget is drawn with ``value``
+    as its default, which Streamlit uses only when the key has no value of its own (a new
+    generation, or a page that had not drawn it): a widget's identity is its key alone."""
+    generations = state.default_value(KEY_GENERATIONS, {})
+    generation, made_of = generations.get(base, (0, identity))
+    held = state.widget_value(f"{base}@{generation}", value)
+    if made_of != identity or held != value:
+        generation += 1
+    generations[base] = (generation, identity)
+    return f"{base}@{generation}"
+
+
+def value_of(base: str, default=None):
+    """What control ``base`` shows now (``default`` if it was never drawn)."""
+    made = state.widget_value(KEY_GENERATIONS, {}).get(base)
+    return default if made is None else state.widget_value(f"{base}@{made[0]}", default)
+
+
+def draw(
+    where,
+    widget: str,
+    label: str,
+    base: str,
+    value,
+    on_change: Callable[[object], None] | None = None,
+    identity=(),
+    **kwargs,
+):
+    """Draw control ``base`` (``where.<widget>(label, ...)``) showing ``value``; ``on_change`` gets
+    the control's new value when the learner moves it. Returns the widget's value."""
+    key, default = key_for(base, value, identity), value
+    parameter = VALUE_PARAMETER.get(widget, "value")
+    if parameter == "index":
+        options = list(kwargs.get("options", ()))
+        default = options.index(default) if default in options else 0
+    if on_change is not None:
+        kwargs |= {"on_change": lambda: on_change(state.widget_value(key))}
+    return getattr(where, widget)(label, key=key, **{parameter: default}, **kwargs)
