@@ -190,14 +190,7 @@ def run_to_bytes(
     run = {
         "counters": {name.lstrip("_"): getattr(trainer, name) for name in RUN_SCALARS},
         "settings": {
-            "lr": trainer.lr,
-            "batch_size": trainer.batch_size,
-            "momentum": trainer.momentum,
-            "l2": trainer.l2,
-            "optimizer": trainer.optimizer_name,
-            "dropout": trainer.dropout,
-            "schedule": trainer.schedule.to_text(),
-            "augmentation": trainer.augmentation.to_text(),
+            **trainer.live_settings(),  # every live setting (nn_core.settings), a table as its JSON text
             "loss": trainer.loss_name,
             "eval_every": trainer.eval_every,
             "diag_every": trainer.diag_every,
@@ -314,22 +307,20 @@ def load_run(source, dataset, snapshot_arrays=None):
         raise ModelFileError("the run's description is not valid")
     try:
         settings, counters = run["settings"], run["counters"]
+        # A live setting the file does not hold was added after it was written: its default.
+        live = {name: settings[name] for name in live_settings() if name in settings}
+        for name, value in live.items():
+            if not live_settings()[name].accepts(value):
+                raise ModelFileError(f"the run's {live_settings()[name].what} is not valid ({value!r})")
         trainer = Trainer(
             model,
             dataset,
-            lr=_number(settings["lr"], "learning rate"),
-            batch_size=_number(settings["batch_size"], "batch size", whole=True),
-            optimizer=str(settings["optimizer"]),
-            momentum=_number(settings["momentum"], "momentum"),
-            l2=_number(settings["l2"], "L2"),
+            **live,
             seed=_number(settings["seed"], "seed", whole=True),
             loss=str(settings["loss"]),
             eval_every=_number(settings["eval_every"], "evaluation interval", whole=True, allow_none=True),
             diag_every=_number(settings["diag_every"], "diagnostics interval", whole=True),
             blas_threads=_number(settings.get("blas_threads"), "BLAS threads", whole=True, allow_none=True),
-            dropout=_number(settings.get("dropout", 0.0), "dropout"),
-            schedule=settings.get("schedule"),  # files from before schedules have none: constant
-            augmentation=settings.get("augmentation"),
         )
     except (KeyError, TypeError) as error:
         raise ModelFileError(f"the run's settings are incomplete ({error})") from None

@@ -102,7 +102,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("lr", "the learning rate", "number", 0.1, live=True, low=0, low_open=True),
         Setting("batch_size", "the batch size", "whole", 64, live=True, low=1),
         Setting(
-            "optimizer", "the optimizer", "choice", DEFAULT_OPTIMIZER, live=True, choices=OPTIMIZERS,
+            "optimizer",
+            "the optimizer",
+            "choice",
+            DEFAULT_OPTIMIZER,
+            live=True,
+            choices=OPTIMIZERS,
             attribute="optimizer_name",
         ),
         Setting("momentum", "momentum", "number", 0.0, live=True, low=0, high=0.99),

@@ -167,10 +167,19 @@ class Trainer:
         # Every change of a live setting: (updates done before it, setting, value), in order.
         self.settings_log: list[tuple[int, str, object]] = []
         self._schedule: list[tuple[int, str, object]] = []  # a replay's settings still to come
-        given = dict(
-            lr=lr, batch_size=batch_size, optimizer=optimizer, momentum=momentum, l2=l2, dropout=dropout,
-            schedule=schedule, augmentation=augmentation,
-        ) | more_settings
+        given = (
+            dict(
+                lr=lr,
+                batch_size=batch_size,
+                optimizer=optimizer,
+                momentum=momentum,
+                l2=l2,
+                dropout=dropout,
+                schedule=schedule,
+                augmentation=augmentation,
+            )
+            | more_settings
+        )
         self._live: dict[str, object] = {}
         for name, spec in live_settings().items():
             value = given.pop(name, None)
@@ -309,10 +318,11 @@ class Trainer:
         self.snapshots.drop_nonfinite()
         used = self.rate_now()
         rate = f"learning rate {self.lr:g}" + (f" (× the schedule: {used:.2g})" if used != self.lr else "")
-        message = f"{rate} is too high: {what} at step {step}. " + (
+        message = f"{rate} is too high: {what} at step {step:,}. " + (
             "The starting weights were restored."
             if restored == 0
-            else f"The weights as they were after step {restored:,}, the last with a healthy loss, were restored."
+            else f"The weights as they were after step {restored:,}, the last with a healthy loss, were restored"
+            + (f" (the step count stays at {self.steps:,})." if restored != self.steps else ".")
         )
         return Divergence(step, self.lr, loss, self.reference_loss or float("nan"), message, restored)
 
@@ -596,6 +606,7 @@ class Trainer:
             "samples_seen": self.samples_seen,
             "loss": self.last_loss,
             "lr": self.lr,
+            "batch_size": self.batch_size,
             "rate": self.rate_now(),  # the learning rate times the schedule's factor: what the next step uses
             "schedule": self.schedule.describe(),
             "dropout": self.dropout,

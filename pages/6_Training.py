@@ -46,13 +46,19 @@ with controls[5].popover("Link", icon="🔗", width="stretch", help="Copy a link
 notices = st.container()
 if trainer.diverged is not None:
     with notices.container(border=True):
+        blew_up = trainer.diverged
         st.error(
-            f"**Training stopped: the loss blew up.** {trainer.diverged.message}\n\n"
+            f"**Training stopped: the loss blew up.** {blew_up.message}\n\n"
             "Why: with steps this large, each update jumps across the valley of the loss to a point higher "
-            "on the other side, and the next jump is larger still, until the numbers overflow."
+            "on the other side, and the next jump is larger still, "
+            + (
+                "until the numbers overflow."
+                if blew_up.loss != blew_up.loss or abs(blew_up.loss) == float("inf")
+                else f"until one batch's loss ({blew_up.loss:.3g}) was over ten times the first ({blew_up.reference_loss:.3g})."
+            )
         )
         st.button(
-            "Restore and divide the learning rate by 10",
+            f"Restore and divide the learning rate by 10 ({blew_up.lr:g} → {actions.lowered_rate(blew_up.lr):g})",
             icon="🩹",
             on_click=actions.recover_from_divergence,
             type="primary",

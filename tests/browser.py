@@ -27,6 +27,21 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The loaded profile (BROWSER_LOAD=1): a school laptop or a classroom server. Every server runs with
+# a CPU burner beside it (a process spinning on one core, as another program or learner would), and
+# every page's renderer is slowed BROWSER_THROTTLE times by Chromium's DevTools
+# (Emulation.setCPUThrottlingRate). A test that passes only on an idle machine fails under it.
+LOADED = os.environ.get("BROWSER_LOAD") == "1"
+THROTTLE = float(os.environ.get("BROWSER_THROTTLE", "4"))
+BURNER = "import time\nend = time.time() + 3600\nwhile time.time() < end: pass"  # stops by itself within the hour
+
+
+def slow_down(page) -> None:
+    """Under the loaded profile, slow ``page``'s renderer as a slow laptop's is (a no-op otherwise)."""
+    if LOADED:
+        page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": THROTTLE})
+
+
 def missing_browser_reason() -> str | None:
     """Why a browser test cannot run here, or None if it can."""
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
@@ -100,6 +115,7 @@ def streamlit_server(env: dict | None = None, timeout: float = 90):
     process = subprocess.Popen(
         command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
     )
+    burner = subprocess.Popen([sys.executable, "-c", BURNER]) if LOADED else None
     url = f"http://127.0.0.1:{port}"
     SERVERS[url] = process
     try:
@@ -117,6 +133,8 @@ def streamlit_server(env: dict | None = None, timeout: float = 90):
         yield url
     finally:
         SERVERS.pop(url, None)
+        if burner is not None:
+            burner.kill()
         process.terminate()
         try:
             process.wait(10)
@@ -134,6 +152,7 @@ def chromium_page(width: int = 1400, height: int = 1000):
         try:
             page = browser.new_page(viewport={"width": width, "height": height})
             page.set_default_timeout(30_000)
+            slow_down(page)
             yield page
         finally:
             browser.close()

@@ -15,6 +15,7 @@ from tests.browser import (
     ProblemWatcher,
     draw_a_one,
     required,
+    slow_down,
     step_count,
     streamlit_server,
     wait_for_app,
@@ -55,8 +56,11 @@ def test_a_bookmarked_page_on_a_fresh_server_has_navigation_and_settings(server,
     sidebar = page.locator('[data-testid="stSidebar"]')
     for label in ("Home", "Data", "Backpropagation", "Training", "Evaluation", "Draw a digit", "Model"):
         sidebar.get_by_role("link", name=label).first.wait_for(timeout=30_000)
-    for text in ("LEARN", "TRAIN", "PLAY", "Learning rate", "Hidden layers (units)", "Batch size"):
+    for text in ("LEARN", "TRAIN", "PLAY", "Optimizer", "Hidden layers (units)", "Activation"):
         sidebar.get_by_text(text, exact=True).first.wait_for(timeout=30_000)
+    main = page.locator('[data-testid="stMain"]')  # on this page the learning rate and batch size are next to Play
+    for text in ("Learning rate", "Batch size"):
+        main.get_by_text(text, exact=True).first.wait_for(timeout=30_000)
     assert sidebar.get_by_text("LEARN", exact=True).count() == 1
     assert_no_exception(page)
 
@@ -166,6 +170,7 @@ def test_clicking_a_confusion_square_shows_its_digits(server, page):
 
 def test_two_pages_on_one_server_are_two_independent_learners(server, page, after_call):
     other = page.context.browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    slow_down(other)
     after_call(ProblemWatcher(other).check)
     try:
         for tab in (page, other):
@@ -280,7 +285,7 @@ def pause_twenty_times(page) -> list:
 def test_an_absurd_learning_rate_while_playing_shows_the_divergence_box(server, page):
     page.goto(server + "/Training")
     wait_for_app(page)
-    slider = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]').filter(has_text="Learning rate")
+    slider = page.locator('[data-testid="stMain"] [data-testid="stSlider"]').filter(has_text="Learning rate")
     slider.get_by_role("slider").focus()
     page.keyboard.press("End")  # the largest choice: 100
     wait_for_app(page)
@@ -289,5 +294,5 @@ def test_an_absurd_learning_rate_while_playing_shows_the_divergence_box(server, 
     assert page.get_by_text("learning rate 100 is too high").count() >= 1
     screenshot(page, "06_Training_diverged")
     assert_no_exception(page)
-    page.get_by_role("button", name="Restore and divide the learning rate by 10").click()
+    page.get_by_role("button", name="Restore and divide the learning rate by 10 (100 → 10)").click()
     page.get_by_text("Training stopped").wait_for(state="detached", timeout=10_000)

@@ -14,6 +14,7 @@ from tests.browser import (
     chromium_page,
     required,
     screenshot,
+    slow_down,
     step_count,
     streamlit_server,
     wait_for_app,
@@ -96,7 +97,12 @@ def test_on_a_phone_the_main_controls_are_on_the_first_screen(server, after_call
         page.locator(".st-key-status").wait_for(timeout=20_000)
         page.screenshot(path=str(SHOTS / "14_phone_Training.png"))
         play = page.get_by_role("radio", name="Play").bounding_box()
-        rate = page.locator(".st-key-_lr_main").get_by_role("slider").bounding_box()
+        rate = (
+            page.locator('[data-testid="stMain"] [data-testid="stSlider"]')
+            .filter(has_text="Learning rate")
+            .get_by_role("slider")
+            .bounding_box()
+        )
         assert play["y"] + play["height"] <= 844 and rate["y"] + rate["height"] <= 844, (play, rate)
 
 
@@ -119,6 +125,8 @@ def test_a_reload_a_second_tab_and_a_restarted_server_keep_the_network(page, aft
         assert "run=" in link
 
         other = page.context.browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+
+        slow_down(other)
         other_watcher = Watcher(other)
         after_call(other_watcher.check)
         try:

@@ -256,7 +256,11 @@ def legend_texts(page, key: str) -> list[str]:
 def test_a_replay_with_another_learning_rate_is_overlaid_on_the_first_run(server, page):
     fresh_training_page(page, server)
     assert train(page, "Step ×10") == 10
-    rate = page.locator(".st-key-_lr_main").get_by_role("slider")
+    rate = (
+        page.locator('[data-testid="stMain"] [data-testid="stSlider"]')
+        .filter(has_text="Learning rate")
+        .get_by_role("slider")
+    )
     assert rate.get_attribute("aria-valuetext") == "0.1"
     rate.focus()
     page.keyboard.press("ArrowRight")  # the next notch: 0.2

@@ -18,6 +18,7 @@ from tests.browser import (
     free_port,
     missing_browser_reason,
     required,
+    slow_down,
     step_count,
     wait_for_app,
 )
@@ -104,6 +105,8 @@ def test_through_nginx_a_reload_keeps_the_network_and_two_browsers_keep_their_ow
         assert step_count(page) == steps
 
         other = page.context.browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+
+        slow_down(other)
         other_watcher = ProblemWatcher(other)
         after_call(other_watcher.check)
         other.goto(url + "/Training")  # another learner, another cookie

@@ -75,7 +75,8 @@ def test_every_place_is_a_page_that_shows_it():
         for path, place in term.where:
             assert path in pages and (ROOT / path).is_file(), (term.key, path)
             shown = place.removeprefix("Sidebar: ")
-            where = (ROOT / "ui" / "sidebar.py").read_text() if shown != place else (ROOT / path).read_text() + ui_text
+            sidebar = (ROOT / "ui" / "sidebar.py").read_text() + (ROOT / "ui" / "settings.py").read_text()
+            where = sidebar if shown != place else (ROOT / path).read_text() + ui_text
             assert shown in where, f"{term.key}: {place!r} is not on {path}"
 
 

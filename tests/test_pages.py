@@ -68,7 +68,8 @@ def test_an_absurd_learning_rate_ends_in_the_divergence_box_not_a_traceback(app)
     assert "Training stopped: the loss blew up" in all_text(at)
     assert "learning rate 10 is too high" in all_text(at)
     assert all(np.isfinite(p).all() for p in trainer(at).model.params.values())
-    button(at, "Restore and divide the learning rate by 10").click().run()
+    assert control(at.select_slider, "_lr").value == 10.0  # the box, the control and the fix agree
+    button(at, "Restore and divide the learning rate by 10 (10 → 1)").click().run()
     assert trainer(at).diverged is None and trainer(at).lr == 1.0
     assert control(at.select_slider, "_lr").value == 1.0
     assert "Training stopped" not in all_text(at)
@@ -80,9 +81,10 @@ def test_after_a_blow_up_and_its_fix_the_hints_agree_with_the_numbers(app):
     button(at, "+1 epoch").click().run()
     stopped = trainer(at).diverged
     assert stopped is not None
-    said = "The starting weights" if stopped.restored_step == 0 else f"after step {stopped.restored_step}"
-    assert said in stopped.message
-    button(at, "Restore and divide the learning rate by 10").click().run()
+    said = "The starting weights" if stopped.restored_step == 0 else f"after step {stopped.restored_step:,}"
+    assert said in stopped.message and f"at step {stopped.step:,}" in stopped.message
+    assert ("overflow" in all_text(at)) == (not np.isfinite(stopped.loss))  # the why fits what happened
+    button(at, "Restore and divide the learning rate by 10 (10 → 1)").click().run()
     for _ in range(3):
         button(at, "+1 epoch").click().run()
     warnings = [w.value for w in at.warning]

@@ -144,3 +144,54 @@ def test_each_idea_has_one_definition():
     assert row_normalising == ["nn_core/evaluation.py"]
     dead_rules = [name for name, text in source.items() if re.search(r"def dead_units?(_fraction|_count)?\(", text)]
     assert dead_rules == ["nn_core/diagnostics.py"]
+
+
+@pytest.fixture
+def a_new_setting(monkeypatch):
+    """A live setting added as the house rule says: one engine entry and one display entry."""
+    from nn_core import settings as engine
+    from ui import settings as display
+
+    monkeypatch.setitem(
+        engine.SETTINGS,
+        "smoothing",
+        engine.Setting("smoothing", "label smoothing", "number", 0.0, live=True, low=0, high=0.5),
+    )
+    monkeypatch.setitem(
+        display.DISPLAY,
+        "smoothing",
+        display.Display(
+            "Label smoothing",
+            "slider",
+            "advanced",
+            query="smooth",
+            step=0.05,
+            to_text=lambda v: f"{v:g}",
+            from_text=float,
+        ),
+    )
+
+
+def test_a_new_setting_appears_in_the_controls_the_link_the_run_file_and_the_trainer(a_new_setting, mnist):
+    from nn_core.io import load_run, run_to_bytes
+    from ui import persistence
+    from ui.settings import Settings
+
+    at = new_app()
+    control(at.slider, "_smoothing").set_value(0.1).run()  # the sidebar's control, from the display entry
+    assert not at.exception
+    assert at.session_state["settings"].smoothing == 0.1 and trainer(at).setting("smoothing") == 0.1
+    assert persistence.link_query(at.session_state["settings"])["smooth"] == "0.1"
+    linked, refused = persistence.settings_from_query({"smooth": "0.2"}, Settings(), ["mnist-5k"])
+    assert linked.smoothing == 0.2 and not refused
+    _, refused = persistence.settings_from_query({"smooth": "0.9"}, Settings(), ["mnist-5k"])
+    assert refused == ["smooth"]  # out of the engine's range
+    ran = trainer(at)
+    ran.step(3)
+    ran.set_setting("smoothing", 0.3)
+    assert ran.settings_log[-1] == (3, "smoothing", 0.3)
+    loaded = load_run(run_to_bytes(ran, {}), ran.dataset)
+    assert loaded.setting("smoothing") == 0.3 and loaded.settings_log == ran.settings_log
+    assert ran.replay().setting("smoothing") == 0.1  # a replay starts as the run started
+    with pytest.raises(ValueError, match="label smoothing must be"):
+        ran.set_setting("smoothing", 2.0)

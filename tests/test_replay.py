@@ -195,7 +195,9 @@ def test_a_continued_run_replays_bit_for_bit_even_with_momentum(mnist):
     original.step(60)
     again = original.continue_from(40)
     assert 30 < again.steps <= 40
-    assert again.settings_log[-len(live_settings()) :] == [(again.steps, n, v) for n, v in again.live_settings().items()]
+    assert again.settings_log[-len(live_settings()) :] == [
+        (again.steps, n, v) for n, v in again.live_settings().items()
+    ]
     again.step(25)
     replay = again.replay()
     replay.step(again.steps)

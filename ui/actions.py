@@ -20,10 +20,16 @@ def run_epoch() -> None:
     state.trainer().epoch()
 
 
+def lowered_rate(lr: float, divisor: float = 10.0) -> float:
+    """The rate the divergence box's fix sets: the one that blew up, divided (on the slider's scale)."""
+    return snap_lr(lr / divisor)
+
+
 def recover_from_divergence(divisor: float = 10.0) -> None:
-    """The divergence box's fix: the weights are already restored; divide the learning rate."""
+    """The divergence box's fix: the weights are already restored; divide the learning rate that
+    blew up (the one the controls show)."""
     current = state.trainer()
-    lowered = snap_lr(current.diverged.lr / divisor) if current.diverged else state.settings().lr
+    lowered = lowered_rate(current.diverged.lr, divisor) if current.diverged else state.settings().lr
     current.recover()
     state.update_settings(lr=lowered)
 

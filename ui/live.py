@@ -299,8 +299,9 @@ def shown_now(trainer: Trainer, playing: bool, charts=CHARTS, moment: Moment | N
     return shown
 
 
-def status_line(metrics: dict) -> str:
-    """The Training page's status line (Markdown) from ``Trainer.metrics()``."""
+def status_line(metrics: dict, batches_a_refresh: int | None = None) -> str:
+    """The Training page's status line (Markdown) from ``Trainer.metrics()``: every setting the
+    live area changes is read back here, from the trainer itself (and the speed, batches a refresh)."""
     val, speed, measured = metrics["val_accuracy"], metrics["samples_per_second"], metrics["val_accuracy_step"]
     accuracy = "**–**" if val != val else f"**{val:.1%}** (at step {measured:,})"
     parts = [
@@ -309,6 +310,8 @@ def status_line(metrics: dict) -> str:
         f"Samples seen **{metrics['samples_seen']:,}**",
         f"Learning rate **{metrics['lr']:g}**"
         + (f" × the schedule = **{metrics['rate']:.2g}**" if metrics.get("schedule", "constant") != "constant" else ""),
+        f"Batch **{metrics['batch_size']:,}**"
+        + (f" × **{batches_a_refresh}** a refresh" if batches_a_refresh is not None else ""),
         f"Validation accuracy {accuracy}",
         f"**{'–' if speed != speed else f'{speed:,.0f}'}** samples/s",
     ]
@@ -529,7 +532,7 @@ def training_view(charts=CHARTS) -> None:
             st.rerun()  # now is reached: the whole page, and no more ticks
         moment = moments.moment()
         _knobs()
-        status = status_line(trainer.metrics())
+        status = status_line(trainer.metrics(), state.steps_per_tick())
         if moment.is_past:  # the status line is the present's, while the charts may show the past
             status = "**Now:** " + status
         if pace > 1:

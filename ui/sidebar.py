@@ -224,8 +224,16 @@ def generalisation_settings() -> None:
     st.caption("Each training batch, as it is drawn, gets random changes up to these (the data itself stays).")
     for name, (label, step, help_text) in AUGMENTATION_SLIDERS.items():
         controls.draw(
-            st, "slider", label, f"_aug_{name}", getattr(aug, name), lambda _: _copy_augmentation(),
-            min_value=0.0, max_value=LIMITS[name], step=step, help=help_text,
+            st,
+            "slider",
+            label,
+            f"_aug_{name}",
+            getattr(aug, name),
+            lambda _: _copy_augmentation(),
+            min_value=0.0,
+            max_value=LIMITS[name],
+            step=step,
+            help=help_text,
         )
     data = state.dataset()
     index = selections.sample_index()
@@ -242,8 +250,14 @@ def generalisation_settings() -> None:
     schedule = current.schedule
     moved = lambda _: _copy_schedule()  # noqa: E731
     kind = controls.draw(
-        st, "selectbox", DISPLAY["schedule"].label, "_schedule_kind", schedule.kind, moved,
-        options=list(SCHEDULES), format_func=SCHEDULES.get,
+        st,
+        "selectbox",
+        DISPLAY["schedule"].label,
+        "_schedule_kind",
+        schedule.kind,
+        moved,
+        options=list(SCHEDULES),
+        format_func=SCHEDULES.get,
         help="The rate a step uses is the learning rate times the schedule's factor, by epoch",
     )
     parts = {
