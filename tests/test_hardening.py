@@ -52,7 +52,7 @@ def go(at, path: str):
 
 
 def set_sidebar(at, key: str, value, kind: str):
-    widget = getattr(at, kind)(key=key)
+    widget = control(getattr(at, kind), key)
     if widget.disabled:  # momentum under Adam: a learner cannot touch it either
         return at
     widget.set_value(value)
@@ -114,7 +114,7 @@ def action_next_mistake(at, path):
 
 def action_lesson_slider(at, path, key, kind, value):
     at = go(at, path)
-    getattr(at, kind)(key=key).set_value(value)
+    control(getattr(at, kind), key).set_value(value)
     return at.run()
 
 
@@ -154,7 +154,7 @@ def action_fix_bug(at, bug):
 def action_moment(at, fraction):
     """Move the time slider to the held moment ``fraction`` of the way from the start to now."""
     at = go(at, "pages/6_Training.py")
-    found = [s for s in at.select_slider if s.key == "_time_slider"]
+    found = [s for s in at.select_slider if s.key.rsplit("@", 1)[0] == "_time_slider"]
     if not found or found[0].disabled:
         return at
     options = found[0].options
@@ -243,8 +243,8 @@ actions = st.one_of(
                 ("pages/5_Backpropagation.py", "bp_entries", "select_slider", 5),
                 ("pages/5_Backpropagation.py", "bp_nudge_lr", "select_slider", 300.0),
                 ("pages/5_Backpropagation.py", "bp_nudge_lr", "select_slider", 0.1),
-                ("pages/6_Training.py", "_lr_main", "select_slider", 100.0),
-                ("pages/6_Training.py", "_batch_main", "select_slider", 1),
+                ("pages/6_Training.py", "_lr", "select_slider", 100.0),
+                ("pages/6_Training.py", "_batch_size", "select_slider", 1),
                 ("pages/6_Training.py", "tiles_view_training", "segmented_control", "now"),
                 ("pages/2_Weights_and_biases.py", "tiles_view", "segmented_control", "now"),
             ]
