@@ -1,9 +1,9 @@
-"""The settings sidebar, the same on every page: dataset, network and training settings, each
-choice list read from nn_core's registries when drawn.
+"""The settings sidebar, the same on every page but one: dataset, network and training settings,
+drawn from ``ui.settings.DISPLAY``, each choice list read from nn_core's registries when drawn.
+On the Training page the settings drawn next to Play are left out (one control per setting).
 
-Streamlit forgets the state of a widget that a page does not draw, so settings live in the
-session's ``Settings`` object; each widget has a key of its own (``_lr``), is given the
-setting's value before it is drawn, and copies its value back in ``on_change``.
+Settings live in the session's ``Settings`` object; each control copies its value there in
+``on_change`` and is never written by the server (``ui.controls`` says why).
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def settings_sidebar(live_area: bool = False) -> None:
     control per setting on a page."""
     current = state.settings()
     st.subheader("Settings")
-    display = DISPLAY["dataset"]
+    display, choices = DISPLAY["dataset"], _dataset_choices(current.dataset)
     controls.draw(
         st,
         "selectbox",
@@ -123,7 +123,8 @@ def settings_sidebar(live_area: bool = False) -> None:
         "_dataset",
         current.dataset,
         lambda value: _copy("dataset", value),
-        options=_dataset_choices(current.dataset),
+        tuple(choices),  # an upload adds a choice: a new control, never a stale position in the old list
+        options=choices,
         format_func=shared.source_label,
         help=display.help,
     )

@@ -1,0 +1,45 @@
+"""ui.controls: a control's key is never written; a value changed elsewhere, or new options, make
+a new generation; a callback acts only for the present generation and a real move."""
+
+import pytest
+
+from ui import controls, state
+
+
+@pytest.fixture
+def session(monkeypatch):
+    fake = {}
+    monkeypatch.setattr(state.st, "session_state", fake)
+    return fake
+
+
+def test_a_control_keeps_its_key_while_it_shows_the_setting(session):
+    key = controls.key_for("_lr", 0.1)
+    session[key] = 0.5  # the learner moved it, and the setting followed
+    assert controls.key_for("_lr", 0.5) == key
+    assert controls.value_of("_lr") == 0.5
+    assert set(session) == {controls.KEY_GENERATIONS, key}  # nothing else written, its key not by the server
+
+
+def test_a_change_from_elsewhere_or_new_options_make_a_new_control(session):
+    first = controls.key_for("_lr", 0.1)
+    session[first] = 0.1
+    second = controls.key_for("_lr", 0.05)  # a hint's fix set 0.05
+    assert second != first
+    session[second] = 0.05
+    third = controls.key_for("_lr", 0.05, identity=(1, 2, 3))  # its options changed
+    assert third not in (first, second)
+
+
+def test_a_replaced_generations_callback_and_a_move_to_the_drawn_value_do_nothing(session):
+    moves = []
+    old = controls.key_for("_time", 55)
+    session[old] = 55
+    new = controls.key_for("_time", 0)  # the script moved it (Play the past)
+    session[new] = 0
+    controls._moved("_time", old, 55, moves.append)  # the old generation's callback, run late
+    controls._moved("_time", new, 0, moves.append)  # no move
+    assert moves == []
+    session[new] = 3
+    controls._moved("_time", new, 0, moves.append)  # the learner's move
+    assert moves == [3]
