@@ -255,7 +255,7 @@ def click_like_a_person(page, locator) -> float:
 def test_pause_acts_within_a_second_twenty_times_in_twenty(page):
     with streamlit_server() as server:  # its own server: earlier tests' sessions stay out of the timing
         page.goto(server + "/Training")
-        wait_for_app(page)
+        wait_for_app(page, timeout=90)  # a fresh server imports everything and loads the data first
         page.evaluate(WATCH_STEPS)
         broken = []  # the app's own JavaScript failing, e.g. a chart tick addressing elements a rerun removed
         page.on("pageerror", lambda error: broken.append(str(error)))

@@ -143,3 +143,23 @@ def test_each_tile_is_scaled_on_its_own_and_zeros_stay_zeros():
     scaled = images.per_tile_scaled(W, percentile=100)
     assert np.allclose(scaled[0], [0, 0.5, -1, 0.25]) and np.allclose(scaled[2], [0.5, -1, 0.25, 0])
     assert (scaled[1] == 0).all()
+
+
+def test_a_browser_whose_ticks_come_late_gets_fewer_redraws(session, monkeypatch, mnist):
+    clock = [100.0]
+    monkeypatch.setattr(live.time, "monotonic", lambda: clock[0])
+    assert live.browser_slowness(0.2) == 1.0
+    for _ in range(20):  # ticks every 0.8 s instead of 0.2 s: a page still drawing the last ones
+        clock[0] += 0.8
+        slowness = live.browser_slowness(0.2)
+    assert 3.5 < slowness <= 4.0
+    trainer = Trainer(MLP([784, 8, 10]), mnist)
+    trainer.step(2)
+    live.shown_now(trainer, playing=True, slowness=slowness)
+    built = {name: entry[2] for name, entry in live.state.figure_cache().items()}
+    trainer.step(1)
+    clock[0] += 1.0  # past the loss chart's budget at full speed (0.6 s), within it when 4x slower
+    live.shown_now(trainer, playing=True, slowness=slowness)
+    assert live.state.figure_cache()["loss"][2] == built["loss"]  # not rebuilt
+    live.shown_now(trainer, playing=True, slowness=1.0)
+    assert live.state.figure_cache()["loss"][2] != built["loss"]

@@ -286,17 +286,38 @@ def cached_figures(wanted: dict, most: int | None = None, gap: float = 0.0) -> d
     return {name: cache[name][1] for name in wanted}
 
 
-def shown_now(trainer: Trainer, playing: bool, charts=CHARTS, moment: Moment | None = None) -> dict:
+def shown_now(
+    trainer: Trainer, playing: bool, charts=CHARTS, moment: Moment | None = None, slowness: float = 1.0
+) -> dict:
     """Every chart shown for ``trainer`` at ``moment`` (the present by default), built or re-sent
-    under each pace's redraw budget."""
+    under each pace's redraw budget, stretched ``slowness`` times for a browser that cannot keep up
+    (``browser_slowness``)."""
     moment = moment or trainer.moment()
-    limits = {"tick": {}, "loss": {"gap": LOSS_REDRAW}, "slow": {"most": 1, "gap": SLOW_TICK}}
+    tick = {"gap": pacing.PLAY_INTERVAL * (slowness - 1)} if slowness > 1.5 else {}
+    limits = {"tick": tick, "loss": {"gap": LOSS_REDRAW * slowness}, "slow": {"most": 1, "gap": SLOW_TICK * slowness}}
     shown = {}
     for pace_name, limit in limits.items():
         group = [c for c in charts if c.pace == pace_name and c.shown(trainer)]
         wanted = {c.name: (version(c, trainer, moment), lambda c=c: c.build(trainer, moment)) for c in group}
         shown |= cached_figures(wanted, **(limit if playing else {}))
     return shown
+
+
+KEY_TICKS = "_live_ticks"  # (monotonic time of the last tick, the smoothed gap between ticks)
+MOST_SLOWNESS = 8.0
+
+
+def browser_slowness(interval: float) -> float:
+    """How many times longer than ``interval`` this browser's ticks take to come, smoothed (1: on
+    time). A browser whose page is still drawing the last redraws fires its timer late: the
+    redraw budget is then stretched as much, so a slow laptop's page keeps answering clicks
+    instead of falling behind (a renderer slowed 4x saturated at the full budget: a click waited
+    seconds behind queued redraws)."""
+    now, (last, gap) = time.monotonic(), state.widget_value(KEY_TICKS, (None, interval))
+    if last is not None and now - last < 10 * interval * MOST_SLOWNESS:
+        gap = 0.7 * gap + 0.3 * (now - last)
+    state.set_widget_value(KEY_TICKS, (now, gap))
+    return min(max(gap / interval, 1.0), MOST_SLOWNESS)
 
 
 def status_line(metrics: dict, batches_a_refresh: int | None = None) -> str:
@@ -512,6 +533,8 @@ def training_view(charts=CHARTS) -> None:
     # index", 1 of 20). Each tick trains for the pace of that moment, so training keeps its speed.
     pace = pacing.play_pace(state.session_key()) if playing else 1
     full_run = {"now": True}  # this function's run is a full run until the fragment's first tick
+    last_gap = state.widget_value(KEY_TICKS, (None, pacing.PLAY_INTERVAL))[1]
+    state.set_widget_value(KEY_TICKS, (None, last_gap))  # a pause or a click is no slow browser
     past = moments.is_playing_past()
     interval = pacing.PLAY_INTERVAL * pace if playing else (PAST_INTERVAL if past else None)
 
@@ -521,7 +544,10 @@ def training_view(charts=CHARTS) -> None:
         # elements were sent broke pages under load ("Bad delta path index", 1 of 10 in the load
         # benchmark), as a second fragment's queued tick did before.
         trainer = state.trainer()
+        slowness = 1.0
         if state.is_playing():
+            if not full_run["now"]:
+                slowness = browser_slowness(interval)
             pacing.mark_playing(state.session_key())
             # the pace now, not the one the tick interval was set with: training keeps its speed
             now = max(pace, pacing.play_pace(state.session_key()))
@@ -540,7 +566,7 @@ def training_view(charts=CHARTS) -> None:
         st.container(key="status").markdown(status)  # one element: cheap to redraw
         if trainer.steps > 0:
             time_row(trainer, moment)
-        shown = shown_now(trainer, state.is_playing(), charts, moment)
+        shown = shown_now(trainer, state.is_playing(), charts, moment, slowness)
         _draw(charts, shown, static=playing or past, moment=moment, trainer=trainer)
         persistence.save_if_due(playing=state.is_playing())
 
