@@ -86,7 +86,8 @@ def hold(page, what: str, value: str, control: str | None = None, focus: str | N
     samples(page)  # from now on
     time.sleep(HOLD)
     seen = samples(page)
-    assert len(seen) >= HOLD, f"only {len(seen)} samples in {HOLD} s"  # the sampler ran (slowed by a busy page)
+    # the sampler ran through the hold (a renderer slowed 4x fires its timer late, but fires)
+    assert len(seen) >= 3 and seen[-1]["t"] - seen[0]["t"] >= HOLD / 2, f"only {len(seen)} samples in {HOLD} s"
     for sample in seen:
         said = status_value(sample["status"], what)
         assert said == value, f"{what} went back: the status line said {said} at {sample['t']:.1f} s, not {value}"

@@ -547,7 +547,7 @@ def training_view(charts=CHARTS) -> None:
         slowness = 1.0
         if state.is_playing():
             if not full_run["now"]:
-                slowness = browser_slowness(interval)
+                slowness = browser_slowness(interval or pacing.PLAY_INTERVAL)
             pacing.mark_playing(state.session_key())
             # the pace now, not the one the tick interval was set with: training keeps its speed
             now = max(pace, pacing.play_pace(state.session_key()))
