@@ -158,7 +158,11 @@ def learning_rate_while_playing(page, url: str, tries: int = 5) -> list[float]:
     browser.wait_for_app(page)
     page.get_by_role("radio", name="Play").click()
     time.sleep(1.5)
-    slider = page.locator(".st-key-_lr_main").get_by_role("slider")
+    slider = (
+        page.locator('[data-testid="stMain"] [data-testid="stSlider"]')
+        .filter(has_text="Learning rate")
+        .get_by_role("slider")
+    )
     delays = []
     for i in range(tries):
         before = shown_rate(page)

@@ -101,6 +101,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("seed", "the seed", "whole", 0, live=False, low=0, high=2**31 - 1),
         Setting("lr", "the learning rate", "number", 0.1, live=True, low=0, low_open=True),
         Setting("batch_size", "the batch size", "whole", 64, live=True, low=1),
+        Setting("momentum", "momentum", "number", 0.0, live=True, low=0, high=0.99),
+        Setting("l2", "L2", "number", 0.0, live=True, low=0),
         Setting(
             "optimizer",
             "the optimizer",
@@ -110,8 +112,6 @@ SETTINGS: dict[str, Setting] = {
             choices=OPTIMIZERS,
             attribute="optimizer_name",
         ),
-        Setting("momentum", "momentum", "number", 0.0, live=True, low=0, high=0.99),
-        Setting("l2", "L2", "number", 0.0, live=True, low=0),
         Setting("dropout", "the dropout rate", "number", 0.0, live=True, low=0, high=0.9),
         Setting("schedule", "the schedule", "table", CONSTANT, live=True, table=Schedule),
         Setting("augmentation", "augmentation", "table", NONE, live=True, table=Augmentation),

@@ -99,7 +99,7 @@ if probes.open:
         st.fragment(runs.probes_section)()  # a swapped probe redraws only its chart
 if find.open:
     with find:
-        finder.finder_section()  # its suggestion moves the sidebar's learning rate too
+        finder.finder_section()  # its suggestion moves the learning rate next to Play too
 
 with st.container(border=True, key="overfitting"):
     recipe.overfitting_section()

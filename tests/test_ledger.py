@@ -91,7 +91,7 @@ def test_legend_labels_name_only_what_differs(digits):
         "hidden 32, seed 0",
         "hidden 8, seed 3",
     ]
-    assert labels_of(digits, {}, {"optimizer": "adam"}) == ["SGD, momentum 0", "Adam"]  # Adam takes no momentum
+    assert labels_of(digits, {}, {"optimizer": "adam"}) == ["momentum 0, SGD", "Adam"]  # Adam takes no momentum
 
 
 def test_legend_labels_of_runs_with_the_same_settings_are_their_names(digits):
@@ -150,7 +150,7 @@ def test_describe_names_every_setting_in_the_projects_words(digits):
     trainer = run(digits, lr=0.05, batch_size=32, momentum=0.9, l2=1e-3, optimizer="momentum")
     assert (
         describe(trainer)
-        == "hidden 8, relu, He init, seed 0, lr 0.05, batch 32, SGD + momentum, momentum 0.9, L2 0.001"
+        == "hidden 8, relu, He init, seed 0, lr 0.05, batch 32, momentum 0.9, L2 0.001, SGD + momentum"
     )
     adam = run(digits, optimizer="adam")
     assert "momentum" not in run_settings(adam) and describe(adam).endswith("batch 64, Adam")  # no L2 0

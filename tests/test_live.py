@@ -150,9 +150,17 @@ def test_a_browser_whose_ticks_come_late_gets_fewer_redraws(session, monkeypatch
     monkeypatch.setattr(live.time, "monotonic", lambda: clock[0])
     assert live.browser_slowness(0.2) == 1.0
     for _ in range(20):  # ticks every 0.8 s instead of 0.2 s: a page still drawing the last ones
-        clock[0] += 0.8
+        clock[0] += 0.1
+        live.tick_ended()  # the server took 0.1 s of it
+        clock[0] += 0.7
         slowness = live.browser_slowness(0.2)
     assert 3.5 < slowness <= 4.0
+    for _ in range(20):  # a slow server (0.7 s a tick), a browser on time: no slow browser
+        clock[0] += 0.7
+        live.tick_ended()
+        clock[0] += 0.05
+        assert live.browser_slowness(0.2) < slowness
+    assert live.browser_slowness(0.2) < 1.2
     trainer = Trainer(MLP([784, 8, 10]), mnist)
     trainer.step(2)
     live.shown_now(trainer, playing=True, slowness=slowness)

@@ -172,8 +172,8 @@ def test_the_training_page_has_one_control_per_live_setting_next_to_play(app):
 
 
 def test_a_change_made_elsewhere_makes_a_new_control_and_a_stale_copy_of_the_old_one_is_ignored(app):
-    """A stale value of an old control arriving after the setting changed elsewhere (the race of
-    ui.controls) is not taken as the learner's move."""
+    """A setting changed elsewhere makes a new control showing it, and the old one is gone (that a
+    late value of the old one runs no callback is tests/test_controls.py's)."""
     at = on_page(app, "pages/6_Training.py")
     old = control(at.select_slider, "_lr")
     old.set_value(0.5).run()

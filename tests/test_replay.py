@@ -202,3 +202,16 @@ def test_a_continued_run_replays_bit_for_bit_even_with_momentum(mnist):
     replay = again.replay()
     replay.step(again.steps)
     assert params_equal(replay.model.params, again.model.params)
+
+
+def test_a_momentum_run_replays_and_loads_with_its_momentum(mnist):
+    from nn_core.io import load_run, run_to_bytes
+
+    original = Trainer(MLP([784, 16, 10], seed=1), mnist, optimizer="momentum", momentum=0.8)
+    assert original.optimizer.momentum == 0.8
+    original.step(5)
+    again = original.replay()
+    again.step(5)
+    assert again.optimizer.momentum == 0.8
+    np.testing.assert_array_equal(again.model.params["W1"], original.model.params["W1"])
+    assert load_run(run_to_bytes(original, {}), mnist).optimizer.momentum == 0.8

@@ -64,3 +64,13 @@ def test_the_app_turns_off_streamlits_garbage_collection_after_every_run():
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["runner"]["postScriptGC"] is False
+
+
+def test_settings_pickle_and_copy_as_values():
+    import copy
+    import pickle
+
+    settings = Settings(lr=0.5, hidden=(32, 16))
+    assert pickle.loads(pickle.dumps(settings)) == settings == copy.deepcopy(settings)
+    with pytest.raises(AttributeError):
+        settings.lr = 1.0

@@ -248,3 +248,13 @@ def test_two_parameter_sets_take_turns_and_the_previous_one_is_kept(mnist):
     assert all(np.array_equal(trainer._previous[k], before[k]) for k in before)
     assert not np.array_equal(trainer.model.params["W1"], before["W1"])
     assert trainer.model.params["W1"] is not trainer._previous["W1"]
+
+
+def test_the_divergence_message_writes_step_numbers_alike(mnist):
+    from nn_core import MLP, Trainer
+
+    trainer = Trainer(MLP([784, 8, 10]), mnist)
+    trainer.step(2)
+    trainer.steps = 4_527  # as if far into a run
+    found = trainer._diverged_at(float("nan"))
+    assert "at step 4,528" in found.message and "(the step count stays at 4,527)" in found.message

@@ -53,15 +53,13 @@ def value_of(base: str, default=None):
     return default if made is None else state.widget_value(f"{base}@{made[0]}", default)
 
 
-def _moved(base: str, key: str, drawn, then: Callable[[object], None]) -> None:
-    """A control's callback: ``then(value)``, only for the control's present generation and a
-    value other than the one it was drawn with. Streamlit can run the callback of a generation
-    already replaced (seen: the time slider's old one, with the old value, stopped "Play the past"
-    as it began), and a "move" to the value on screen is no move."""
+def _moved(base: str, key: str, then: Callable[[object], None]) -> None:
+    """A control's callback: ``then(value)``, only for the control's present generation.
+    Streamlit can run the callback of a generation already replaced (seen: the time slider's old
+    one, with the old value, stopped "Play the past" as it began)."""
     made = state.widget_value(KEY_GENERATIONS, {}).get(base)
-    value = state.widget_value(key)
-    if made is not None and key == f"{base}@{made[0]}" and value != drawn:
-        then(value)
+    if made is not None and key == f"{base}@{made[0]}":
+        then(state.widget_value(key))
 
 
 def draw(
@@ -82,5 +80,5 @@ def draw(
         options = list(kwargs.get("options", ()))
         default = options.index(default) if default in options else 0
     if on_change is not None:
-        kwargs |= {"on_change": _moved, "args": (base, key, value, on_change)}
+        kwargs |= {"on_change": _moved, "args": (base, key, on_change)}
     return getattr(where, widget)(label, key=key, **{parameter: default}, **kwargs)

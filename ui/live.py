@@ -287,13 +287,18 @@ def cached_figures(wanted: dict, most: int | None = None, gap: float = 0.0) -> d
 
 
 def shown_now(
-    trainer: Trainer, playing: bool, charts=CHARTS, moment: Moment | None = None, slowness: float = 1.0
+    trainer: Trainer,
+    playing: bool,
+    charts=CHARTS,
+    moment: Moment | None = None,
+    slowness: float = 1.0,
+    interval: float = pacing.PLAY_INTERVAL,
 ) -> dict:
     """Every chart shown for ``trainer`` at ``moment`` (the present by default), built or re-sent
     under each pace's redraw budget, stretched ``slowness`` times for a browser that cannot keep up
     (``browser_slowness``)."""
     moment = moment or trainer.moment()
-    tick = {"gap": pacing.PLAY_INTERVAL * (slowness - 1)} if slowness > 1.5 else {}
+    tick = {"gap": interval * (slowness - 1)} if slowness > 1.5 else {}
     limits = {"tick": tick, "loss": {"gap": LOSS_REDRAW * slowness}, "slow": {"most": 1, "gap": SLOW_TICK * slowness}}
     shown = {}
     for pace_name, limit in limits.items():
@@ -303,21 +308,31 @@ def shown_now(
     return shown
 
 
-KEY_TICKS = "_live_ticks"  # (monotonic time of the last tick, the smoothed gap between ticks)
+KEY_TICKS = "_live_ticks"  # (when the last tick began, how long it ran, the smoothed slowness)
 MOST_SLOWNESS = 8.0
 
 
 def browser_slowness(interval: float) -> float:
-    """How many times longer than ``interval`` this browser's ticks take to come, smoothed (1: on
-    time). A browser whose page is still drawing the last redraws fires its timer late: the
-    redraw budget is then stretched as much, so a slow laptop's page keeps answering clicks
+    """How many times later than due this browser's ticks come, smoothed (1: on time). A tick is
+    due ``interval`` after the last one began, or when the last one ended if the server took
+    longer (the browser's requests wait and merge meanwhile), so a slow server is not taken for a
+    slow browser. A browser whose page is still drawing the last redraws fires its timer late:
+    the redraw budget is then stretched as much, so a slow laptop's page keeps answering clicks
     instead of falling behind (a renderer slowed 4x saturated at the full budget: a click waited
     seconds behind queued redraws)."""
-    now, (last, gap) = time.monotonic(), state.widget_value(KEY_TICKS, (None, interval))
-    if last is not None and now - last < 10 * interval * MOST_SLOWNESS:
-        gap = 0.7 * gap + 0.3 * (now - last)
-    state.set_widget_value(KEY_TICKS, (now, gap))
-    return min(max(gap / interval, 1.0), MOST_SLOWNESS)
+    now, (began, ran, slowness) = time.monotonic(), state.widget_value(KEY_TICKS, (None, 0.0, 1.0))
+    if began is not None and now - began < 10 * interval * MOST_SLOWNESS:
+        late = (now - began) / max(interval, ran)
+        slowness = min(max(0.7 * slowness + 0.3 * late, 1.0), MOST_SLOWNESS)
+    state.set_widget_value(KEY_TICKS, (now, 0.0, slowness))
+    return slowness
+
+
+def tick_ended() -> None:
+    """The tick that ``browser_slowness`` saw begin has ended: how long the server took."""
+    began, _, slowness = state.widget_value(KEY_TICKS, (None, 0.0, 1.0))
+    if began is not None:
+        state.set_widget_value(KEY_TICKS, (began, time.monotonic() - began, slowness))
 
 
 def status_line(metrics: dict, batches_a_refresh: int | None = None) -> str:
@@ -378,8 +393,8 @@ def _knobs() -> None:
     """The learning rate, the batch size and the speed, next to Play and only here on the
     Training page (the sidebar leaves them out there): moving one reruns only the live area, so
     the status line shows it within a tick even while playing, and no other copy can echo it."""
-    columns = st.columns([2.6, 2.6, 2, 3], vertical_alignment="bottom")
     knobs = [name for name, display in DISPLAY.items() if display.live_area]
+    columns = st.columns([2.6] * len(knobs) + [2, 3], vertical_alignment="bottom")
     for column, name in zip(columns, knobs, strict=False):
         sidebar.setting_control(name, column, on_change=_whole_page)
     controls.draw(
@@ -533,8 +548,8 @@ def training_view(charts=CHARTS) -> None:
     # index", 1 of 20). Each tick trains for the pace of that moment, so training keeps its speed.
     pace = pacing.play_pace(state.session_key()) if playing else 1
     full_run = {"now": True}  # this function's run is a full run until the fragment's first tick
-    last_gap = state.widget_value(KEY_TICKS, (None, pacing.PLAY_INTERVAL))[1]
-    state.set_widget_value(KEY_TICKS, (None, last_gap))  # a pause or a click is no slow browser
+    slowness = state.widget_value(KEY_TICKS, (None, 0.0, 1.0))[2]
+    state.set_widget_value(KEY_TICKS, (None, 0.0, slowness))  # a pause or a click is no slow browser
     past = moments.is_playing_past()
     interval = pacing.PLAY_INTERVAL * pace if playing else (PAST_INTERVAL if past else None)
 
@@ -566,9 +581,10 @@ def training_view(charts=CHARTS) -> None:
         st.container(key="status").markdown(status)  # one element: cheap to redraw
         if trainer.steps > 0:
             time_row(trainer, moment)
-        shown = shown_now(trainer, state.is_playing(), charts, moment, slowness)
+        shown = shown_now(trainer, state.is_playing(), charts, moment, slowness, interval or pacing.PLAY_INTERVAL)
         _draw(charts, shown, static=playing or past, moment=moment, trainer=trainer)
         persistence.save_if_due(playing=state.is_playing())
+        tick_ended()
 
     live()
     full_run["now"] = False

@@ -8,7 +8,8 @@ from __future__ import annotations
 from nn_core.handwriting import digits_from_bytes
 from nn_core.io import attachment, load_run
 from nn_core.ledger import ledger_from_bytes
-from nn_core.train import Moment, Trainer
+from nn_core.settings import live_settings
+from nn_core.train import Moment, Trainer, logged
 
 from . import handwriting, shared, state
 from .settings import SERVER_BLAS_THREADS, Settings, apply_live, rows_per_batch, settings_of
@@ -72,8 +73,7 @@ def replay() -> None:
     differ from the run's own at its start hold throughout, the others change as they did."""
     present = state.trainer()
     now = state.settings()
-    wanted = {"lr": now.lr, "momentum": now.momentum, "l2": now.l2, "optimizer": now.optimizer, "dropout": now.dropout}
-    wanted |= {"schedule": now.schedule.to_text(), "augmentation": now.augmentation.to_text()}  # as the log keeps them
+    wanted = {name: logged(getattr(now, name)) for name in live_settings()}  # as the log keeps them
     wanted["batch_size"] = rows_per_batch(now.batch_size, present.dataset)
     start = {name: value for step, name, value in present.settings_log if step == 0}
     changes = {name: value for name, value in wanted.items() if start.get(name) != value}

@@ -82,10 +82,6 @@ class Display:
         return getattr(entry, "label", str(value))
 
 
-def _registry_label(registry):
-    return lambda name: registry[name].label
-
-
 DISPLAY: dict[str, Display] = {
     "dataset": Display("Dataset", section="data", help="Changing the data needs a new network.", query="data"),
     "hidden": Display(
@@ -199,12 +195,19 @@ class Settings:
     def __repr__(self) -> str:
         return "Settings(" + ", ".join(f"{k}={v!r}" for k, v in self._values.items()) + ")"
 
+    def __reduce__(self):  # pickle and deepcopy: made again from its values
+        return (_settings_from, (self._values,))
+
     def update(self, **changes) -> Settings:
         return Settings(**(self._values | changes))
 
     def as_dict(self) -> dict:
         """Plain values (a table as its parts), for JSON."""
         return {k: v.to_dict() if hasattr(v, "to_dict") else v for k, v in self._values.items()}
+
+
+def _settings_from(values: dict) -> Settings:
+    return Settings(**values)
 
 
 def build_trainer(settings: Settings, dataset: Dataset, model: MLP | None = None) -> Trainer:
