@@ -229,6 +229,9 @@ def test_training_page_steps_plays_and_pauses(server, page):
     assert page.locator(".js-plotly-plot").count() >= 6
     page.get_by_role("radio", name="Pause").click()
     assert seconds_until_steps_stop(page, time.time()) <= 1.0, "training went on after Pause"
+    wait_for_app(page)
+    # the time slider never moves by itself (a late callback of a replaced one once showed step 1)
+    assert page.get_by_text("You are looking at the network").count() == 0
     screenshot(page, "06_Training_after_play")
     assert_no_exception(page)
 

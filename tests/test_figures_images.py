@@ -26,3 +26,20 @@ def test_gray_rgb_draws_ink_dark_and_gaps_grey():
     rgb = images.gray_rgb(np.array([[0.0, 1.0, np.nan]]), scale=2)
     assert rgb.shape == (2, 6, 3) and rgb.dtype == np.uint8
     assert rgb[0, 0].tolist() == [255] * 3 and rgb[0, 2].tolist() == [0] * 3 and rgb[0, 4].tolist() == [236] * 3
+
+
+def test_a_picture_as_a_data_url_decodes_to_the_same_size():
+    import base64
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from ui.figures.images import jpeg_data_url
+
+    rgb = np.zeros((20, 30, 3), np.uint8)
+    rgb[:, :15] = 255
+    url = jpeg_data_url(rgb)
+    assert url.startswith("data:image/jpeg;base64,")
+    back = np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))))
+    assert back.shape == rgb.shape and abs(int(back[:, :10].mean()) - 255) < 8 and back[:, 20:].mean() < 8

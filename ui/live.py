@@ -515,6 +515,17 @@ def _advance_past(trainer: Trainer, moment: Moment) -> bool:
     return True
 
 
+KEY_IMAGE_URLS = "_live_image_urls"  # chart name -> (the picture array's id, its data URL)
+
+
+def _as_url(name: str, picture) -> str:
+    """The live area's picture ``name`` as a data URL (``images.jpeg_data_url``), encoded once per picture."""
+    urls = state.default_value(KEY_IMAGE_URLS, {})
+    if name not in urls or urls[name][0] is not picture:
+        urls[name] = (picture, images.jpeg_data_url(picture))
+    return urls[name][1]
+
+
 def _draw(charts, shown: dict, static: bool, moment: Moment | None = None, trainer: Trainer | None = None) -> None:
     config = {"config": {"staticPlot": True}} if static else {}
     for row in sorted({c.row for c in charts}):
@@ -530,7 +541,7 @@ def _draw(charts, shown: dict, static: bool, moment: Moment | None = None, train
                 if chart.at_start and moment is not None and moment.steps == 0:
                     column.caption(chart.at_start)
                 alt = chart.alt(trainer, moment) if chart.alt and trainer is not None and moment is not None else None
-                column.image(item, width="stretch", alt=alt or chart.name.replace("_", " "))
+                column.image(_as_url(chart.name, item), width="stretch", alt=alt or chart.name.replace("_", " "))
 
 
 def training_view(charts=CHARTS) -> None:

@@ -98,3 +98,18 @@ def weight_tiles_rgb(
     if each_tile:
         return diverging_rgb(tile_grid(per_tile_scaled(W), image_shape, columns), scale, limit=1.0)
     return diverging_rgb(tile_grid(W, image_shape, columns), scale)
+
+
+def jpeg_data_url(rgb: Array) -> str:
+    """An RGB picture as a ``data:image/jpeg`` URL (what Streamlit sends an RGB array as; under a
+    millisecond, about 110 kB for 128 units' tiles): the page holds the picture itself, so it cannot
+    be gone when the browser asks for it (an image Streamlit keeps as a media file was removed by
+    the next Play tick before a slow browser fetched it, and showed as its alternative text)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(rgb, dtype=np.uint8)).save(buffer, format="JPEG", quality=90)
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
