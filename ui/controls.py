@@ -27,7 +27,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import streamlit as st
+
+from nn_core.settings import SETTINGS
+
 from . import state
+from .settings import DISPLAY
+from .text import plain
 
 KEY_GENERATIONS = "_control_generations"  # base -> (generation, the identity it was made with)
 VALUE_PARAMETER = {"selectbox": "index", "segmented_control": "default", "radio": "index"}
@@ -82,3 +88,41 @@ def draw(
     if on_change is not None:
         kwargs |= {"on_change": _moved, "args": (base, key, on_change)}
     return getattr(where, widget)(label, key=key, **{parameter: default}, **kwargs)
+
+
+def copy_to_settings(name: str, value) -> None:
+    """A control of setting ``name`` moved to ``value`` (a text box's text is parsed first)."""
+    display = DISPLAY[name]
+    try:
+        if display.control == "text_input":
+            value = display.from_text(value)
+        state.update_settings(**{name: value})
+    except ValueError as error:
+        state.notice(f"{display.label}: {plain(error)}", "error")
+
+
+def setting(name: str, where=st, on_change=None, **extra) -> None:
+    """The control of setting ``name`` as ``ui.settings.DISPLAY`` describes it, bound to the
+    session's settings through ``draw`` (never written while it is drawn); ``on_change``
+    runs after the setting took the new value."""
+    display, spec = DISPLAY[name], SETTINGS[name]
+    value = getattr(state.settings(), name)
+    kwargs = {"help": display.help or None, **extra}
+    identity = ()
+    if display.choices is not None:
+        options = display.options()
+        kwargs |= {"options": options, "format_func": display.shown}
+        identity = tuple(options)
+    elif display.control == "slider":
+        kwargs |= {"min_value": float(spec.low), "max_value": float(spec.high), "step": display.step}
+    elif display.control == "number_input":
+        kwargs |= {"min_value": int(spec.low), "max_value": int(spec.high), "step": 1}
+    elif display.control == "text_input":
+        value = display.to_text(value)
+
+    def moved(new) -> None:
+        copy_to_settings(name, new)
+        if on_change is not None:
+            on_change()
+
+    draw(where, display.control, display.label, f"_{name}", value, moved, identity, **kwargs)

@@ -22,7 +22,7 @@ import streamlit as st
 from nn_core import evaluation, inspection
 from nn_core.train import Moment, Trainer
 
-from . import controls, diagram, moments, pacing, persistence, selections, sidebar, state, summaries
+from . import controls, diagram, moments, pacing, persistence, selections, state, summaries
 from .figures import evaluation as evaluation_figures
 from .figures import images, timeline, training
 from .settings import DISPLAY
@@ -396,7 +396,7 @@ def _knobs() -> None:
     knobs = [name for name, display in DISPLAY.items() if display.live_area]
     columns = st.columns([2.6] * len(knobs) + [2, 3], vertical_alignment="bottom")
     for column, name in zip(columns, knobs, strict=False):
-        sidebar.setting_control(name, column, on_change=_whole_page)
+        controls.setting(name, column, on_change=_whole_page)
     controls.draw(
         columns[len(knobs)],
         "select_slider",

@@ -87,8 +87,7 @@ def settings_from_query(params: dict[str, str], base: Settings, datasets: list[s
 
 def link_query(settings: Settings) -> dict[str, str]:
     """The query parameters of a link that starts a network with ``settings`` (never the token)."""
-    shown = {name: DISPLAY[setting].to_text(getattr(settings, setting)) for name, setting in link_parameters().items()}
-    return {name: text.replace(", ", ",") for name, text in shown.items()}  # hidden=256,64
+    return {name: DISPLAY[setting].to_text(getattr(settings, setting)) for name, setting in link_parameters().items()}
 
 
 def settings_link(settings: Settings) -> str:

@@ -44,7 +44,8 @@ def snap_lr(value: float) -> float:
     return min(LR_CHOICES, key=lambda c: abs(math.log10(c) - math.log10(max(value, 1e-12))))
 
 
-def _nearest(choices):
+def nearest(choices):
+    """The function that gives the choice nearest to a value."""
     return lambda value: min(choices, key=lambda c: abs(c - value))
 
 
@@ -90,7 +91,7 @@ DISPLAY: dict[str, Display] = {
         "network",
         "Comma-separated, e.g. 128 or 256, 64",
         "hidden",
-        to_text=lambda sizes: ", ".join(map(str, sizes)),
+        to_text=lambda sizes: ",".join(map(str, sizes)),
         from_text=lambda text: SETTINGS["hidden"].check(text),
     ),
     "activation": Display("Activation", "selectbox", "network", query="activation", choices=ACTIVATIONS),
@@ -141,7 +142,7 @@ DISPLAY: dict[str, Display] = {
         format=format_number,
         to_text=lambda v: f"{v:g}",
         from_text=float,
-        nearest=_nearest(L2_CHOICES),
+        nearest=nearest(L2_CHOICES),
     ),
     "dropout": Display(
         "Dropout",
@@ -258,7 +259,7 @@ def settings_of(trainer: Trainer, settings: Settings) -> Settings:
         value, display = trainer.setting(name), DISPLAY[name]
         if name == "batch_size":
             rows = len(trainer.dataset.y_train)
-            near = _nearest([b for b in BATCH_CHOICES if b != FULL_BATCH])
+            near = nearest([b for b in BATCH_CHOICES if b != FULL_BATCH])
             value = FULL_BATCH if value >= rows else near(value)
         elif display.nearest is not None:
             value = display.nearest(value)
@@ -272,7 +273,7 @@ def needs_new_network(settings: Settings, built_with: dict) -> list[str]:
     for name, spec in network_settings().items():
         want, have = getattr(settings, name), built_with.get(name)
         if want != have:
-            show = DISPLAY[name].to_text if name == "hidden" else str
+            show = lambda v: ", ".join(map(str, v)) if isinstance(v, tuple) else str(v)  # noqa: E731
             changes.append(f"{spec.what.removeprefix('the ')} {show(have)} → {show(want)}")
     return changes
 

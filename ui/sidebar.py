@@ -16,53 +16,14 @@ from nn_core.data import available_datasets
 from nn_core.download import DownloadError, is_cached, load_mnist
 from nn_core.optim import OPTIMIZERS
 from nn_core.schedules import SCHEDULES, Schedule
-from nn_core.settings import SETTINGS
 
 from . import controls, selections, shared, state
 from .figures import images
-from .settings import DISPLAY
+from .settings import DISPLAY, nearest
 from .text import plain
 
 FULL_MNIST = "mnist"  # the dataset that is downloaded on request
 KEY_GENERALISATION = "_generalisation_open"  # the sidebar's Generalisation fold (open or not)
-
-
-def _copy(name: str, value) -> None:
-    """A control of setting ``name`` moved to ``value`` (a text box's text is parsed first)."""
-    display = DISPLAY[name]
-    try:
-        if display.control == "text_input":
-            value = display.from_text(value)
-        state.update_settings(**{name: value})
-    except ValueError as error:
-        state.notice(f"{display.label}: {plain(error)}", "error")
-
-
-def setting_control(name: str, where=st, on_change=None, **extra) -> None:
-    """The control of setting ``name`` as ``ui.settings.DISPLAY`` describes it, bound to the
-    session's settings through ``ui.controls`` (never written while it is drawn); ``on_change``
-    runs after the setting took the new value."""
-    display, spec = DISPLAY[name], SETTINGS[name]
-    value = getattr(state.settings(), name)
-    kwargs = {"help": display.help or None, **extra}
-    identity = ()
-    if display.choices is not None:
-        options = display.options()
-        kwargs |= {"options": options, "format_func": display.shown}
-        identity = tuple(options)
-    elif display.control == "slider":
-        kwargs |= {"min_value": float(spec.low), "max_value": float(spec.high), "step": display.step}
-    elif display.control == "number_input":
-        kwargs |= {"min_value": int(spec.low), "max_value": int(spec.high), "step": 1}
-    elif display.control == "text_input":
-        value = display.to_text(value)
-
-    def moved(new) -> None:
-        _copy(name, new)
-        if on_change is not None:
-            on_change()
-
-    controls.draw(where, display.control, display.label, f"_{name}", value, moved, identity, **kwargs)
 
 
 def _section(section: str, live_area: bool) -> None:
@@ -72,7 +33,7 @@ def _section(section: str, live_area: bool) -> None:
             extra = {}
             if name == "momentum":
                 extra["disabled"] = not OPTIMIZERS[state.settings().optimizer].takes_momentum
-            setting_control(name, **extra)
+            controls.setting(name, **extra)
 
 
 def _dataset_choices(current: str) -> list[str]:
@@ -122,7 +83,7 @@ def settings_sidebar(live_area: bool = False) -> None:
         display.label,
         "_dataset",
         current.dataset,
-        lambda value: _copy("dataset", value),
+        lambda value: controls.copy_to_settings("dataset", value),
         tuple(choices),  # an upload adds a choice: a new control, never a stale position in the old list
         options=choices,
         format_func=shared.source_label,
@@ -213,10 +174,6 @@ def _copy_schedule() -> None:
         state.notice(f"Schedule: {plain(error)}", "error")
 
 
-def _nearest(choices, value):
-    return min(choices, key=lambda c: abs(c - value))
-
-
 def generalisation_settings() -> None:
     """What makes a network read digits it has not seen: augmentation's ranges with a preview of
     the followed digit, dropout, and the learning rate's schedule; all take effect on the next step."""
@@ -247,7 +204,7 @@ def generalisation_settings() -> None:
         + (f"each moved and redrawn at random: {aug.describe()}" if aug.active else "all the same"),
         width="stretch",
     )
-    setting_control("dropout")
+    controls.setting("dropout")
     schedule = current.schedule
     moved = lambda _: _copy_schedule()  # noqa: E731
     kind = controls.draw(
@@ -269,7 +226,7 @@ def generalisation_settings() -> None:
         ),
     }
     for part, label, choices in parts.get(kind, ()):
-        value = _nearest(choices, getattr(schedule, part))
+        value = nearest(choices)(getattr(schedule, part))
         controls.draw(st, "select_slider", label, f"_schedule_{part}", value, moved, options=choices)
     trainer = state.trainer()
     if schedule.kind == "cosine" and trainer.epochs_elapsed >= schedule.epochs and schedule.floor == 0:
