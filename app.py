@@ -1,9 +1,10 @@
 import streamlit as st
 
-from ui import actions, diagram, moments, page, path, selections, state, summaries
+from lessons import pages, summaries
+from ui import actions, diagram, guide, moments, page, selections, state
 from ui.text import plain
 
-page.setup("Home", "🔢")
+page.setup(pages.HOME)
 st.title("Watch a neural network learn to read digits")
 st.markdown(
     "This network is written from scratch in NumPy, and it is **yours**: it starts from random weights, "
@@ -31,13 +32,13 @@ else:
         f"Trained **{metrics['step']:,}** steps ({metrics['epoch']:.2f} epochs); "
         + ("no evaluation yet." if val != val else f"validation accuracy **{val:.1%}**.")
     )
-st.page_link("pages/6_Training.py", label="Watch it learn step by step on the Training page", icon="➡️")
+st.page_link(pages.TRAINING.path, label="Watch it learn step by step on the Training page", icon="➡️")
 st.caption(
     "It grows out of a beginner's notebook that explains layers, weights, activations and backpropagation, then "
     "trains a 784-10-10 network that never learns: two of its gradients are wrong. The path below follows the "
     "notebook's story, and the Backpropagation page shows what went wrong."
 )
-path.start_here()
+guide.start_here()
 
 row = selections.sample_index()
 left, right = st.columns([3, 2])
@@ -64,12 +65,12 @@ with right:
         "The app grew out of a beginner's notebook whose 784-10-10 network never learned: its softmax and bias "
         "gradients were wrong. This network is the same idea, finished."
     )
-    st.page_link("pages/5_Backpropagation.py", label="Why the notebook's network never learned", icon="⬅️")
+    st.page_link(pages.BACKPROP.path, label="Why the notebook's network never learned", icon="⬅️")
 
 st.subheader("Where to go")
 cols = st.columns(3)
-for col, (section, pages) in zip(cols, page.SECTIONS.items()):
+for col, (section, listed) in zip(cols, pages.SECTIONS.items()):
     with col.container(border=True):
         st.markdown(f"**{section}**")
-        for path, label, icon in pages:
-            st.page_link(path, label=label, icon=icon)
+        for shown in listed:
+            st.page_link(shown.path, label=shown.label, icon=shown.icon)

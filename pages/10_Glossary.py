@@ -1,19 +1,19 @@
 import streamlit as st
 
-from nn_core.glossary import Term, by_section, matching
+from lessons import pages
+from lessons.glossary import Term, by_section, matching
 from ui import glossary, page, state
 from ui.text import plain
 from ui.widgets import formula
 
 asked = glossary.requested_term()  # before setup, which leaves only the run's token in the address
-page.setup("Glossary", "📖")
+page.setup(pages.GLOSSARY)
 st.title("Glossary")
 trainer = state.trainer()
 st.markdown(
     "Every term the pages use, each in one sentence, with its symbol, the places it appears and, where it has one, "
     f"its value in your network now (step **{trainer.steps:,}**)."
 )
-PAGES = {path: (label, icon) for path, label, icon in page.ALL_PAGES}
 
 
 def show_term(term: Term, anchor: str | bool) -> None:
@@ -28,8 +28,8 @@ def show_term(term: Term, anchor: str | bool) -> None:
     for row, (path, place) in enumerate(term.where):  # a row each: a page's place can be a long header
         with st.container(horizontal=True, gap="small", vertical_alignment="center", wrap=False):
             st.caption("Where:" if row == 0 else "", width=48)
-            label, icon = PAGES[path]
-            st.page_link(path, label=label, icon=icon)
+            linked = pages.by_path(path)
+            st.page_link(path, label=linked.label, icon=linked.icon)
             st.caption(place.replace(".", "\\.", 1) if place[0].isdigit() else place)  # "2." is no list
 
 

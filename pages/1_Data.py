@@ -1,20 +1,21 @@
 import pandas as pd
 import streamlit as st
 
+from lessons import pages
+from lessons import summaries as lines
 from nn_core import dataset as summaries
 from nn_core.dataset import make_dataset, stratified_split
 from nn_core.losses import one_hot
-from ui import glossary, page, path, selections, state
-from ui import summaries as lines
+from ui import glossary, guide, page, selections, state
 from ui.figures import common, images, lessons
 from ui.text import plain
 from ui.widgets import formula, sample_picker, show_code, try_this
 
-page.setup("Data", "🔢")
+page.setup(pages.DATA)
 st.title("Data: what the network sees")
 # Predict first: the question comes before the page's text, which would give the answer away.
-path.here("pages/1_Data.py")
-path.checkpoints_of("pages/1_Data.py")
+guide.here(pages.DATA.path)
+guide.checkpoints_of(pages.DATA.path)
 data = state.dataset()
 h, w = data.image_shape
 pixels = h * w
@@ -23,7 +24,7 @@ st.markdown(
     f"one per dot of a {h}×{w} picture, read left to right and top to bottom. "
     "The network never sees a picture: it sees that row."
 )
-path.key_idea(
+guide.key_idea(
     f"a digit is {pixels} numbers between 0 and 1, and this data has **{len(data.y_train):,}** such rows to learn "
     "from: everything the network will ever know about digits is in them."
 )

@@ -1,27 +1,28 @@
 import streamlit as st
 
-from nn_core import experiments, inspection, neuron
+from lessons import experiments, neuron, pages
+from lessons import summaries as lines
+from nn_core import inspection
 from nn_core.activations import sigmoid
 from nn_core.diagnostics import dead_description
 from nn_core.network import INITS, init_params
-from ui import glossary, moments, page, path, shared, state
-from ui import summaries as lines
+from ui import glossary, guide, moments, page, shared, state
 from ui.figures import common, lessons, training
 from ui.widgets import formula, show_code, try_this, unit_picker
 
 RACE_AUTOMATIC_PARAMS = 300_000  # larger networks race only when asked: it takes seconds
 
-page.setup("Weights & biases", "🎛️")
+page.setup(pages.WEIGHTS)
 st.title("Weights & biases: the knobs")
 # Predict first: the question comes before the page's text, which would give the answer away.
-path.here("pages/2_Weights_and_biases.py")
-path.checkpoints_of("pages/2_Weights_and_biases.py")
+guide.here(pages.WEIGHTS.path)
+guide.checkpoints_of(pages.WEIGHTS.path)
 st.markdown(
     "A unit multiplies each input by a **weight**, adds the products up, adds its **bias**, and passes the "
     "sum through an activation. Weights say how much each input matters and in which direction; the bias "
     "sets how easily the unit switches on. Learning means turning these knobs, and nothing else."
 )
-path.key_idea(
+guide.key_idea(
     f"your network is **{state.trainer().model.n_params:,}** weights and biases, drawn at random at the start; "
     "training changes these numbers and nothing else."
 )

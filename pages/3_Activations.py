@@ -1,18 +1,19 @@
 import pandas as pd
 import streamlit as st
 
-from nn_core import diagnostics, experiments
+from lessons import experiments, pages
+from nn_core import diagnostics
 from nn_core.activations import ACTIVATIONS, DEFAULT_LEAKY_SLOPE, get_activation, softmax, softmax_steps
-from ui import glossary, moments, page, path
+from ui import glossary, guide, moments, page
 from ui.figures import common, lessons
 from ui.text import latex_matrix
 from ui.widgets import formula, sample_picker, show_code, try_this
 
-page.setup("Activations", "📈")
+page.setup(pages.ACTIVATIONS)
 st.title("Activations: the bend in every unit")
 # Predict first: the question comes before the page's text, which would give the answer away.
-path.here("pages/3_Activations.py")
-path.checkpoints_of("pages/3_Activations.py")
+guide.here(pages.ACTIVATIONS.path)
+guide.checkpoints_of(pages.ACTIVATIONS.path)
 st.markdown(
     "After summing its inputs, each hidden unit passes the sum $z$ through an **activation** $g$. Without "
     "that bend, the whole network would be one straight-line (linear) function, however many layers it had. "
@@ -28,7 +29,7 @@ cache = model.forward(batch)
 hidden_Z = [cache[f"Z{l}"] for l in range(1, model.n_layers)]
 first_flat = diagnostics.flat_region(hidden_Z[0], model.activation, model.leaky_slope) if hidden_Z else None
 switched_on = 1.0 if first_flat is None else 1 - first_flat.fraction
-path.key_idea(
+guide.key_idea(
     "the bend is what lets layers add up to more than one layer; it also decides where learning can flow. On 500 "
     f"validation digits, **{switched_on:.0%}** of your first layer's outputs are off the flat part of its activation."
 )

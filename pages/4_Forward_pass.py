@@ -1,17 +1,18 @@
 import streamlit as st
 
+from lessons import pages
 from nn_core import inspection
 from nn_core.activations import activation
 from nn_core.network import MLP
-from ui import glossary, moments, page, path, state
+from ui import glossary, guide, moments, page, state
 from ui.figures import common
 from ui.widgets import formula, sample_picker, show_code, try_this, unit_picker
 
-page.setup("Forward pass", "➡️")
+page.setup(pages.FORWARD)
 st.title("Forward pass: one digit through the network")
 # Predict first: the question comes before the page's text, which would give the answer away.
-path.here("pages/4_Forward_pass.py")
-path.checkpoints_of("pages/4_Forward_pass.py")
+guide.here(pages.FORWARD.path)
+guide.checkpoints_of(pages.FORWARD.path)
 st.markdown(
     "To classify a digit the network does the same two things layer after layer: a weighted sum "
     "(a matrix product plus the biases), then the activation. The last layer's activation is softmax, "
@@ -28,7 +29,7 @@ probs = cache[f"A{L}"][0]
 guess = inspection.answer(model, x).guess
 verdict = "right" if guess == label else f"wrong: it is a **{data.class_names[label]}**"
 st.markdown(f"The network says **{data.class_names[guess]}** with probability **{probs[guess]:.1%}**, {verdict}.")
-path.key_idea(
+guide.key_idea(
     f"two operations, repeated: $Z = A\\,W^T + b$, then $A = g(Z)$; your network does this **{L}** times, and "
     "softmax turns the last ten scores into probabilities."
 )

@@ -1,13 +1,14 @@
 import pandas as pd
 import streamlit as st
 
-from nn_core import chain, inspection, neuron, notebook
+from lessons import chain, neuron, notebook, pages
+from lessons import summaries as lines
+from nn_core import inspection
 from nn_core.activations import ACTIVATIONS, softmax_jacobian
 from nn_core.gradcheck import check_gradients, numeric_gradient
 from nn_core.losses import cross_entropy_dZ
 from nn_core.network import MLP
-from ui import diagram, glossary, moments, page, path, selections, shared, state
-from ui import summaries as lines
+from ui import diagram, glossary, guide, moments, page, selections, shared, state
 from ui.figures import backprop, common
 from ui.figures.chain import chain_figure, plain
 from ui.widgets import formula, sample_picker, show_code, try_this, unit_picker
@@ -17,10 +18,10 @@ NUDGE_MOST = 20.0  # the loss curve along one weight spans at most this far eith
 NOTEBOOK_CHECKPOINT = "notebook_softmax"  # the path's question on part 5
 CHAIN_B1, CHAIN_B2 = -0.5, 0.0  # the two-unit chain's biases (its sliders are x, w1, w2 and y)
 
-PAGE = "pages/5_Backpropagation.py"
-page.setup("Backpropagation", "⬅️")
+PAGE = pages.BACKPROP.path
+page.setup(pages.BACKPROP)
 st.title("Backpropagation: which way to turn every knob")
-stop = path.here(PAGE)
+stop = guide.here(PAGE)
 notebook_first = stop is not None and stop.section == "notebook"  # the stop's link opens the page at its part
 top = st.container()  # part 5 is drawn here when the notebook's stop opened the page
 moment = moments.moment()  # the time slider's moment
@@ -42,7 +43,7 @@ silent = (
     if zeros.silent_units
     else ""
 )
-path.key_idea(
+guide.key_idea(
     "a weight's slope is the **product of the local slopes** on its path to the loss (the chain rule), so one "
     f"zero on the path makes it 0. On the digit you follow (a **{data.class_names[label]}**, validation row {index}), "
     f"**{zeros.zero_share:.0%}** of your first layer's weight gradients are exactly 0: **{zeros.blank_inputs}** of "
@@ -129,7 +130,7 @@ st.caption(
     "arriving at that unit. At the output it starts as $A - Y$: the true class (ringed) pulls up, the others push "
     "down; a unit this digit leaves switched off passes nothing back, and its lines vanish."
 )
-path.checkpoint("nudge_weight")  # the guided path asks here: its question is about these gradients
+guide.checkpoint("nudge_weight")  # the guided path asks here: its question is about these gradients
 
 st.subheader("In detail, part by part")
 st.caption("Each part opens with a click; every number in them is your network's, on the digit above.")
@@ -477,11 +478,11 @@ def notebook_bugs() -> None:
             "(full-batch gradient descent, learning rate 0.1), with samples in columns. Here is its own code "
             "(`nn_core/notebook.py`), with each bug switchable. Tick a box to fix that bug:"
         )
-        open_ = path.revealed(NOTEBOOK_CHECKPOINT)  # the fixed runs would give the path's question away
+        open_ = guide.revealed(NOTEBOOK_CHECKPOINT)  # the fixed runs would give the path's question away
         if not open_:
             with st.container(horizontal=True, vertical_alignment="center"):
                 st.caption("The boxes open once you have made the prediction above and run it.")
-                path.skip_button(NOTEBOOK_CHECKPOINT)
+                guide.skip_button(NOTEBOOK_CHECKPOINT)
         fixes = {}
         for bug, (short, what, written, fixed) in notebook.BUG_LINES.items():
             left, right = st.columns([1, 4])
@@ -538,7 +539,7 @@ def notebook_bugs() -> None:
 
 with top if notebook_first else st.container():
     with st.expander("**5. What went wrong in the notebook**: tick a box to fix one bug", expanded=True):
-        path.checkpoint(NOTEBOOK_CHECKPOINT)  # predict before the boxes below show it
+        guide.checkpoint(NOTEBOOK_CHECKPOINT)  # predict before the boxes below show it
         notebook_bugs()
 try_this(
     "In the chain on two units (on a ReLU network, the default), drag $w_1$ below 0: $z_1$ turns negative, the unit "

@@ -1,13 +1,14 @@
 import streamlit as st
 
-from nn_core.hints import training_hints
-from ui import actions, finder, glossary, live, page, path, persistence, recipe, runs, state, why
+from lessons import pages
+from lessons.hints import training_hints
+from ui import actions, finder, glossary, guide, live, page, persistence, recipe, runs, state, why
 from ui.widgets import fix_buttons
 
-PAGE = "pages/6_Training.py"
-page.setup("Training", "🏋️", live_area=True)
+PAGE = pages.TRAINING.path
+page.setup(pages.TRAINING, live_area=True)
 st.title("Training")
-path.here(PAGE)
+guide.here(PAGE)
 st.markdown(
     "Each **step** takes one batch of training digits, runs them forward, measures the loss, "
     "backpropagates to get every weight's gradient, and moves each weight a little downhill: "
@@ -74,17 +75,17 @@ why_box = st.expander("Why is it doing that?", icon="❓", key=why.KEY_OPEN, on_
 if why_box.open:
     with why_box:
         why.why_section()
-st.page_link("pages/2_Weights_and_biases.py", label="Inspect each unit's weights", icon="🔍")
+st.page_link(pages.WEIGHTS.path, label="Inspect each unit's weights", icon="🔍")
 recipe.strong_reader_section()
 
 st.header("Predict, then run")
-path.key_idea(
+guide.key_idea(
     f"training is many small steps downhill; your network has taken **{trainer.steps:,}** steps. How big a step may be "
     "depends on where the network is: predict, then see it on a copy of yours."
 )
 glossary.terms_row(("step", "batch", "epoch", "learning_rate", "momentum", "divergence", "moment"))
-path.checkpoints_of(PAGE)
-path.train_task()
+guide.checkpoints_of(PAGE)
+guide.train_task()
 
 st.header("Through time")
 # Only the open tab runs (a tab change reruns the page): all three cost a Step click 60 ms.

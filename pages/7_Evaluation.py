@@ -1,19 +1,20 @@
 import pandas as pd
 import streamlit as st
 
+from lessons import pages
+from lessons import summaries as lines
 from nn_core import evaluation
-from ui import glossary, moments, page, path, robustness, selections
-from ui import summaries as lines
+from ui import glossary, guide, moments, page, robustness, selections
 from ui.figures import common, images
 from ui.figures import evaluation as figures
 from ui.widgets import show_code
 
-page.setup("Evaluation", "🎯")
+page.setup(pages.EVALUATION)
 st.title("Evaluation: how good is it, and where does it fail?")
 # Predict first: the question comes before the page's text, which would give the answer away.
-path.here("pages/7_Evaluation.py")
-path.train_first()
-path.checkpoints_of("pages/7_Evaluation.py")
+guide.here(pages.EVALUATION.path)
+guide.train_first()
+guide.checkpoints_of(pages.EVALUATION.path)
 moment = moments.moment()  # the time slider's moment: the confusion matrix follows it
 model, data = moment.model, moment.dataset
 split = (
@@ -32,7 +33,7 @@ names = data.class_names
 if moment.steps == 0 and moment.is_past:  # the present network's lack of training is said above
     st.info("At step 0 the network had not trained yet, so it guessed: this is where it started.")
 
-path.key_idea(
+guide.key_idea(
     f"judge a network on digits it never trained on: your network gets **{result.accuracy:.1%}** of the "
     f"{len(y):,} {'test' if split == 'test' else 'validation'} digits right. Where it fails says what it has not learned."
 )
@@ -257,4 +258,4 @@ layer_map_section()
 if not moment.is_past:  # the curves are of the network now (a past moment has no ledger entry of its own)
     st.fragment(robustness.robustness_section)(split)
 show_code(evaluation.evaluate, evaluation.reliability, evaluation.pca_2d)
-st.page_link("pages/6_Training.py", label="Per-digit accuracy over training is on the Training page", icon="📈")
+st.page_link(pages.TRAINING.path, label="Per-digit accuracy over training is on the Training page", icon="📈")

@@ -1,12 +1,13 @@
 import streamlit as st
 
+from lessons import pages
 from nn_core import drawing, inspection
 from ui import handwriting, moments, page
 from ui.figures import common, images
 from ui.text import plain
 from ui.widgets import show_code
 
-page.setup("Draw a digit", "✏️")
+page.setup(pages.DRAW)
 st.title("Draw a digit")
 moment = moments.moment()  # the time slider's moment
 model, data = moment.model, moment.dataset

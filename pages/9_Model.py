@@ -1,5 +1,6 @@
 import streamlit as st
 
+from lessons import pages
 from nn_core.dataset import class_counts
 from nn_core.handwriting import digits_to_bytes
 from nn_core.kaggle_csv import submission
@@ -7,7 +8,7 @@ from ui import files, handwriting, moments, page, shared, state
 from ui.figures import images
 from ui.text import plain
 
-page.setup("Model", "💾")
+page.setup(pages.MODEL)
 st.title("Model: keep it, bring it back, send it to Kaggle")
 trainer = state.trainer()
 model, data = trainer.model, trainer.dataset

@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from lessons.pages import PAGES
 from nn_core import evaluation
 from nn_core import handwriting as H
 from tests.apptest import ROOT, new_app, on_page, trainer
 from tests.csv_maker import kaggle_csv, kaggle_rows
 from tests.test_use_pages import png
 from ui import runs
-from ui.page import ALL_PAGES
 
 
 def images(at) -> list[tuple[str, str]]:
@@ -29,7 +29,7 @@ def trained():
     return at
 
 
-@pytest.mark.parametrize("path", [p for p, _, _ in ALL_PAGES])
+@pytest.mark.parametrize("path", [p.path for p in PAGES])
 def test_every_image_on_every_page_has_alternative_text(trained, path):
     at = on_page(trained, path)
     if path == "pages/8_Draw_a_digit.py":

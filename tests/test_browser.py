@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from lessons.pages import PAGES
 from tests.browser import (
     ROOT,
     ProblemWatcher,
@@ -23,16 +24,10 @@ from tests.browser import (
 from tests.browser import (
     screenshot as full_page_screenshot,
 )
-from ui.page import ALL_PAGES
 
 pytestmark = required("the browser test")
 
 SHOTS = ROOT / "screenshots"
-
-
-def url_of(path: str) -> str:
-    """The v1 multipage URL: pages/6_Training.py -> /Training."""
-    return "/" if path == "app.py" else "/" + path.split("/")[-1].removesuffix(".py").split("_", 1)[1]
 
 
 from tests.browser_fixtures import *  # noqa: E402, F403  (server, page, the watcher on every test)
@@ -94,14 +89,15 @@ def test_the_watcher_records_what_is_gone_before_the_next_page(server, page, pag
     }
 
 
-@pytest.mark.parametrize("path, label, icon", ALL_PAGES, ids=[p[1] for p in ALL_PAGES])
-def test_every_page_renders(server, page, path, label, icon):
-    page.goto(server + url_of(path))
+@pytest.mark.parametrize("shown", PAGES, ids=[p.label for p in PAGES])
+def test_every_page_renders(server, page, shown):
+    path = shown.path
+    page.goto(server + shown.url)
     wait_for_app(page)
     assert_no_exception(page)
     if path in ("app.py", "pages/6_Training.py"):
         page.wait_for_selector(".js-plotly-plot", timeout=20_000)
-    screenshot(page, f"{ALL_PAGES.index((path, label, icon)):02d}_{url_of(path).strip('/') or 'Home'}")
+    screenshot(page, f"{PAGES.index(shown):02d}_{shown.url.strip('/') or 'Home'}")
 
 
 def test_lesson_pages_follow_the_learners_digit(server, page):

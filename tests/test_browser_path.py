@@ -9,7 +9,9 @@ import re
 import time
 import warnings
 
-from nn_core.checkpoints import CHECKPOINTS
+from lessons.checkpoints import CHECKPOINTS
+from lessons.guide import ALL_CHECKPOINTS, STOPS
+from lessons.pages import url_of
 from tests.browser import (
     ROOT,
     required,
@@ -19,7 +21,6 @@ from tests.browser import (
 from tests.browser import (
     screenshot as full_page_screenshot,
 )
-from ui.path import ALL_CHECKPOINTS, STOPS
 
 pytestmark = required("the browser test")
 
@@ -30,11 +31,6 @@ ABOVE, BELOW = 500, 150  # pixels of the page around a box in its screenshots: w
 
 
 from tests.browser_fixtures import *  # noqa: E402, F403  (server, page, the watcher on every test)
-
-
-def url_of(path: str) -> str:
-    """The v1 multipage URL: pages/6_Training.py -> /Training."""
-    return "/" if path == "app.py" else "/" + path.split("/")[-1].removesuffix(".py").split("_", 1)[1]
 
 
 def wait_for(condition, timeout: float, every: float = 0.1) -> bool:

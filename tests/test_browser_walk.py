@@ -26,8 +26,8 @@ import time
 
 import pytest
 
+from lessons.pages import PAGES, url_of
 from tests.browser import ROOT, ProblemWatcher, chromium_page, required, streamlit_server
-from ui.page import ALL_PAGES
 
 pytestmark = required("the browser walk")
 
@@ -188,11 +188,6 @@ def path_of(url: str) -> str:
     return (match.group(1) if match else None) or "/"
 
 
-def url_of(path: str) -> str:
-    """The v1 multipage URL: pages/6_Training.py -> /Training."""
-    return "/" if path == "app.py" else "/" + path.split("/")[-1].removesuffix(".py").split("_", 1)[1]
-
-
 def settle(page, timeout: float = RUN_TIMEOUT) -> bool:
     """Waits until the run a step started has finished (Streamlit marks stApp "notRunning"), at most
     ``timeout`` s: while Play is on, the app runs a tick every 0.2 s, so this is a bounded wait, and
@@ -263,7 +258,8 @@ class Walk:
         which is a new session, like a bookmark or a reload."""
         # Training twice as often as the others: the one page that keeps running by itself (Play),
         # where a control used while it ticks is most likely to meet a run in progress.
-        path, label, _ = self.rng.choices(ALL_PAGES, weights=[2 if p == TRAINING else 1 for p, _, _ in ALL_PAGES])[0]
+        shown = self.rng.choices(PAGES, weights=[2 if p.path == TRAINING else 1 for p in PAGES])[0]
+        path, label = shown.path, shown.label
         links = [c for c in controls if c["kind"] == "link" and c["where"] == "sidebar" and c["label"].endswith(label)]
         step.kind, step.label = "visit", label
         if links and self.rng.random() < 0.75:

@@ -1,4 +1,4 @@
-"""nn_core.chain: every local slope and every product along a path against central differences, a
+"""lessons.chain: every local slope and every product along a path against central differences, a
 switched-off ReLU's exact zero, a hand-worked chain, and the exact zeros of a network's dW1."""
 
 import math
@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nn_core import MLP, chain
+from lessons import chain
+from nn_core import MLP
 from nn_core.activations import ACTIVATIONS, DEFAULT_ACTIVATION, sigmoid
 
 GRADIENTS = ("x", *chain.PARAMETERS)

@@ -1,5 +1,5 @@
 """The Backpropagation page's opening in AppTest: the key idea quotes nn_core's count for the
-learner's network and digit, the two-unit chain's sliders drive the product it prints (nn_core.chain's
+learner's network and digit, the two-unit chain's sliders drive the product it prints (lessons.chain's
 for those values), and the backward diagram is on the page with no click, saying what a line means."""
 
 import ast
@@ -7,7 +7,7 @@ import ast
 import numpy as np
 import pytest
 
-from nn_core import chain
+from lessons import chain
 from tests.apptest import ROOT, all_text, chart, control, new_app, on_page, trainer
 
 PAGE = "pages/5_Backpropagation.py"

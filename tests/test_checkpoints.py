@@ -5,10 +5,10 @@ survives page switches."""
 import numpy as np
 import pytest
 
-from nn_core.checkpoints import CHECKPOINTS
+from lessons.checkpoints import CHECKPOINTS
+from lessons.pages import SECTIONS, TRAINING
 from tests.apptest import all_text, button, new_app, on_page, trained_a_little, trainer
-from ui import path
-from ui.page import SECTIONS
+from ui import guide
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,7 @@ def run_button(at, key):
     return next(b for b in at.button if b.key == f"run_{key}")
 
 
-@pytest.mark.parametrize("key", path.ALL_CHECKPOINTS)
+@pytest.mark.parametrize("key", guide.ALL_CHECKPOINTS)
 def test_each_checkpoint_asks_first_then_shows_what_nn_core_computes_on_a_copy(app, key):
     spec = CHECKPOINTS[key]
     at = on_page(app, spec.page)
@@ -52,17 +52,17 @@ def test_each_checkpoint_asks_first_then_shows_what_nn_core_computes_on_a_copy(a
 
 
 def test_the_path_covers_every_lesson_and_each_checkpoint_is_asked_on_its_page():
-    lessons = {page for page, label, _ in SECTIONS["Learn"] if label != "Glossary"}
-    assert lessons <= {stop.page for stop in path.STOPS}
-    assert len(path.ALL_CHECKPOINTS) >= 12 and set(path.ALL_CHECKPOINTS) == set(CHECKPOINTS)
-    assert {CHECKPOINTS[k].page for k in path.ALL_CHECKPOINTS} >= lessons | {"pages/6_Training.py"}
+    lessons = {p.path for p in SECTIONS["Learn"] if p.label != "Glossary"}
+    assert lessons <= {stop.page for stop in guide.STOPS}
+    assert len(guide.ALL_CHECKPOINTS) >= 12 and set(guide.ALL_CHECKPOINTS) == set(CHECKPOINTS)
+    assert {CHECKPOINTS[k].page for k in guide.ALL_CHECKPOINTS} >= lessons | {TRAINING.path}
 
 
 def test_progress_survives_page_switches_and_shows_on_the_home_page_and_in_the_sidebar():
     at = on_page(new_app(), "pages/1_Data.py")
     at.radio(key="_predict_blank_pixels").set_value("most").run()
     run_button(at, "blank_pixels").click().run()
-    total = len(path.ALL_CHECKPOINTS)
+    total = len(guide.ALL_CHECKPOINTS)
     for page in ("pages/4_Forward_pass.py", "app.py"):
         at = at.switch_page(page).run()
         assert not at.exception
@@ -102,14 +102,14 @@ def test_each_stop_links_to_its_page_opened_for_it_and_the_notebooks_stop_opens_
     at = new_app()
     links = stop_links(at)
     assert [link.proto.page for link in links] == [
-        stop.page[len("pages/") : -3].split("_", 1)[1] for stop in path.STOPS
+        stop.page[len("pages/") : -3].split("_", 1)[1] for stop in guide.STOPS
     ]
-    assert [link.proto.query_string for link in links] == [f"stop={i}" for i in range(1, len(path.STOPS) + 1)]
+    assert [link.proto.query_string for link in links] == [f"stop={i}" for i in range(1, len(guide.STOPS) + 1)]
     plain = on_page(at, "pages/5_Backpropagation.py")
     assert not plain.get("container") or "Stop 6 of 8" not in all_text(plain)
     order = [c.value for c in plain.markdown if "Predict, then run" in c.value]
     assert "notebook's softmax" in order[-1]  # drawn in part 5, at the page's end
-    at.query_params[path.STOP] = "6"
+    at.query_params[guide.STOP] = "6"
     arrived = on_page(at, "pages/5_Backpropagation.py")
     text = all_text(arrived)
     assert "Stop 6 of 8: Why the notebook's network never learned" in text and not arrived.exception
@@ -120,7 +120,7 @@ def test_each_stop_links_to_its_page_opened_for_it_and_the_notebooks_stop_opens_
     # a click on the page keeps it where it was; another page, then back by the sidebar: the usual order
     button(arrived, "Show it without predicting").click().run()
     assert "Stop 6 of 8" in all_text(arrived)
-    assert path.STOP not in arrived.query_params  # the address was tidied; the arrival holds all the same
+    assert guide.STOP not in arrived.query_params  # the address was tidied; the arrival holds all the same
     back = on_page(on_page(arrived, "pages/1_Data.py"), "pages/5_Backpropagation.py")
     assert "Stop 6 of 8" not in all_text(back)
     asks = [c.value for c in back.markdown if "Predict, then run" in c.value]
@@ -130,7 +130,7 @@ def test_each_stop_links_to_its_page_opened_for_it_and_the_notebooks_stop_opens_
 @pytest.mark.parametrize("stop", ["0", "9", "x", "-1", "6.5"])
 def test_a_bad_stop_in_the_address_is_ignored(stop):
     at = new_app()
-    at.query_params[path.STOP] = stop
+    at.query_params[guide.STOP] = stop
     at = on_page(at, "pages/5_Backpropagation.py")
     assert not at.exception and "Stop " not in all_text(at).split("Predict")[0]
 

@@ -1,6 +1,6 @@
 import numpy as np
 
-from nn_core import experiments
+from lessons import experiments
 
 
 def test_two_linear_layers_equal_one_and_a_relu_between_breaks_that():

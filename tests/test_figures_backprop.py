@@ -4,8 +4,8 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
+from lessons.notebook import NotebookBugs, gradient_descent
 from nn_core import MLP, inspection
-from nn_core.notebook import NotebookBugs, gradient_descent
 from ui.figures import backprop
 
 NAMES = tuple(str(d) for d in range(10))

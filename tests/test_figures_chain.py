@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nn_core import chain
+from lessons import chain
 from ui.figures.chain import PATH, chain_figure, plain
 
 

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from nn_core import experiments
+from lessons import experiments
 from nn_core.activations import get_activation, softmax_steps
 from ui.figures import lessons
 

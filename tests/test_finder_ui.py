@@ -11,9 +11,10 @@ from ui.settings import snap_lr
 
 
 def finder_page():
+    from lessons import pages
     from ui import finder, page
 
-    page.setup("Training")
+    page.setup(pages.TRAINING)
     finder.finder_section()
 
 

@@ -10,16 +10,16 @@ import re
 import numpy as np
 import pytest
 
+from lessons.glossary import SECTIONS, TERMS, Term, build_terms, by_section, matching
+from lessons.pages import PAGES
 from nn_core import MLP, Trainer
 from nn_core.activations import ACTIVATIONS
 from nn_core.diagnostics import dead_unit_fraction
-from nn_core.glossary import SECTIONS, TERMS, Term, build_terms, by_section, matching
 from nn_core.network import INITS
 from nn_core.optim import OPTIMIZERS
 from tests.apptest import ROOT, all_text, button, new_app, on_page, trainer
 from tests.test_registries import SOFTPLUS
 from ui import glossary
-from ui.page import ALL_PAGES
 from ui.text import plain
 
 GLOSSARY = "pages/10_Glossary.py"
@@ -68,7 +68,7 @@ def _sources() -> str:
 
 
 def test_every_place_is_a_page_that_shows_it():
-    pages = {path for path, _, _ in ALL_PAGES}
+    pages = {p.path for p in PAGES}
     ui_text = _sources()
     for term in TERMS.values():
         assert term.where or term.value is None, term.key
@@ -185,7 +185,7 @@ def test_a_term_link_is_markdown_to_its_anchor_and_an_unknown_key_raises():
 
 
 def test_page_urls_are_streamlits():
-    assert [glossary.page_url(path) for path, _, _ in ALL_PAGES][:3] == ["/", "/Data", "/Weights_and_biases"]
+    assert [glossary.page_url(p.path) for p in PAGES][:3] == ["/", "/Data", "/Weights_and_biases"]
     assert glossary.page_url(glossary.GLOSSARY_PAGE) == "/Glossary"
 
 

@@ -16,15 +16,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lessons.guide import ALL_CHECKPOINTS
+from lessons.notebook import BUG_NAMES
+from lessons.pages import PAGES as ALL_PAGES
 from nn_core.activations import ACTIVATIONS
 from nn_core.data import available_datasets
 from nn_core.network import INITS
-from nn_core.notebook import BUG_NAMES
 from nn_core.optim import OPTIMIZERS
 from tests.apptest import ROOT, all_text, button, control, new_app, on_page, trainer
 from tests.csv_maker import kaggle_csv, kaggle_rows
-from ui.page import ALL_PAGES
-from ui.path import ALL_CHECKPOINTS
 from ui.settings import BATCH_CHOICES, FULL_BATCH, L2_CHOICES, LR_CHOICES
 from ui.text import plain
 
@@ -171,7 +171,7 @@ def action_time_button(at, label):
 
 def action_checkpoint(at, key, choice):
     """Predict (the ``choice``-th option, wrapping) and run a checkpoint of the path, or ask again."""
-    from nn_core.checkpoints import CHECKPOINTS
+    from lessons.checkpoints import CHECKPOINTS
 
     at = go(at, CHECKPOINTS[key].page)
     found = [r for r in at.radio if r.key == f"_predict_{key}"]
@@ -185,7 +185,7 @@ def action_checkpoint(at, key, choice):
 
 
 def _option_key(at, key, choice):
-    from nn_core.checkpoints import CHECKPOINTS
+    from lessons.checkpoints import CHECKPOINTS
 
     options = CHECKPOINTS[key].options(trainer(at).dataset.class_names)
     return options[choice % len(options)][0]
@@ -209,7 +209,7 @@ def action_run(at, choice):
     return at.run()
 
 
-PAGES = [path for path, _, _ in ALL_PAGES]
+PAGES = [p.path for p in ALL_PAGES]
 CHECKPOINT_KEYS = list(ALL_CHECKPOINTS)
 DATASETS = [d for d in available_datasets() if d != "mnist"]  # every dataset usable offline
 NOTEBOOK_BUGS = BUG_NAMES

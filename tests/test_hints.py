@@ -4,9 +4,9 @@ and stays quiet where its numbers do not."""
 import numpy as np
 import pytest
 
+from lessons.hints import losses_at_this_rate, training_hints
 from nn_core import MLP, Trainer
 from nn_core.augment import STANDARD
-from nn_core.hints import losses_at_this_rate, training_hints
 
 
 def fake_trainer(mnist, losses=(), evals=(), lr=0.1, activation="relu", rates=None):
@@ -109,7 +109,7 @@ def test_the_learning_rate_hints_still_read_a_run_with_a_schedule(mnist):
 
 
 def test_on_small_digits_the_overfitting_hint_offers_moves_of_their_size(digits):
-    from nn_core.hints import _overfitting
+    from lessons.hints import _overfitting
 
     hint = _overfitting(np.array([0.5, 0.9, 0.95, 0.99]), np.array([0.5, 0.92, 0.9, 0.88]), 0.0, image_shape=(8, 8))
     moves = hint.fixes[0].changes["augmentation"]

@@ -4,9 +4,10 @@ are the ones nn_core computes for the same network and sample."""
 import numpy as np
 import pytest
 
-from nn_core import diagnostics, inspection, neuron
+from lessons import neuron
+from lessons.notebook import BUG_NAMES
+from nn_core import diagnostics, inspection
 from nn_core.activations import softmax_steps
-from nn_core.notebook import BUG_NAMES
 from tests.apptest import all_text, array, button, chart, control, new_app, on_page, trainer
 from ui.figures.images import per_tile_scaled
 

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
+from lessons.neuron import gradient_step, neuron, neuron_error, notebook_boxed_gradients, numeric_neuron_gradients
 from nn_core.activations import ACTIVATIONS
-from nn_core.neuron import gradient_step, neuron, neuron_error, notebook_boxed_gradients, numeric_neuron_gradients
 
 
 @pytest.mark.parametrize("activation", list(ACTIVATIONS))

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from nn_core.notebook import BUG_NAMES, NotebookBugs, gradient_descent, one_hot, run_on_dataset, softmax
+from lessons.notebook import BUG_NAMES, NotebookBugs, gradient_descent, one_hot, run_on_dataset, softmax
 
 
 def test_the_notebook_as_written_stays_at_chance(mnist):
@@ -38,8 +38,8 @@ def test_one_hot_is_the_notebooks_column_layout():
 
 def test_the_corrected_seed_gradient_matches_nn_core():
     """The fixed seed backprop equals nn_core's gradients for the same 784-10-10 network."""
+    from lessons.notebook import backward_prop, forward_prop, init_params
     from nn_core import MLP
-    from nn_core.notebook import backward_prop, forward_prop, init_params
 
     rng = np.random.default_rng(0)
     X, Y = rng.random((784, 6)), np.array([0, 1, 2, 3, 4, 9])
@@ -61,7 +61,7 @@ def test_gradient_descent_records_every_tenth_iteration_and_the_last():
 
 
 def test_every_bug_has_its_lines_for_the_page():
-    from nn_core.notebook import BUG_LINES
+    from lessons.notebook import BUG_LINES
 
     assert tuple(BUG_LINES) == BUG_NAMES
     assert all(len(entry) == 4 and entry[2] != entry[3] for entry in BUG_LINES.values())

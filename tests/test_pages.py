@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from lessons.pages import PAGES
 from tests.apptest import all_text, button, control, new_app, on_page, trainer
-from ui.page import ALL_PAGES
 
 
 @pytest.fixture
@@ -12,14 +12,14 @@ def app():
     return new_app()
 
 
-@pytest.mark.parametrize("path", [p for p, _, _ in ALL_PAGES])
+@pytest.mark.parametrize("path", [p.path for p in PAGES])
 def test_every_page_runs_with_navigation_and_settings(app, path):
     at = on_page(app, path)
     assert not at.exception, at.exception
     assert at.title[0].value
     sidebar_labels = [link.proto.label for link in at.sidebar.get("page_link")]
     assert sidebar_labels[0] == "Home" and sidebar_labels[1].startswith("Start here: ")  # the path's progress
-    assert [sidebar_labels[0], *sidebar_labels[2:]] == [label for _, label, _ in ALL_PAGES]
+    assert [sidebar_labels[0], *sidebar_labels[2:]] == [p.label for p in PAGES]
     assert control(at.select_slider, "_lr").value == 0.1
 
 
@@ -91,7 +91,7 @@ def test_after_a_blow_up_and_its_fix_the_hints_agree_with_the_numbers(app):
     assert not any("too high" in w and "→" in w and _falls(w) for w in warnings), warnings
     labels = [b.label for b in at.button if b.key and b.key.startswith("hint_fix_")]
     assert len(labels) == len(set(labels)), labels  # never two buttons with the same fix
-    from nn_core.hints import training_hints
+    from lessons.hints import training_hints
 
     for hint in training_hints(trainer(at)):
         if "units are" in hint.title:  # dead or saturated units: only a new network revives them

@@ -159,11 +159,11 @@ def test_the_guided_paths_progress_comes_back_with_the_run():
 def test_a_damaged_progress_entry_is_left_out_and_the_rest_of_the_run_comes_back(key, entry, monkeypatch):
     first = open_app()
     good = {"prediction": "one", "happened": "one", "why": "Measured.", "steps": 0, "same_run": True}
-    real = persistence.path.to_record
-    monkeypatch.setattr(persistence.path, "to_record", lambda: {"softmax_sum": good, key: entry})
+    real = persistence.guide.to_record
+    monkeypatch.setattr(persistence.guide, "to_record", lambda: {"softmax_sum": good, key: entry})
     on_page(first, "pages/6_Training.py")
     button(first, "Step ×10").click().run()
-    monkeypatch.setattr(persistence.path, "to_record", real)
+    monkeypatch.setattr(persistence.guide, "to_record", real)
     again = open_app(run=token_of(first))
     assert trainer(again).steps == 10 and not again.exception
     assert set(again.session_state["path_done"]) == {"softmax_sum"}
@@ -171,7 +171,7 @@ def test_a_damaged_progress_entry_is_left_out_and_the_rest_of_the_run_comes_back
 
 def test_a_progress_record_that_is_not_a_table_is_ignored(monkeypatch):
     first = open_app()
-    monkeypatch.setattr(persistence.path, "to_record", lambda: ["not", "a", "table"])
+    monkeypatch.setattr(persistence.guide, "to_record", lambda: ["not", "a", "table"])
     on_page(first, "pages/6_Training.py")
     button(first, "Step ×10").click().run()
     monkeypatch.undo()

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nn_core import experiments
+from lessons import experiments
 from nn_core.recipes import ROBUST
 from tests.apptest import all_text, button, chart, control, new_app, on_page, trainer
 from ui import recipe, sidebar

@@ -4,10 +4,10 @@ with nn_core's numbers."""
 import numpy as np
 import pytest
 
+from lessons import summaries
 from nn_core import evaluation
 from nn_core.history import ema
 from tests.apptest import all_text, on_page, trained_a_little, trainer
-from ui import summaries
 
 
 def test_the_loss_line_quotes_the_first_loss_the_smoothed_last_and_the_validation_numbers():

@@ -4,8 +4,8 @@ digits, through the pages (AppTest): what each page shows is nn_core's for ``mod
 import numpy as np
 import pytest
 
+from lessons.timeline import probe_curves
 from nn_core import evaluation
-from nn_core.timeline import probe_curves
 from tests.apptest import all_text, array, button, chart, control, new_app, on_page, trainer
 from tests.test_persistence import open_app, token_of
 

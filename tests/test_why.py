@@ -9,10 +9,8 @@ import math
 import numpy as np
 import pytest
 
-from nn_core import MLP, Trainer
-from nn_core.diagnostics import dead_units
-from nn_core.hints import Fix, training_hints
-from nn_core.why import (
+from lessons.hints import Fix, training_hints
+from lessons.why import (
     QUESTIONS,
     Answer,
     accuracy_stuck,
@@ -29,6 +27,8 @@ from nn_core.why import (
     training_stopped,
     uniform_guess_loss,
 )
+from nn_core import MLP, Trainer
+from nn_core.diagnostics import dead_units
 from tests.apptest import all_text, button, control, new_app, on_page, trainer
 from ui import why as why_ui
 from ui.figures.images import weight_tiles_rgb

@@ -35,7 +35,7 @@ def recover_from_divergence(divisor: float = 10.0) -> None:
 
 
 def apply_fix(fix) -> None:
-    """A hint's one-click fix (``nn_core.hints.Fix``): new settings (the learning rate snapped to
+    """A hint's one-click fix (``lessons.hints.Fix``): new settings (the learning rate snapped to
     the slider), and a new network when the fix needs one."""
     changes = dict(fix.changes)
     if "lr" in changes:

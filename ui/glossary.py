@@ -1,4 +1,4 @@
-"""Links from the pages to a term of the Glossary page (``nn_core.glossary.TERMS``), by its key.
+"""Links from the pages to a term of the Glossary page (``lessons.glossary.TERMS``), by its key.
 
 Two kinds, checked in Chromium (Streamlit 1.67):
 
@@ -17,18 +17,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nn_core.glossary import TERMS, Term
+from lessons import pages
+from lessons.glossary import TERMS, Term
 
-GLOSSARY_PAGE = "pages/10_Glossary.py"
+GLOSSARY_PAGE = pages.GLOSSARY.path
+page_url = pages.url_of
 TERM = "term"  # the query parameter of a link to one term
-
-
-def page_url(path: str) -> str:
-    """The address Streamlit serves a page file at: ``pages/10_Glossary.py`` -> ``/Glossary``
-    (its number prefix dropped), ``app.py`` -> ``/``."""
-    if path == "app.py":
-        return "/"
-    return "/" + path.rsplit("/", 1)[-1].removesuffix(".py").split("_", 1)[-1]
 
 
 def glossary_url(key: str) -> str:

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from lessons import summaries
 from nn_core import evaluation, inspection
 from nn_core.train import Moment, Trainer
 
-from . import controls, diagram, moments, pacing, persistence, selections, state, summaries
+from . import controls, diagram, moments, pacing, persistence, selections, state
 from .figures import evaluation as evaluation_figures
 from .figures import images, timeline, training
 from .settings import DISPLAY
@@ -58,7 +59,7 @@ class Chart:
     follows_digit: bool = False  # it draws the followed validation digit: it moves when that does
     at_start: str = ""  # what to say under the title when the moment shown is step 0
     alt: Callable[[Trainer, Moment], str] | None = None  # an image's alternative text, from the data
-    summary: Callable[[Trainer, Moment], str] | None = None  # one line under a chart, from its data (ui.summaries)
+    summary: Callable[[Trainer, Moment], str] | None = None  # one line under a chart, from its data (lessons.summaries)
 
 
 def _evals(t: Trainer):

@@ -8,30 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import moments, path, persistence, server, state
+from lessons.pages import HOME, SECTIONS, Page
+
+from . import guide, moments, persistence, server, state
 from .sidebar import settings_sidebar
-
-HOME = ("app.py", "Home", "🏠")
-SECTIONS = {
-    "Learn": [
-        ("pages/1_Data.py", "Data", "🔢"),
-        ("pages/2_Weights_and_biases.py", "Weights & biases", "🎛️"),
-        ("pages/3_Activations.py", "Activations", "📈"),
-        ("pages/4_Forward_pass.py", "Forward pass", "➡️"),
-        ("pages/5_Backpropagation.py", "Backpropagation", "⬅️"),
-        ("pages/10_Glossary.py", "Glossary", "📖"),
-    ],
-    "Train": [
-        ("pages/6_Training.py", "Training", "🏋️"),
-        ("pages/7_Evaluation.py", "Evaluation", "🎯"),
-    ],
-    "Play": [
-        ("pages/8_Draw_a_digit.py", "Draw a digit", "✏️"),
-        ("pages/9_Model.py", "Model", "💾"),
-    ],
-}
-ALL_PAGES = [HOME] + [page for pages in SECTIONS.values() for page in pages]
-
 
 # Where the keyboard's focus is, visibly (WCAG 2.4.7): Streamlit marks a focused page link only
 # with a faint background, the same as the page you are on. A style alone is all st.html is given.
@@ -43,26 +23,27 @@ FOCUS_STYLE = (
 )
 
 
-def setup(title: str, icon: str = "🔢", live_area: bool = False) -> None:
-    """Page config, the session's state, the navigation and the settings sidebar (``live_area``:
-    the page draws the learning rate and the batch size next to Play, so the sidebar does not)."""
-    st.set_page_config(page_title=f"{title} · Neural network digits", page_icon=icon, layout="wide")
+def setup(shown: Page, live_area: bool = False) -> None:
+    """Page config, the session's state, the navigation and the settings sidebar for the page
+    ``shown`` (``live_area``: the page draws the learning rate and the batch size next to Play, so
+    the sidebar does not)."""
+    st.set_page_config(page_title=f"{shown.label} · Neural network digits", page_icon=shown.icon, layout="wide")
     st.html(FOCUS_STYLE)
     server.configure()
     persistence.open_session()
-    path.arrive()  # before the address keeps only the token
+    guide.arrive()  # before the address keeps only the token
     persistence.keep_token_in_url()
     persistence.save_if_due(playing=state.is_playing())
     with st.sidebar:
-        st.page_link(HOME[0], label=HOME[1], icon=HOME[2])
-        answered, total = path.progress()
+        st.page_link(HOME.path, label=HOME.label, icon=HOME.icon)
+        answered, total = guide.progress()
         st.page_link(
-            HOME[0], label=f"Start here: {answered} of {total}", icon="🧭", help="The guided path, on the home page"
+            HOME.path, label=f"Start here: {answered} of {total}", icon="🧭", help="The guided path, on the home page"
         )
         for section, pages in SECTIONS.items():
             st.caption(section.upper())
-            for page_path, label, page_icon in pages:
-                st.page_link(page_path, label=label, icon=page_icon)
+            for shown in pages:
+                st.page_link(shown.path, label=shown.label, icon=shown.icon)
         st.divider()
         settings_sidebar(live_area)
     shown = state.pop_notice()

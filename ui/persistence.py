@@ -26,7 +26,7 @@ from nn_core.io import (
 )
 from nn_core.ledger import ledger_from_bytes, ledger_to_bytes
 
-from . import handwriting, moments, path, selections, shared, state
+from . import guide, handwriting, moments, selections, shared, state
 from .settings import DISPLAY, Settings, link_parameters, parse_query
 from .store import RunStore, is_token, new_token
 
@@ -132,7 +132,7 @@ def _restore(token: str) -> str | None:
     sample = extra.get("sample")
     if isinstance(sample, int):
         selections.set_sample_index(sample)
-    path.from_record(extra.get("path"))
+    guide.from_record(extra.get("path"))
     mine = store.load(token, DIGITS_PART)
     if mine is not None:
         try:
@@ -189,7 +189,7 @@ def save_if_due(playing: bool) -> None:
         return
     now = time.monotonic()
     settings = state.settings()
-    answered = tuple(sorted((key, entry[0], entry[1].happened) for key, entry in path.done().items()))
+    answered = tuple(sorted((key, entry[0], entry[1].happened) for key, entry in guide.done().items()))
     mine = handwriting.digits()
     mark = (trainer.serial, trainer.revision, trainer.diverged is None, settings, selections.sample_index(), answered)
     mark += (id(mine), len(mine))
@@ -205,7 +205,7 @@ def save_if_due(playing: bool) -> None:
         "dataset": state.built_source(),
         "settings": settings.as_dict(),
         "sample": selections.sample_index(),
-        "path": path.to_record(),
+        "path": guide.to_record(),
     }
     try:
         _save_snapshots(token, trainer)

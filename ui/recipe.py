@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nn_core import experiments, recipes
+from lessons import experiments
+from nn_core import recipes
 
 from . import shared, state
 from .figures import lessons

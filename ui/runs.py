@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nn_core import timeline
+from lessons import timeline
 
 from . import live, moments, selections, state
 from .figures import images

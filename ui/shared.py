@@ -10,7 +10,8 @@ from dataclasses import replace
 
 import streamlit as st
 
-from nn_core import DataFormatError, Dataset, experiments, load_dataset, notebook
+from lessons import experiments, notebook
+from nn_core import DataFormatError, Dataset, load_dataset
 from nn_core.kaggle_csv import load_kaggle_csv, read_kaggle_test_csv
 
 UPLOAD_PREFIX = "upload:"
@@ -98,7 +99,7 @@ def init_race(source: str, hidden: tuple[int, ...], activation: str, lr: float, 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def overfit_demo(source: str, rows: int, hidden: int, epochs: int) -> experiments.OverfitDemo:
-    """``nn_core.experiments.overfit_demo`` on the dataset at ``source`` (the same for every learner)."""
+    """``lessons.experiments.overfit_demo`` on the dataset at ``source`` (the same for every learner)."""
     return experiments.overfit_demo(shared_dataset(source), rows, hidden, epochs)
 
 

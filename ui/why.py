@@ -1,4 +1,4 @@
-"""The Training page's "Why is it doing that?": the learner's questions (``nn_core.why.QUESTIONS``)
+"""The Training page's "Why is it doing that?": the learner's questions (``lessons.why.QUESTIONS``)
 beside the answer to the chosen one, from the session's network, with its fixes as buttons.
 
 It opens on the first question whose answer found something (blank tiles at step 0, a stuck
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nn_core.why import QUESTIONS, Answer, answers, most_relevant
+from lessons.why import QUESTIONS, Answer, answers, most_relevant
 
 from . import moments, state
 from .widgets import fix_buttons

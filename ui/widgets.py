@@ -79,7 +79,7 @@ def unit_picker(label: str, units: int, key: str) -> int:
 
 
 def fix_buttons(fixes, key: str) -> None:
-    """One button per fix (``nn_core.hints.Fix``) side by side, each applying it; a fix that needs a
+    """One button per fix (``lessons.hints.Fix``) side by side, each applying it; a fix that needs a
     new network says so. Used by the hints and by the Why answers."""
     for j, (column, fix) in enumerate(zip(st.columns(max(1, len(fixes))), fixes)):
         column.button(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from nn_core.chain import FEEDS, NODES, SLOPE_FORMULAS, ChainPass, number, path
+from lessons.chain import FEEDS, NODES, SLOPE_FORMULAS, ChainPass, number, path
 
 from .theme import f32, layout
 
@@ -80,7 +80,7 @@ def _arrow(fig: go.Figure, start: str, end: str, on_path: bool) -> tuple[float, 
 
 
 def chain_figure(p: ChainPass, wrt: str, hidden_label: str, output_label: str, height: int = 380) -> go.Figure:
-    """The chain ``p`` (an ``nn_core.chain.ChainPass``): boxes with their values, arrows with their
+    """The chain ``p`` (an ``lessons.chain.ChainPass``): boxes with their values, arrows with their
     local slopes, ∂E/∂node under each box of the chain; the path from E back to ``wrt`` in orange,
     its slopes' product in the title. ``hidden_label`` and ``output_label`` name g and σ."""
     on_path = set(path(wrt))

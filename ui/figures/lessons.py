@@ -257,7 +257,7 @@ def softmax_steps_figure(steps, class_names: tuple[str, ...]) -> go.Figure:
 
 def overfitting_figure(demo) -> go.Figure:
     """Training (solid) and validation (dashed) accuracy by epoch, one colour per run of
-    ``nn_core.experiments.overfit_demo``; the gap between a colour's two lines is what it memorised."""
+    ``lessons.experiments.overfit_demo``; the gap between a colour's two lines is what it memorised."""
     fig = go.Figure()
     for (name, curves), colour in zip(demo.runs.items(), (LAYER_COLOURS[1], LAYER_COLOURS[0])):
         for values, split, dash in ((curves.train, "training", "solid"), (curves.val, "validation", "dash")):

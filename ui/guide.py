@@ -1,5 +1,5 @@
-"""The guided path ("Start here"): its stops in the notebook's order, the predict-then-run
-checkpoints along it (``nn_core.checkpoints``), and the learner's progress.
+"""The guided path ("Start here") in the app: its stops (``lessons.guide``) drawn, the predict-then-run
+checkpoints along it (``lessons.checkpoints``) asked, and the learner's progress kept.
 
 A checkpoint asks first: the Run button stays disabled until a prediction is chosen, and nothing
 of the outcome shows before it runs. The outcome is computed on copies of the learner's network
@@ -8,85 +8,20 @@ for the digit they follow, kept with the step it was measured at, and counted in
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass
+from dataclasses import astuple
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from nn_core import notebook
-from nn_core.checkpoints import CHECKPOINTS, Checkpoint, Outcome
+from lessons import notebook, pages
+from lessons.checkpoints import CHECKPOINTS, Checkpoint, Outcome
+from lessons.guide import ALL_CHECKPOINTS, STOPS, TRAIN_EPOCHS, Stop
 
 from . import actions, selections, shared, state
 
 KEY_DONE = "path_done"  # checkpoint key -> (prediction, Outcome, serial, steps)
 KEY_ARRIVED = "_path_arrived"  # (stop number, page id): the stop a path link brought the learner here for
 STOP = "stop"  # the query parameter of a stop's link
-
-
-@dataclass(frozen=True)
-class Stop:
-    title: str
-    idea: str  # the one thing to take away
-    page: str
-    checkpoints: tuple[str, ...]
-    section: str = ""  # the page's part that teaches it, drawn first when a stop's link opens the page
-    train: bool = False  # the stop ends with training the learner's own network (TRAIN_EPOCHS)
-
-
-STOPS = (
-    Stop(
-        "A digit is 784 numbers",
-        "what the network reads: a 28×28 grid of ink values",
-        "pages/1_Data.py",
-        ("blank_pixels",),
-    ),
-    Stop(
-        "Layers of random weights",
-        "each unit adds up weighted pixels plus a bias; at first the weights are random",
-        "pages/2_Weights_and_biases.py",
-        ("double_weight", "untrained_guess"),
-    ),
-    Stop(
-        "Activations bend the sums",
-        "what the bend after each sum is for, and where it stops learning",
-        "pages/3_Activations.py",
-        ("stuck_units", "linear_collapse"),
-    ),
-    Stop(
-        "The forward pass",
-        "a digit goes in, ten numbers come out: how",
-        "pages/4_Forward_pass.py",
-        ("softmax_sum", "shift_logits"),
-    ),
-    Stop(
-        "The loss, and which way is downhill",
-        "what the gradient of the loss tells each weight",
-        "pages/5_Backpropagation.py",
-        ("nudge_weight",),
-    ),
-    Stop(
-        "Why the notebook's network never learned",
-        "what its wrong gradients did, one bug at a time",
-        "pages/5_Backpropagation.py",
-        ("notebook_softmax",),
-        section="notebook",
-    ),
-    Stop(
-        "Iterate: training a network that does",
-        "small steps downhill, batch after batch; the learning rate sets their size",
-        "pages/6_Training.py",
-        ("high_rate", "tiny_rate", "last_digit"),
-        train=True,
-    ),
-    Stop(
-        "How good is it",
-        "judge it on digits it never trained on, and see where it fails",
-        "pages/7_Evaluation.py",
-        ("sure_share",),
-    ),
-)
-ALL_CHECKPOINTS = tuple(key for stop in STOPS for key in stop.checkpoints)
-TRAIN_EPOCHS = 1  # what the path asks the learner's own network to train before it is judged
 
 
 def trained_enough() -> bool:
@@ -172,7 +107,7 @@ def here(page_path: str) -> Stop | None:
         if number < len(STOPS):
             stop_link(number + 1, f"Next: {STOPS[number].title}")
         else:
-            st.page_link("app.py", label="The end of the path: back to Start here", icon="🧭")
+            st.page_link(pages.HOME.path, label="The end of the path: back to Start here", icon="🧭")
     return stop
 
 

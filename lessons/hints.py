@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .activations import ACTIVATIONS
-from .augment import STANDARD, for_image
-from .diagnostics import dead_description
-from .train import Trainer
+from nn_core.activations import ACTIVATIONS
+from nn_core.augment import STANDARD, for_image
+from nn_core.diagnostics import dead_description
+from nn_core.train import Trainer
 
 WINDOW = 50
 DEAD_LIMIT = 0.3

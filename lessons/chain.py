@@ -22,10 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import DEFAULT_ACTIVATION, DEFAULT_LEAKY_SLOPE, get_activation
-from .gradcheck import numeric_gradient
-from .losses import DEFAULT_LOSS
-from .network import MLP
+from nn_core.activations import DEFAULT_ACTIVATION, DEFAULT_LEAKY_SLOPE, get_activation
+from nn_core.gradcheck import numeric_gradient
+from nn_core.losses import DEFAULT_LOSS
+from nn_core.network import MLP
+
 from .neuron import NEURON_ACTIVATION
 
 Array = np.ndarray

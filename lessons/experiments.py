@@ -8,11 +8,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .augment import STANDARD, Augmentation
-from .dataset import Dataset
-from .diagnostics import flat_region
-from .network import INITS, MLP
-from .train import Trainer
+from nn_core.augment import STANDARD, Augmentation
+from nn_core.dataset import Dataset
+from nn_core.diagnostics import flat_region
+from nn_core.network import INITS, MLP
+from nn_core.train import Trainer
 
 Array = np.ndarray
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .train import Trainer
+from nn_core.train import Trainer
 
 Array = np.ndarray
 

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import experiments, notebook
-from .activations import ACTIVATIONS
-from .diagnostics import dead_unit_fraction
-from .evaluation import abstain_below, evaluate
-from .network import MLP
-from .train import Trainer
+from nn_core.activations import ACTIVATIONS
+from nn_core.diagnostics import dead_unit_fraction
+from nn_core.evaluation import abstain_below, evaluate
+from nn_core.network import MLP
+from nn_core.train import Trainer
+
+from . import experiments, notebook, pages
 
 Array = np.ndarray
 
@@ -364,14 +365,14 @@ CHECKPOINTS: dict[str, Checkpoint] = {
     for c in (
         Checkpoint(
             "blank_pixels",
-            "pages/1_Data.py",
+            pages.DATA.path,
             "Of the 784 pixels of the digit you follow, how many are **blank** (exactly 0)?",
             (("quarter", "under a quarter"), ("half", "a quarter to three quarters"), ("most", "over three quarters")),
             _blank_pixels,
         ),
         Checkpoint(
             "double_weight",
-            "pages/2_Weights_and_biases.py",
+            pages.WEIGHTS.path,
             "Take the first-layer unit that weighs your digit's brightest pixel most, and **double that weight** w. "
             "By how much does the unit's sum z change?",
             (
@@ -383,14 +384,14 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         ),
         Checkpoint(
             "untrained_guess",
-            "pages/2_Weights_and_biases.py",
+            pages.WEIGHTS.path,
             "Your network's **starting (random) weights**: will they name the digit you follow correctly?",
             (("right", "yes, the right digit"), ("wrong", "no, a wrong digit")),
             _untrained_guess,
         ),
         Checkpoint(
             "stuck_units",
-            "pages/3_Activations.py",
+            pages.ACTIVATIONS.path,
             f"Train two copies of your architecture at learning rate {STUCK_LR:g} for {STUCK_STEPS} steps, one with "
             "ReLU, one with sigmoid. Which ends with **more units stuck** in a flat region?",
             ((FLAT_SIDED, "ReLU"), (SATURATING, "sigmoid"), ("same", "about the same")),
@@ -398,14 +399,14 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         ),
         Checkpoint(
             "linear_collapse",
-            "pages/3_Activations.py",
+            pages.ACTIVATIONS.path,
             "Two layers with **no activation** between them: can they compute anything one layer cannot?",
             (("yes", "yes"), ("no", "no")),
             _linear_collapse,
         ),
         Checkpoint(
             "softmax_sum",
-            "pages/4_Forward_pass.py",
+            pages.FORWARD.path,
             "Your network's ten outputs for the digit you follow: do they **add up** to less than 1, exactly 1, "
             "or more?",
             (("less", "less than 1"), ("one", "exactly 1"), ("more", "more than 1")),
@@ -413,14 +414,14 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         ),
         Checkpoint(
             "shift_logits",
-            "pages/4_Forward_pass.py",
+            pages.FORWARD.path,
             "**Add 5 to all ten logits** of the digit you follow. Do the probabilities change?",
             (("yes", "yes"), ("no", "no")),
             _shift_logits,
         ),
         Checkpoint(
             "nudge_weight",
-            "pages/5_Backpropagation.py",
+            pages.BACKPROP.path,
             f"Move the last layer's weight with the steepest gradient for your digit by {NUDGE} **against** its "
             "gradient. Does the loss on that digit go down, up, or stay?",
             (("down", "down"), ("up", "up"), ("same", "it stays")),
@@ -428,7 +429,7 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         ),
         Checkpoint(
             "notebook_softmax",
-            "pages/5_Backpropagation.py",
+            pages.BACKPROP.path,
             f"Fix **only the notebook's softmax bug**. What accuracy will its network reach after "
             f"{NOTEBOOK_ITERATIONS} iterations?",
             (("low", "below 20%"), ("middle", "20% to 60%"), ("high", "above 60%")),
@@ -436,7 +437,7 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         ),
         Checkpoint(
             "high_rate",
-            "pages/6_Training.py",
+            pages.TRAINING.path,
             f"Set the learning rate to **{HIGH_LR:g}** and take {HIGH_STEPS} steps from where your network is. Will "
             "the loss fall, stay, or blow up?",
             (("fall", "fall"), ("stay", "stay about the same"), ("blow", "blow up")),
@@ -444,7 +445,7 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         ),
         Checkpoint(
             "tiny_rate",
-            "pages/6_Training.py",
+            pages.TRAINING.path,
             f"At learning rate **{TINY_LR:g}**, will {TINY_STEPS} more steps raise validation accuracy by at least one "
             "point?",
             (("yes", "yes"), ("no", "no")),
@@ -452,7 +453,7 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         ),
         Checkpoint(
             "last_digit",
-            "pages/6_Training.py",
+            pages.TRAINING.path,
             f"Train your network from its start for one epoch (at most {MOST_STEPS} steps). Which class will it **get "
             "right least often**?",
             (),
@@ -461,7 +462,7 @@ CHECKPOINTS: dict[str, Checkpoint] = {
         ),
         Checkpoint(
             "sure_share",
-            "pages/7_Evaluation.py",
+            pages.EVALUATION.path,
             f"If your network answered only when it was at least **{SURE:.0%} sure**, what share of the test digits "
             "would it answer?",
             (("under", "under half"), ("middle", "half to 80%"), ("over", "over 80%")),

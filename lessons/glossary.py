@@ -17,14 +17,16 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .activations import ACTIVATIONS, FLAT_SHARE
-from .diagnostics import dead_description, flat_region
-from .evaluation import Evaluation, evaluate, reliability, worst_confusion
-from .inspection import answer, units_switched_on
-from .losses import LOSSES, one_hot
-from .network import INITS
-from .optim import OPTIMIZERS
-from .train import Trainer
+from nn_core.activations import ACTIVATIONS, FLAT_SHARE
+from nn_core.diagnostics import dead_description, flat_region
+from nn_core.evaluation import Evaluation, evaluate, reliability, worst_confusion
+from nn_core.inspection import answer, units_switched_on
+from nn_core.losses import LOSSES, one_hot
+from nn_core.network import INITS
+from nn_core.optim import OPTIMIZERS
+from nn_core.train import Trainer
+
+from . import pages
 
 SECTIONS = ("Data", "The network", "Forward pass", "Loss", "Learning", "Training", "Evaluation")
 DIGIT = 0  # the validation digit whose numbers the glossary quotes
@@ -384,16 +386,16 @@ def _recall(t: Trainer) -> str:
 
 # -- the terms, by section --------------------------------------------------------------------------
 
-DATA = "pages/1_Data.py"
-WEIGHTS = "pages/2_Weights_and_biases.py"
-ACTIVATIONS_PAGE = "pages/3_Activations.py"
-FORWARD = "pages/4_Forward_pass.py"
-BACKPROP = "pages/5_Backpropagation.py"
-TRAINING = "pages/6_Training.py"
-EVALUATION = "pages/7_Evaluation.py"
-DRAW = "pages/8_Draw_a_digit.py"
-MODEL = "pages/9_Model.py"
-HOME = "app.py"
+DATA = pages.DATA.path
+WEIGHTS = pages.WEIGHTS.path
+ACTIVATIONS_PAGE = pages.ACTIVATIONS.path
+FORWARD = pages.FORWARD.path
+BACKPROP = pages.BACKPROP.path
+TRAINING = pages.TRAINING.path
+EVALUATION = pages.EVALUATION.path
+DRAW = pages.DRAW.path
+MODEL = pages.MODEL.path
+HOME = pages.HOME.path
 
 # What each registry entry is, in one sentence; an entry without one gets a plain default.
 ACTIVATION_DEFINITIONS = {

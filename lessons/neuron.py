@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import get_activation
-from .gradcheck import numeric_gradient
+from nn_core.activations import get_activation
+from nn_core.gradcheck import numeric_gradient
 
 Array = np.ndarray
 NEURON_ACTIVATION = "sigmoid"  # the notebook's single neuron

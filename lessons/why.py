@@ -4,7 +4,7 @@ quoting the numbers it used.
 
 ``QUESTIONS`` is the registry: a ``Question`` is what the learner asks and a function from a
 trainer to an ``Answer`` (a one-line summary, the details, the numbers it quotes by name, the fixes
-that can help as ``nn_core.hints.Fix``, and whether it found what the question asks about; a page
+that can help as ``lessons.hints.Fix``, and whether it found what the question asks about; a page
 opens on the first that did). A question that does not apply says so with its numbers ("no jump:
 the largest rise of the smoothed loss was 0.017"). Where a question overlaps a hint rule (a
 learning rate too high or too low, dead units, overfitting), the answer calls the rule and quotes
@@ -22,14 +22,15 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from nn_core.diagnostics import dead_description, dead_units
+from nn_core.history import ema
+from nn_core.inspection import added_by_training
+from nn_core.losses import DEFAULT_LOSS, get_loss
+from nn_core.train import EARLY_EVALUATIONS, EXPLODE_FACTOR, TRAIN_EVAL_ROWS, Trainer
+from nn_core.train import logged as logged_value
+
 from . import hints
-from .diagnostics import dead_description, dead_units
 from .hints import Fix, Hint
-from .history import ema
-from .inspection import added_by_training
-from .losses import DEFAULT_LOSS, get_loss
-from .train import EARLY_EVALUATIONS, EXPLODE_FACTOR, TRAIN_EVAL_ROWS, Trainer
-from .train import logged as logged_value
 
 SMOOTHING = 0.9  # the loss chart's moving average (ui.figures.theme.ema): the curve a learner sees
 RECENT = hints.WINDOW  # the batch losses read as "recent"
