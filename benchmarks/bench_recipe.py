@@ -26,11 +26,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere without installing
 
-from nn_core import MLP, Trainer  # noqa: E402
+from nn_core import MLP  # noqa: E402
 from nn_core.augment import Augmentation, augment  # noqa: E402
 from nn_core.data import load_dataset  # noqa: E402
 from nn_core.drawing import prepare  # noqa: E402
 from nn_core.recipes import ROBUST, build, train  # noqa: E402
+from nn_core.train import Trainer  # noqa: E402
 
 TARGET_ACCURACY, TARGET_SECONDS = 0.97, 60.0
 EVERY_RANGE = Augmentation(shift=2, rotate=12, scale=0.1, shear=8, thicker=0.5, thinner=0.5, noise=0.05)

@@ -28,10 +28,11 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere without installing
 
-from nn_core import MLP, Trainer  # noqa: E402
+from nn_core import MLP  # noqa: E402
 from nn_core.data import Dataset  # noqa: E402
 from nn_core.snapshots import Snapshots  # noqa: E402
-from nn_core.train import blas_threads_for  # noqa: E402
+from nn_core.threads import blas_threads_for  # noqa: E402
+from nn_core.train import Trainer  # noqa: E402
 
 N, FEATURES, HIDDEN, CLASSES, LR = 60_000, 784, 128, 10, 0.1
 

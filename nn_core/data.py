@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .dataset import DIGIT_NAMES, SPLITS, DataFormatError, Dataset, make_dataset, stratified_split
+from .download import cache_dir, is_cached, load_mnist
 from .idx import FASHION_NAMES, load_idx_folder
 from .kaggle_csv import load_kaggle_csv, read_kaggle_test_csv
 
@@ -81,8 +82,6 @@ def _load_digits_8x8() -> Dataset:
 def fashion_folder() -> Path | None:
     """The first folder holding Fashion-MNIST's IDX files, or None."""
     candidates = [Path(os.environ[FASHION_ENV_VAR])] if os.environ.get(FASHION_ENV_VAR) else []
-    from .download import cache_dir
-
     for folder in [*candidates, *FASHION_FOLDERS, cache_dir() / "fashion-mnist"]:
         if folder.is_dir() and any(folder.glob("train-images*idx3*")):
             return folder
@@ -105,8 +104,6 @@ def _load_fashion() -> Dataset:
 
 
 def _load_full_mnist() -> Dataset:
-    from .download import load_mnist
-
     return load_mnist()
 
 
@@ -121,8 +118,6 @@ NAMED = {
 def available_datasets() -> list[str]:
     """Named datasets usable now, without a download: the bundled ones, plus full MNIST if
     it is cached and Fashion-MNIST if its files are found."""
-    from .download import is_cached
-
     names = ["mnist-5k", "digits-8x8"]
     if is_cached():
         names.append("mnist")

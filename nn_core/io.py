@@ -16,8 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .guard import Divergence
 from .network import MLP
 from .settings import live_settings
+from .snapshots import Snapshot, frozen_copy
+from .train import Trainer
 
 FORMAT = "nn_core-mlp"
 VERSION = 1
@@ -214,7 +217,7 @@ def run_to_bytes(
             for s in held
         ],
         "reference_loss": trainer.reference_loss,
-        "healthy_average": trainer._healthy_average,
+        "healthy_average": trainer.guard.healthy_average,
         "rng": trainer._rng.bit_generator.state,
         "traces": traces,
         "diverged": None
@@ -282,8 +285,6 @@ def load_run(source, dataset, snapshot_arrays=None):
 
     ``snapshot_arrays(step)``, if given, returns the parameters of the snapshot at ``step`` for a
     run saved without them (or None when they are lost: that moment is then left out)."""
-    from .train import Divergence, Trainer
-
     arrays = _read_arrays(source)
     model = _model_from(arrays, dataset.n_features)
     meta = _read_meta(arrays)
@@ -360,9 +361,9 @@ def load_run(source, dataset, snapshot_arrays=None):
         setattr(trainer, name, value)
     last = _number(counters.get("last_loss"), "last loss", allow_none=True)
     trainer.last_loss = float("nan") if last is None else float(last)
-    trainer.reference_loss = _number(run.get("reference_loss"), "reference loss", allow_none=True)
-    trainer._healthy_average = _number(run.get("healthy_average"), "loss average", allow_none=True)
-    trainer._checkpoint = (trainer.steps, {k: v.copy() for k, v in model.params.items()})
+    trainer.guard.reference_loss = _number(run.get("reference_loss"), "reference loss", allow_none=True)
+    trainer.guard.healthy_average = _number(run.get("healthy_average"), "loss average", allow_none=True)
+    trainer.guard.last_healthy = (trainer.steps, {k: v.copy() for k, v in model.params.items()})
     _load_traces(trainer, arrays, run.get("traces", {}))
     _load_time_travel(trainer, arrays, run, same_data, snapshot_arrays)
     diverged = run.get("diverged")
@@ -425,8 +426,6 @@ def _log(entries, what: str) -> list[tuple[int, str, object]]:
 
 def _load_time_travel(trainer, arrays: dict, run: dict, same_data: bool, snapshot_arrays) -> None:
     """The run's setting log, its remaining replay schedule, its time trained and its snapshots."""
-    from .snapshots import Snapshot, frozen_copy
-
     trainer.seconds_trained = float(_number(run.get("seconds_trained", 0.0), "time trained"))
     trainer.settings_log = _log(run.get("settings_log", []), "log of settings")
     trainer._schedule = _log(run.get("schedule", []), "replay schedule")

@@ -8,13 +8,16 @@ but the start), so its curves can be overlaid on the present's and it can be bro
 
 from __future__ import annotations
 
+import io as bytes_io
 import itertools
+import json
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from .augment import NONE, Augmentation
+from .io import ModelFileError, _read_arrays, load_run, run_to_bytes
 from .network import INITS
 from .optim import OPTIMIZERS
 from .schedules import CONSTANT, Schedule
@@ -207,11 +210,6 @@ class Ledger:
 def ledger_to_bytes(ledger: Ledger, present_serial: int) -> bytes:
     """The ledger as ``.npz`` bytes: each past run as a whole-run file (without its snapshots),
     and for the present run only its place (it is saved on its own)."""
-    import io as bytes_io
-    import json
-
-    from .io import run_to_bytes
-
     meta, arrays = [], {}
     for i, e in enumerate(ledger.runs):
         present = e.trainer.serial == present_serial
@@ -227,10 +225,6 @@ def ledger_from_bytes(data: bytes, present: Trainer, dataset_for) -> Ledger:
     """The ledger ``ledger_to_bytes`` wrote, the ``present`` run in its place; ``dataset_for(source)``
     gives each run's dataset. A run that cannot be read is left out; a file that is not a ledger
     raises ``ModelFileError``."""
-    import json
-
-    from .io import ModelFileError, _read_arrays, load_run
-
     arrays = _read_arrays(data)
     try:
         meta = json.loads(str(arrays["__ledger__"][()]))

@@ -127,3 +127,9 @@ def live_settings() -> dict[str, Setting]:
 def network_settings() -> dict[str, Setting]:
     """The settings only a new network can take."""
     return {name: s for name, s in SETTINGS.items() if not s.live}
+
+
+def logged(value):
+    """A live setting's value as the settings log keeps it: plain values as they are, a schedule
+    or an augmentation as its JSON text."""
+    return value.to_text() if isinstance(value, (Schedule, Augmentation)) else value

@@ -6,65 +6,45 @@ or once per animation tick. Learning rate, momentum, batch size and L2 can chang
 any two steps; nothing is reset.
 
 History (``trainer.history``), bounded by ``Trace``'s thinning (at most 4,000 rows each):
-- ``steps``: per update, the training loss of its batch, the learning rate (``lr``) and the
-  rate the step used (``rate``: the learning rate times the schedule's factor);
-- ``diagnostics``: every ``diag_every`` steps and at the end of every ``step(n)`` call,
-  per layer the gradient norm ||dW|| and the update-to-weight ratio ||delta W|| / ||W||;
-- ``evals``: densely at first (steps 1, 2, 3, 5, 10, 20, 30: ``EARLY_EVALUATIONS``), then
-  every ``eval_every`` steps, and at the end of every epoch: the loss and accuracy on a fixed
-  sample of up to 2,000 training rows and on the validation split, the validation accuracy of
-  each class, and each hidden layer's dead-unit fraction. The curves have a shape from the
-  first step, and an evaluation costs a few milliseconds, so the early ones are nearly free.
+``steps`` (per update: the batch's loss, the learning rate ``lr`` and the ``rate`` the step used,
+the learning rate times the schedule's factor), ``diagnostics`` (every ``diag_every`` steps and at
+the end of every ``step(n)`` call, per layer ||dW|| and ||delta W|| / ||W||) and ``evals`` (the
+learning curves: ``nn_core.curves``).
 
-Snapshots (``trainer.snapshots``, see ``nn_core.snapshots``): the parameters at moments spread
-over the run, at most 24 of them and 16 MB whatever its length. ``model_at(step)`` is the network
-as it was then, ``continue_from(step)`` a new run from that moment, and ``replay(**changes)`` the
-run again from the same start and the same batches with some settings changed: every change of a
-live setting is logged (``settings_log``), so a replay with no change is this run bit for bit.
+Snapshots (``trainer.snapshots``): the parameters at moments spread over the run, at most 24 and
+16 MB; what a run's past is used for is in ``nn_core.through_time``.
 
-The divergence guard: a batch loss that is not finite, or over ``EXPLODE_FACTOR`` times the
-first, stops training and brings back the last weights whose loss was healthy (not above
-``HEALTHY_FACTOR`` times its running average): the loss often climbs for a few steps before it
-overflows, and the weights from just before the overflow are already ruined.
+The divergence guard (``nn_core.guard``): a batch loss that is not finite, or far over the first,
+stops training and brings back the last weights whose loss was healthy.
 
 Run ``python -m nn_core.train --help`` for the command line.
 """
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import functools
 import itertools
 import math
 import time
-from dataclasses import dataclass
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
-from .activations import ACTIVATIONS, DEFAULT_ACTIVATION
+from . import curves, through_time
 from .augment import Augmentation, augment
-from .data import Dataset, load_dataset
-from .diagnostics import dead_unit_fraction
+from .curves import EARLY_EVALUATIONS, TRAIN_EVAL_ROWS  # noqa: F401  (lessons.why, for now)
+from .data import Dataset
+from .guard import EXPLODE_FACTOR, Divergence, Guard  # noqa: F401  (EXPLODE_FACTOR: lessons.why, for now)
 from .history import Trace
 from .losses import DEFAULT_LOSS
-from .metrics import accuracy, confusion_matrix, per_class_accuracy, precision_recall
-from .network import DEFAULT_INIT, INITS, MLP, ArchitectureError, dropout_masks, parse_hidden
-from .optim import DEFAULT_OPTIMIZER, OPTIMIZERS, make_optimizer
+from .network import MLP, dropout_masks
+from .optim import make_optimizer
 from .schedules import Schedule
-from .settings import SETTINGS, live_settings
+from .settings import SETTINGS, live_settings, logged  # noqa: F401  (logged: lessons.why, for now)
 from .snapshots import Snapshot, Snapshots, capacity_for, frozen_copy
+from .threads import BlasThreads, blas_threads_for
 
 Array = np.ndarray
 
-TRAIN_EVAL_ROWS = 2000
-EARLY_EVALUATIONS = frozenset((1, 2, 3, 5, 10, 20, 30))
-HEALTHY_FACTOR = 2.0  # a batch loss above this times the running average is no longer healthy
-HEALTHY_SMOOTHING = 0.9  # the running average's weight on its past
-CHECKPOINT_EVERY = 10  # steps between copies of healthy weights (a copy costs about one update)
 _SERIALS = itertools.count(1)  # each trainer's own number, never reused in a process
-EXPLODE_FACTOR = 10.0
 # Each step's own random numbers (dropout's masks, augmentation's amounts) come from a generator
 # made from (seed, STEP_STREAM, step): a replay or a continued run draws the same ones, with no
 # random state to keep.
@@ -75,55 +55,6 @@ def _live_property(name: str, doc: str = "") -> property:
     """A Trainer attribute for the live setting ``name``: read from its settings, set through
     ``set_setting`` (checked and logged)."""
     return property(lambda self: self._live[name], lambda self, value: self.set_setting(name, value), doc=doc or None)
-
-
-def logged(value):
-    """A live setting's value as the settings log keeps it: plain values as they are, a schedule
-    or an augmentation as its JSON text."""
-    return value.to_text() if isinstance(value, (Schedule, Augmentation)) else value
-
-
-@dataclass(frozen=True)
-class Divergence:
-    """Why training stopped: at which step, with which learning rate, and what the loss did."""
-
-    step: int
-    lr: float
-    loss: float
-    reference_loss: float
-    message: str
-    restored_step: int = 0  # the weights brought back are those after this many steps
-
-
-@dataclass(frozen=True)
-class Moment:
-    """The network as it was after ``steps`` updates, for a page to show (never to train): the
-    present one's own model, or a copy of a snapshot's. ``revision`` is the trainer's for the
-    present and -1 for a past moment, so a view keyed on (serial, steps, revision) is never stale."""
-
-    model: MLP
-    dataset: Dataset
-    initial_params: dict
-    steps: int
-    present_steps: int
-    serial: int
-    revision: int
-
-    @property
-    def is_past(self) -> bool:
-        return self.revision < 0
-
-
-@functools.cache
-def _blas_controller() -> ThreadpoolController:
-    # Finding the BLAS libraries takes ~0.2 ms; a kept controller limits threads in microseconds.
-    return ThreadpoolController()
-
-
-def blas_threads_for(batch_size: int) -> int:
-    """BLAS threads for a step at this batch size: 2 from 64 rows up, where splitting a
-    matrix product between two cores pays for itself (benchmarks/bench_train.py, 2-core machine)."""
-    return 1 if batch_size < 64 else 2
 
 
 class Trainer:
@@ -197,10 +128,7 @@ class Trainer:
         self._grad_buffers = {f"d{k}": np.empty_like(v) for k, v in model.params.items() if k[0] == "W"}
         self._batch_buffers: dict[int, Array] = {}
         self._rng = np.random.default_rng(self.seed)
-        rows = min(TRAIN_EVAL_ROWS, len(dataset.y_train))
-        self._train_eval_rows = np.sort(
-            np.random.default_rng(self.seed).choice(len(dataset.y_train), rows, replace=False)
-        )
+        self._train_eval_rows = curves.train_eval_rows(len(dataset.y_train), self.seed)
         self._new_order(len(dataset.y_train))
         self._epoch_ended = False
         # Counts every change of the parameters (an update, a restore after a blow-up): what a view
@@ -209,12 +137,7 @@ class Trainer:
         self.samples_seen = 0
         self.epochs_done = 0
         self.last_loss = float("nan")
-        self.reference_loss: float | None = None
-        # The last weights known to be healthy: (steps they are after, the weights), and the
-        # running average of healthy batch losses that "healthy" is measured against.
-        self._checkpoint: tuple[int, dict[str, Array]] = (0, self.initial_params)
-        self._healthy_average: float | None = None
-        self._previous_healthy = True  # whether the weights in _previous gave a healthy loss
+        self.guard = Guard(self.initial_params)
         self.diverged: Divergence | None = None
         self.samples_per_second = float("nan")
         self.seconds_trained = 0.0
@@ -302,39 +225,29 @@ class Trainer:
             buffer = self._batch_buffers[len(rows)] = np.empty((len(rows), X.shape[1]), X.dtype)
         return np.take(X, rows, axis=0, out=buffer, mode="clip")
 
-    def _is_healthy(self, loss: float) -> bool:
-        average = self._healthy_average
-        return math.isfinite(loss) and (average is None or loss <= HEALTHY_FACTOR * average)
+    @property
+    def reference_loss(self) -> float | None:
+        """The first batch loss of the run (or since a recovery): what a blow-up is measured against."""
+        return self.guard.reference_loss
 
     def _diverged_at(self, loss: float) -> Divergence | None:
         step = self.steps + 1
-        if not math.isfinite(loss):
-            what = f"loss became {'NaN' if math.isnan(loss) else 'infinite'}"
-        elif self.reference_loss is not None and loss > EXPLODE_FACTOR * self.reference_loss:
-            what = f"loss jumped to {loss:.3g}, over {EXPLODE_FACTOR:g}x its start ({self.reference_loss:.3g})"
-        else:
+        what = self.guard.blown_up(loss)
+        if what is None:
             return None
         restored = self._restore_healthy()
         self.snapshots.drop_nonfinite()
-        used = self.rate_now()
-        rate = f"learning rate {self.lr:g}" + (f" (× the schedule: {used:.2g})" if used != self.lr else "")
-        message = f"{rate} is too high: {what} at step {step:,}. " + (
-            "The starting weights were restored."
-            if restored == 0
-            else f"The weights as they were after step {restored:,}, the last with a healthy loss, were restored"
-            + (f" (the step count stays at {self.steps:,})." if restored != self.steps else ".")
-        )
-        return Divergence(step, self.lr, loss, self.reference_loss or float("nan"), message, restored)
+        return self.guard.divergence(what, step, self.lr, self.rate_now(), loss, restored, self.steps)
 
     def _restore_healthy(self) -> int:
         """Bring back the last healthy weights; returns the step they are after. The weights now
         (after ``steps`` updates) gave the blown-up loss; those before the last update (``_previous``)
         are taken if their loss was healthy, else the last healthy checkpoint."""
-        if self._previous_healthy and self.steps > 0:
+        if self.guard.previous_healthy and self.steps > 0:
             self.model.params, self._spare = self._previous, self.model.params
             restored = self.steps - 1
         else:
-            restored, weights = self._checkpoint
+            restored, weights = self.guard.last_healthy
             self._spare = self.model.params
             self.model.params = {k: v.copy() for k, v in weights.items()}
             self._previous = self.model.params
@@ -350,19 +263,12 @@ class Trainer:
             self.record_evaluation()  # step 0: every learning curve starts from the untrained network
         X_all, y_all = self.dataset.X_train, self.dataset.y_train
         started, samples_before = time.perf_counter(), self.samples_seen
-        threads_now = None
-        # The BLAS threads follow the batch size step by step (a replay changes it mid-call): one
-        # thread or two sum in another order, and a replay must give the same weights bit for bit.
-        with contextlib.ExitStack() as limits:
+        with BlasThreads() as threads:  # a replay may change the batch size mid-call
             for i in range(n):
                 while self._schedule and self._schedule[0][0] <= self.steps:
                     _, name, value = self._schedule.pop(0)
                     self.set_setting(name, value)
-                threads = self.blas_threads or blas_threads_for(self.batch_size)
-                if threads != threads_now:
-                    limits.close()
-                    limits.enter_context(_blas_controller().limit(limits=threads, user_api="blas"))
-                    threads_now = threads
+                threads.hold(self.blas_threads or blas_threads_for(self.batch_size))
                 rate = self.rate_now()
                 rows = self._next_batch()
                 params = self.model.params
@@ -378,9 +284,7 @@ class Trainer:
                 self.diverged = self._diverged_at(loss)
                 if self.diverged is not None:
                     break
-                if self.reference_loss is None:
-                    self.reference_loss = loss
-                self._note_health(loss, params)
+                self.guard.note(loss, params, self.steps)
                 updated = self._spare if self._spare is not params else {k: p.copy() for k, p in params.items()}
                 self.optimizer.update(params, grads, rate, out=updated)
                 self.model.params, self._previous, self._spare = updated, params, params
@@ -412,28 +316,11 @@ class Trainer:
             self.record_evaluation()
         return self.metrics()
 
-    def _note_health(self, loss: float, params: dict[str, Array]) -> None:
-        """Whether ``params`` (the weights before this update) gave a healthy ``loss``; every
-        CHECKPOINT_EVERY steps, healthy weights are copied as the checkpoint to come back to."""
-        healthy = self._is_healthy(loss)
-        if healthy:
-            average = self._healthy_average
-            self._healthy_average = (
-                loss if average is None else HEALTHY_SMOOTHING * average + (1 - HEALTHY_SMOOTHING) * loss
-            )
-            if self.steps % CHECKPOINT_EVERY == 0 and self.steps > self._checkpoint[0]:
-                self._checkpoint = (self.steps, {k: v.copy() for k, v in params.items()})
-        self._previous_healthy = healthy
-
-    def _evaluation_due(self, step: int) -> bool:
-        """Whether step ``step`` ends with an evaluation: densely at first, then every ``eval_every``."""
-        return bool(self.eval_every) and (step in EARLY_EVALUATIONS or step % self.eval_every == 0)
-
     def recover(self) -> None:
         """After a divergence (the weights are already restored): allow training again. The
         learning rate is the caller's to lower first; ``diverged.lr`` is the one that blew up."""
         self.diverged = None
-        self.reference_loss = None
+        self.guard.reference_loss = None
 
     def _record_diagnostics(self, grads: dict[str, Array]) -> None:
         norms, ratios = [], []
@@ -463,140 +350,21 @@ class Trainer:
         """The steps whose parameters are held, ascending (0, the start, always among them)."""
         return self.snapshots.steps()
 
-    def model_at(self, step: int) -> MLP:
-        """A new network with the weights as they were after ``step`` updates: those of the nearest
-        held step at or before it, or the present weights from the current step on."""
-        if step >= self.steps:
-            return self.model.with_params(self.model.params)
-        return self.model.with_params(self.snapshots.at(step).params)
+    model_at = through_time.model_at
+    moment = through_time.moment
+    moment_step = through_time.moment_step
+    like = through_time.like
+    continue_from = through_time.continue_from
+    replay = through_time.replay
+    retire = through_time.retire
 
-    def moment(self, step: int | None = None) -> Moment:
-        """The network at ``step`` (None: now) for showing; see ``Moment``."""
-        if step is None or step >= self.steps:
-            return Moment(
-                self.model, self.dataset, self.initial_params, self.steps, self.steps, self.serial, self.revision
-            )
-        held = self.snapshots.at(step)
-        model = self.model.with_params(held.params)
-        return Moment(model, self.dataset, self.initial_params, held.step, self.steps, self.serial, -1)
+    # -- evaluation (nn_core.curves) ---------------------------------------------------------
 
-    def moment_step(self, step: int) -> int:
-        """The step whose weights ``model_at(step)`` gives."""
-        return self.steps if step >= self.steps else self.snapshots.at(step).step
+    evaluate = curves.evaluate
+    record_evaluation = curves.record_evaluation
 
-    def like(self, model: MLP, dataset: Dataset | None = None, **settings) -> Trainer:
-        """A new trainer around ``model``, on the same data (or ``dataset``), with this one's
-        settings but ``settings`` (``live_settings()`` names, and ``seed``)."""
-        live = self.live_settings() | settings
-        seed = live.pop("seed", self.seed)
-        return Trainer(
-            model,
-            self.dataset if dataset is None else dataset,
-            **live,
-            seed=seed,
-            loss=self.loss_name,
-            eval_every=self.eval_every,
-            diag_every=self.diag_every,
-            blas_threads=self.blas_threads,
-        )
-
-    def continue_from(self, step: int) -> Trainer:
-        """A new run from the held moment at or before ``step``, with this run's settings as they
-        are now: the same start (for what training added), the history and snapshots up to that
-        moment, and the batches that came next in this run. The optimizer's state (momentum,
-        Adam's averages) starts afresh: it is not kept in snapshots."""
-        snapshot = self.snapshots.at(min(step, self.steps))
-        if step >= self.steps:
-            snapshot = Snapshot(
-                self.steps, self.model.params, self.samples_seen, self.epochs_done, self._position, self._order_state
-            )
-        new = self.like(self.model.with_params(snapshot.params))
-        new.initial_params = self.initial_params
-        new.steps, new.revision = snapshot.step, snapshot.step
-        new.samples_seen, new.epochs_done = snapshot.samples_seen, snapshot.epochs_done
-        new._rng.bit_generator.state = snapshot.order_state
-        new._new_order(len(self._order))
-        new._position = snapshot.position
-        new.history = {name: trace.until(snapshot.step) for name, trace in self.history.items()}
-        new.snapshots.held = [s for s in self.snapshots.held if s.step < snapshot.step]
-        new.take_snapshot()
-        new._checkpoint = (snapshot.step, new.snapshots.held[-1].params)
-        new.settings_log = [entry for entry in self.settings_log if entry[0] < snapshot.step] + [
-            (snapshot.step, name, value) for name, value in new.live_settings().items()
-        ]
-        new.model.metadata = dict(self.model.metadata)
-        return new
-
-    def replay(self, **changes) -> Trainer:
-        """This run again from its start, with its batches in the same order, every live setting
-        changing when it changed in this run, except those in ``changes`` (``live_settings()``
-        names), which hold from the first step. With no change, training it as far gives exactly
-        this run's weights. The new trainer is at step 0; train it to compare."""
-        unknown = sorted(set(changes) - set(live_settings()))
-        if unknown:
-            raise ValueError(f"a replay can change {', '.join(live_settings())}, not {', '.join(unknown)}")
-        start = {name: value for step, name, value in self.settings_log if step == 0} | changes
-        new = self.like(self.model.with_params(self.initial_params), **start)
-        new._schedule = [entry for entry in self.settings_log if entry[0] > 0 and entry[1] not in changes]
-        new.model.metadata = dict(self.model.metadata)
-        return new
-
-    def retire(self) -> None:
-        """Free what only training needs (snapshots but the start, buffers, the optimizer's state)
-        when this run goes into a ledger of past runs; it can still be trained on afterwards."""
-        self.snapshots.held = self.snapshots.held[:1]
-        self._batch_buffers.clear()
-        self._previous = self._spare = self.model.params
-        self._checkpoint = (0, self.initial_params)
-        self.optimizer.reset()
-
-    # -- evaluation ---------------------------------------------------------------------------
-
-    def _loss_and_predictions(self, X: Array, y: Array) -> tuple[float, Array, dict]:
-        cache = self.model.forward(X)
-        return self.model.loss(cache, y, self.loss_name), cache[f"A{self.model.n_layers}"].argmax(axis=1), cache
-
-    def evaluate(self, split: str = "val") -> dict:
-        """Loss (without the L2 term), accuracy, per-class accuracy, precision, recall, confusion matrix."""
-        X, y = self.dataset.split(split)
-        k = self.dataset.n_classes
-        loss, predicted, _ = self._loss_and_predictions(X, y)
-        precision, recall = precision_recall(y, predicted, k)
-        return {
-            "split": split,
-            "loss": loss,
-            "accuracy": accuracy(y, predicted),
-            "per_class_accuracy": per_class_accuracy(y, predicted, k),
-            "precision": precision,
-            "recall": recall,
-            "confusion": confusion_matrix(y, predicted, k),
-            "predictions": predicted,
-        }
-
-    def record_evaluation(self) -> dict:
-        """Evaluate on the training sample and the validation split; append to ``history["evals"]``."""
-        rows = self._train_eval_rows
-        train_loss, train_pred, _ = self._loss_and_predictions(self.dataset.X_train[rows], self.dataset.y_train[rows])
-        X_val, y_val = self.dataset.split("val")
-        val_loss, val_pred, cache = self._loss_and_predictions(X_val, y_val)
-        model = self.model
-        dead = [
-            dead_unit_fraction(cache[f"Z{l}"], model.activation, model.leaky_slope) for l in range(1, model.n_layers)
-        ]
-        row = {
-            "step": self.steps,
-            "epoch": self.epochs_elapsed,
-            "train_loss": train_loss,
-            "train_accuracy": accuracy(self.dataset.y_train[rows], train_pred),
-            "val_loss": val_loss,
-            "val_accuracy": accuracy(y_val, val_pred),
-            "val_per_class_accuracy": per_class_accuracy(y_val, val_pred, self.dataset.n_classes),
-            "dead_fraction": np.array(dead),
-        }
-        evals = self.history["evals"]
-        if evals.last("step") != self.steps:
-            evals.append(**row)
-        return row
+    def _evaluation_due(self, step: int) -> bool:
+        return curves.evaluation_due(step, self.eval_every)
 
     def metrics(self) -> dict:
         """The latest numbers: step, epoch, samples seen, loss, learning rate, validation accuracy."""
@@ -618,92 +386,7 @@ class Trainer:
         }
 
 
-# -- command line ----------------------------------------------------------------------------
+if __name__ == "__main__":  # python -m nn_core.train: the command line (nn_core.cli)
+    from .cli import main
 
-
-def _hidden_argument(text: str) -> tuple[int, ...]:
-    try:
-        return parse_hidden(text)
-    except ArchitectureError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m nn_core.train", description="Train an MLP on digits with nn_core.")
-    parser.add_argument(
-        "--dataset", default="mnist-5k", help="mnist-5k (default), digits-8x8, mnist (downloads once) or fashion-mnist"
-    )
-    parser.add_argument(
-        "--data", help="a Kaggle train.csv (or .csv.gz) or a folder of MNIST IDX files; overrides --dataset"
-    )
-    parser.add_argument(
-        "--hidden", type=_hidden_argument, default=(128,), help="hidden layer sizes, e.g. 128 or 256,64"
-    )
-    parser.add_argument(
-        "--recipe",
-        choices=["robust"],
-        help="train a recipe's network (robust: reads new handwriting well; see nn_core/recipes.py); "
-        "--hidden, --lr, --optimizer and the rest are then the recipe's",
-    )
-    parser.add_argument("--epochs", type=int, help="passes over the training digits (10; a recipe's own by default)")
-    parser.add_argument("--lr", type=float, default=0.1)
-    parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--optimizer", default=DEFAULT_OPTIMIZER, choices=list(OPTIMIZERS))
-    parser.add_argument("--momentum", type=float, default=0.0)
-    parser.add_argument("--l2", type=float, default=0.0)
-    parser.add_argument("--activation", default=DEFAULT_ACTIVATION, choices=list(ACTIVATIONS))
-    parser.add_argument("--init", default=DEFAULT_INIT, choices=list(INITS))
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--save", help="write the trained model to this .npz file")
-    args = parser.parse_args(argv)
-
-    if args.epochs is not None and args.epochs < 1:
-        parser.error("--epochs must be at least 1")
-    try:
-        dataset = load_dataset(args.data or args.dataset)
-        if args.recipe:
-            from .recipes import RECIPES, build
-
-            recipe = RECIPES[args.recipe].for_epochs(args.epochs or RECIPES[args.recipe].epochs)
-            trainer = build(recipe, dataset, args.seed)
-            epochs = recipe.epochs
-        else:
-            model = MLP([dataset.n_features, *args.hidden, dataset.n_classes], args.activation, args.init, args.seed)
-            trainer = Trainer(
-                model, dataset, args.lr, args.batch_size, args.optimizer, args.momentum, args.l2, args.seed
-            )
-            epochs = args.epochs or 10
-    except ValueError as error:
-        parser.error(str(error))
-    model = trainer.model
-    print(f"{dataset.description}: {dataset.sizes()}; network {model.layer_sizes}, {model.n_params:,} parameters")
-    if args.recipe:
-        print(
-            f"recipe {args.recipe}: {trainer.optimizer_name} lr {trainer.lr:g}, batch {trainer.batch_size}, "
-            f"dropout {trainer.dropout:g}, schedule {trainer.schedule.describe()}, "
-            f"augmentation {trainer.augmentation.describe()}, {epochs} epochs"
-        )
-    for _ in range(epochs):
-        started = time.perf_counter()
-        trainer.epoch()
-        if trainer.diverged:
-            print(trainer.diverged.message)
-            return 1
-        evals = trainer.history["evals"]
-        print(
-            f"epoch {trainer.epochs_done:3d}  loss {evals.last('train_loss'):.4f}  "
-            f"train acc {evals.last('train_accuracy'):.4f}  val loss {evals.last('val_loss'):.4f}  "
-            f"val acc {evals.last('val_accuracy'):.4f}  ({time.perf_counter() - started:.2f} s)"
-        )
-    test = trainer.evaluate("test")
-    print(f"test accuracy {test['accuracy']:.4f}  test loss {test['loss']:.4f}")
-    if args.save:
-        from .io import save_model
-
-        save_model(model, args.save, {"dataset": dataset.name, "step": trainer.steps, "recipe": args.recipe})
-        print(f"saved to {args.save}")
-    return 0
-
-
-if __name__ == "__main__":
     raise SystemExit(main())

@@ -79,7 +79,8 @@ def test_progress_survives_page_switches_and_shows_on_the_home_page_and_in_the_s
 @pytest.mark.parametrize("sample", [0, 7, 123])
 def test_doubling_a_weight_adds_its_share_once_more_whatever_its_sign(mnist, seed, sample):
     """Not a coin flip: the answer (w · x, once more) holds for either sign of the weight."""
-    from nn_core import MLP, Trainer
+    from nn_core import MLP
+    from nn_core.train import Trainer
 
     run = Trainer(MLP([784, 16, 10], seed=seed), mnist, eval_every=None)
     outcome = CHECKPOINTS["double_weight"].run(run, sample)

@@ -4,9 +4,10 @@ the learner's trainer on its next step, and the loss chart draws the rate a sche
 import numpy as np
 import pytest
 
-from nn_core import MLP, Trainer
+from nn_core import MLP
 from nn_core.augment import Augmentation
 from nn_core.schedules import Schedule
+from nn_core.train import Trainer
 from tests.apptest import all_text, button, control, new_app, on_page, trainer
 from ui import sidebar
 from ui.figures import training

@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 
 from lessons.hints import losses_at_this_rate, training_hints
-from nn_core import MLP, Trainer
+from nn_core import MLP
 from nn_core.augment import STANDARD
+from nn_core.train import Trainer
 
 
 def fake_trainer(mnist, losses=(), evals=(), lr=0.1, activation="relu", rates=None):
@@ -100,8 +101,9 @@ def test_no_hints_while_stopped_by_divergence(mnist):
 
 
 def test_the_learning_rate_hints_still_read_a_run_with_a_schedule(mnist):
-    from nn_core import MLP, Trainer
+    from nn_core import MLP
     from nn_core.schedules import Schedule
+    from nn_core.train import Trainer
 
     run = Trainer(MLP([784, 32, 10], seed=0), mnist, lr=1e-5, schedule=Schedule("step", every=0.2, gamma=0.9))
     run.step(300)

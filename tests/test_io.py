@@ -102,8 +102,8 @@ def test_model_file_error_is_a_value_error():
 
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
 def test_a_saved_run_trains_on_exactly_as_the_original(mnist, optimizer, tmp_path):
-    from nn_core import Trainer
     from nn_core.io import load_run, save_run
+    from nn_core.train import Trainer
 
     original = Trainer(MLP([784, 24, 10], seed=4), mnist, lr=0.05, optimizer=optimizer, momentum=0.5, l2=1e-4)
     original.step(57)
@@ -121,8 +121,8 @@ def test_a_saved_run_trains_on_exactly_as_the_original(mnist, optimizer, tmp_pat
 
 
 def test_a_run_that_crossed_an_epoch_keeps_its_batch_order(mnist):
-    from nn_core import Trainer
     from nn_core.io import load_run, run_to_bytes
+    from nn_core.train import Trainer
 
     original = Trainer(MLP([784, 8, 10]), mnist, batch_size=500)
     original.step(9)  # into the second pass over the 3,500 rows
@@ -134,8 +134,8 @@ def test_a_run_that_crossed_an_epoch_keeps_its_batch_order(mnist):
 
 
 def test_a_diverged_run_is_loaded_stopped_with_its_message(mnist):
-    from nn_core import Trainer
     from nn_core.io import load_run, run_to_bytes
+    from nn_core.train import Trainer
 
     trainer = Trainer(MLP([784, 8, 10]), mnist, lr=1e6)
     trainer.step(5)
@@ -169,8 +169,8 @@ def _edited(data: bytes, **changes) -> bytes:
 
 
 def test_a_damaged_or_hand_edited_run_is_refused_with_a_reason(mnist):
-    from nn_core import Trainer
     from nn_core.io import load_run, run_to_bytes
+    from nn_core.train import Trainer
 
     trainer = Trainer(MLP([784, 8, 10]), mnist)
     trainer.step(12)

@@ -4,7 +4,8 @@ session state is a plain dict here)."""
 import numpy as np
 import pytest
 
-from nn_core import MLP, Trainer, inspection
+from nn_core import MLP, inspection
+from nn_core.train import Trainer
 from ui import live, state
 from ui.figures import images
 

@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from nn_core import MLP, Trainer, train
+from nn_core import MLP, guard
 from nn_core.lr_finder import (
     BLOW_UP_FACTOR,
     LRFinderResult,
@@ -16,6 +16,7 @@ from nn_core.lr_finder import (
     lr_schedule,
     suggest_learning_rate,
 )
+from nn_core.train import Trainer
 
 
 def test_rates_grow_exponentially_from_start_to_stop(mnist):
@@ -80,7 +81,7 @@ def test_the_test_stops_early_when_the_loss_blows_up(mnist):
 
 
 def test_the_smoothed_loss_passing_four_times_its_lowest_stops_the_test(mnist, monkeypatch):
-    monkeypatch.setattr(train, "EXPLODE_FACTOR", 1e30)  # only a non-finite loss trips the guard now
+    monkeypatch.setattr(guard, "EXPLODE_FACTOR", 1e30)  # only a non-finite loss trips the guard now
     result = find_learning_rate(Trainer(MLP([784, 32, 10]), mnist), start=1e-3, stop=1e6, steps=80)
     assert result.stopped_because.startswith(f"the smoothed loss passed {BLOW_UP_FACTOR:g}x its lowest")
     assert result.smoothed[-1] > BLOW_UP_FACTOR * result.smoothed.min()

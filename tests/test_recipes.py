@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 
 from nn_core.augment import Augmentation
+from nn_core.cli import main
 from nn_core.io import load_model
 from nn_core.recipes import RECIPES, ROBUST, build, train
 from nn_core.schedules import Schedule
-from nn_core.train import main
 
 
 def test_a_recipes_run_has_every_setting_of_the_recipe(mnist):

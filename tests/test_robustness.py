@@ -4,9 +4,10 @@ an augmented network holding up better than a plain one; the Evaluation page dra
 import numpy as np
 import pytest
 
-from nn_core import MLP, Trainer
+from nn_core import MLP
 from nn_core import robustness as R
 from nn_core.augment import Augmentation
+from nn_core.train import Trainer
 from tests.apptest import all_text, array, button, chart, new_app, on_page, trainer
 
 

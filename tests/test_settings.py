@@ -12,7 +12,7 @@ def test_parse_hidden_accepts_lists_and_refuses_nonsense():
 
 
 def test_the_command_line_uses_the_same_hidden_layer_parser():
-    from nn_core.train import main
+    from nn_core.cli import main
 
     with pytest.raises(SystemExit):
         main(["--hidden", str(MAX_UNITS + 1), "--epochs", "0"])  # the sidebar's limit, not a silent 5,000-unit layer

@@ -3,8 +3,9 @@ import math
 import numpy as np
 import pytest
 
-from nn_core import MLP, Trainer
-from nn_core.train import main
+from nn_core import MLP
+from nn_core.cli import main
+from nn_core.train import Trainer
 
 
 def make_trainer(dataset, hidden=(128,), **kwargs):
@@ -251,7 +252,8 @@ def test_two_parameter_sets_take_turns_and_the_previous_one_is_kept(mnist):
 
 
 def test_the_divergence_message_writes_step_numbers_alike(mnist):
-    from nn_core import MLP, Trainer
+    from nn_core import MLP
+    from nn_core.train import Trainer
 
     trainer = Trainer(MLP([784, 8, 10]), mnist)
     trainer.step(2)

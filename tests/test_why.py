@@ -27,8 +27,9 @@ from lessons.why import (
     training_stopped,
     uniform_guess_loss,
 )
-from nn_core import MLP, Trainer
+from nn_core import MLP
 from nn_core.diagnostics import dead_units
+from nn_core.train import Trainer
 from tests.apptest import all_text, button, control, new_app, on_page, trainer
 from ui import why as why_ui
 from ui.figures.images import weight_tiles_rgb

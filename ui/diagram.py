@@ -6,7 +6,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from nn_core import inspection
-from nn_core.train import Moment, Trainer
+from nn_core.through_time import Moment
+from nn_core.train import Trainer
 
 from .figures import images, network
 

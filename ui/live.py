@@ -21,7 +21,8 @@ import streamlit as st
 
 from lessons import summaries
 from nn_core import evaluation, inspection
-from nn_core.train import Moment, Trainer
+from nn_core.through_time import Moment
+from nn_core.train import Trainer
 
 from . import controls, diagram, moments, pacing, persistence, selections, state
 from .figures import evaluation as evaluation_figures

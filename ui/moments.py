@@ -8,8 +8,9 @@ from __future__ import annotations
 from nn_core.handwriting import digits_from_bytes
 from nn_core.io import attachment, load_run
 from nn_core.ledger import ledger_from_bytes
-from nn_core.settings import live_settings
-from nn_core.train import Moment, Trainer, logged
+from nn_core.settings import live_settings, logged
+from nn_core.through_time import Moment
+from nn_core.train import Trainer
 
 from . import handwriting, shared, state
 from .settings import SERVER_BLAS_THREADS, Settings, apply_live, rows_per_batch, settings_of
