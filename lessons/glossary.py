@@ -1,9 +1,11 @@
 """The glossary: every term the pages use, one ``Term`` each, with how to read its value off a trainer.
 
-A ``Term`` holds a one-sentence definition, its symbol (LaTeX, "" where there is none), the
-places in the app where it appears (page file, place on the page) and ``value``, a function
-that reads the term's number off the learner's ``Trainer`` (None where the term has no number).
-The values come from the trainer, its history and nn_core's own functions, never recomputed here.
+The terms' text is a table, ``lessons.glossary_terms``; this module reads it and attaches each
+term's ``value`` by its key. A ``Term`` holds a one-sentence definition, its symbol (LaTeX, ""
+where there is none), the places in the app where it appears (page file, place on the page) and
+``value``, a function that reads the term's number off the learner's ``Trainer`` (None where the
+term has no number). The values come from the trainer, its history and nn_core's own functions,
+never recomputed here.
 
 The activations, initialisations and optimizers are their registries' entries, keyed by their
 registry names: a new entry there becomes a term here with no other edit.
@@ -26,9 +28,9 @@ from nn_core.network import INITS
 from nn_core.optim import OPTIMIZERS
 from nn_core.train import Trainer
 
-from . import pages
+from . import glossary_terms as table
 
-SECTIONS = ("Data", "The network", "Forward pass", "Loss", "Learning", "Training", "Evaluation")
+SECTIONS = tuple(table.TERMS_BY_SECTION)  # "Data", "The network", ..., "Evaluation"
 DIGIT = 0  # the validation digit whose numbers the glossary quotes
 
 
@@ -384,59 +386,63 @@ def _recall(t: Trainer) -> str:
     return _lowest(_validation(t).recall, t.dataset.class_names)
 
 
-# -- the terms, by section --------------------------------------------------------------------------
+# -- the terms: the table's text, each with its value ----------------------------------------------
 
-DATA = pages.DATA.path
-WEIGHTS = pages.WEIGHTS.path
-ACTIVATIONS_PAGE = pages.ACTIVATIONS.path
-FORWARD = pages.FORWARD.path
-BACKPROP = pages.BACKPROP.path
-TRAINING = pages.TRAINING.path
-EVALUATION = pages.EVALUATION.path
-DRAW = pages.DRAW.path
-MODEL = pages.MODEL.path
-HOME = pages.HOME.path
+# Each term's value, by its key; a term of the table missing here has no number.
+VALUES: dict[str, Callable[[Trainer], str | None]] = {
+    "dataset": _dataset,
+    "pixel": _pixels,
+    "label": _labels,
+    "one_hot": _one_hot,
+    "training_set": _split_size("train"),
+    "validation_set": _split_size("val"),
+    "test_set": _split_size("test"),
+    "unit": _units,
+    "layer": _layers,
+    "hidden_layer": _hidden,
+    "output_layer": _output,
+    "weight": _weights,
+    "bias": _biases,
+    "parameter": _parameters,
+    "activation_function": _activation_function,
+    "initialisation": _initialisation,
+    "pre_activation": _pre_activation,
+    "activation": _activation,
+    "logit": _logits,
+    "softmax": _softmax,
+    "probability": _probability,
+    "prediction": _prediction,
+    "loss": _loss,
+    "cross_entropy": _cross_entropy,
+    "squared_error": _loss_entry("mse"),
+    "gradient": lambda t: _last_diagnostic(t, "grad_norm"),
+    "learning_rate": lambda t: f"{t.lr:g}",
+    "optimizer": _optimizer,
+    "l2": _l2,
+    "update_ratio": lambda t: _last_diagnostic(t, "update_ratio"),
+    "step": _steps,
+    "batch": _batch,
+    "epoch": _epoch,
+    "evaluation": _evaluations,
+    "divergence": _divergence,
+    "flat_region": _flat_shares,
+    "dead_unit": _dead_units,
+    "saturation": _saturation,
+    "overfitting": _overfitting,
+    "moment": _moments,
+    "seed": _seed,
+    "accuracy": _accuracy,
+    "confusion_matrix": _confusion,
+    "precision": _precision,
+    "recall": _recall,
+    "confidence": _confidence,
+    "calibration": _calibration,
+}
 
-# What each registry entry is, in one sentence; an entry without one gets a plain default.
-ACTIVATION_DEFINITIONS = {
-    "relu": "The activation max(0, z): a positive sum passes unchanged and a negative one becomes 0.",
-    "leaky_relu": "ReLU with a small slope a below 0 instead of a flat 0, so a unit whose sums are negative still "
-    "gets a little gradient.",
-    "sigmoid": "The activation that squashes any sum into (0, 1), steep near 0 and almost flat in both tails.",
-    "tanh": "The activation that squashes any sum into (−1, 1), centred on 0 and almost flat in both tails.",
-    "identity": "No bend at all, g(z) = z: a network with it is one linear function however many layers it has.",
-}
-INIT_DEFINITIONS = {
-    "he": "Starting weights drawn from a normal distribution with standard deviation √(2 / inputs), which keeps "
-    "ReLU units' sums the same size from layer to layer.",
-    "xavier": "Starting weights drawn from a normal distribution with standard deviation √(2 / (inputs + outputs)), "
-    "suited to sigmoid and tanh.",
-    "uniform": "Starting weights and biases drawn evenly between −0.5 and 0.5, as the notebook's text describes.",
-    "randn": "Starting weights and biases drawn from a standard normal (std 1), as the notebook's code does: far too "
-    "wide for hundreds of inputs.",
-}
-INIT_SYMBOLS = {
-    "he": r"W \sim \mathcal{N}\!\left(0, \tfrac{2}{n_{in}}\right)",
-    "xavier": r"W \sim \mathcal{N}\!\left(0, \tfrac{2}{n_{in} + n_{out}}\right)",
-    "uniform": r"W, b \sim U(-0.5, 0.5)",
-    "randn": r"W, b \sim \mathcal{N}(0, 1)",
-}
-OPTIMIZER_DEFINITIONS = {
-    "sgd": "Stochastic gradient descent: each step moves every weight by −η times its gradient on one batch.",
-    "momentum": "A running sum of past gradients that each step follows instead of the latest gradient alone, so "
-    "steps build up speed along a steady slope and zig-zag less.",
-    "adam": "An optimizer that divides each weight's step by a running average of its gradient's size, so every "
-    "weight moves at a similar pace.",
-}
-OPTIMIZER_SYMBOLS = {
-    "sgd": r"W \leftarrow W - \eta\, dW",
-    "momentum": r"v \leftarrow \mu v + dW, \quad W \leftarrow W - \eta v",
-    "adam": r"W \leftarrow W - \eta\, \frac{\hat m}{\sqrt{\hat v} + \epsilon}",
-}
 
-
-def _section(name: str, *terms: Term) -> list[Term]:
-    return [replace(term, section=name) for term in terms]
+def _places(where) -> tuple[tuple[str, str], ...]:
+    """The table's (page, place) pairs as (page file, place)."""
+    return tuple((page.path, place) for page, place in where)
 
 
 def _activation_terms() -> list[Term]:
@@ -444,9 +450,11 @@ def _activation_terms() -> list[Term]:
         Term(
             name,
             entry.label,
-            ACTIVATION_DEFINITIONS.get(name, f"The activation the sidebar calls {entry.label}, {entry.latex}."),
+            table.ACTIVATION_DEFINITIONS.get(
+                name, table.ACTIVATION_DEFAULT.format(label=entry.label, latex=entry.latex)
+            ),
             entry.latex,
-            ((ACTIVATIONS_PAGE, "The functions, and where your network's values fall"),),
+            _places(table.ACTIVATION_PLACES),
             _activation_entry(name),
         )
         for name, entry in ACTIVATIONS.items()
@@ -457,10 +465,10 @@ def _init_terms() -> list[Term]:
     return [
         Term(
             name,
-            f"{entry.short} initialisation",
-            INIT_DEFINITIONS.get(name, f"A way to draw the starting weights: {entry.label}."),
-            INIT_SYMBOLS.get(name, ""),
-            ((WEIGHTS, "Where the knobs start: initialisation"),),
+            table.INIT_NAME.format(short=entry.short),
+            table.INIT_DEFINITIONS.get(name, table.INIT_DEFAULT.format(label=entry.label)),
+            table.INIT_SYMBOLS.get(name, ""),
+            _places(table.INIT_PLACES),
             _init_entry(name),
         )
         for name, entry in INITS.items()
@@ -472,517 +480,43 @@ def _optimizer_terms() -> list[Term]:
         Term(
             name,
             name if name == "momentum" else entry.label,
-            OPTIMIZER_DEFINITIONS.get(name, f"The optimizer the sidebar calls {entry.label}."),
-            OPTIMIZER_SYMBOLS.get(name, ""),
-            ((TRAINING, "Sidebar: Momentum" if name == "momentum" else "Sidebar: Optimizer"),),
+            table.OPTIMIZER_DEFINITIONS.get(name, table.OPTIMIZER_DEFAULT.format(label=entry.label)),
+            table.OPTIMIZER_SYMBOLS.get(name, ""),
+            _places(table.MOMENTUM_PLACES if name == "momentum" else table.OPTIMIZER_PLACES),
             _momentum if name == "momentum" else _optimizer_entry(name),
         )
         for name, entry in OPTIMIZERS.items()
     ]
 
 
+REGISTRY_TERMS = {
+    table.ACTIVATION_TERMS: _activation_terms,
+    table.INIT_TERMS: _init_terms,
+    table.OPTIMIZER_TERMS: _optimizer_terms,
+}
+
+
+def _table_term(row: tuple, fills: dict) -> Term:
+    key, name, definition, symbol, where = row
+    return Term(key, name.format_map(fills), definition.format_map(fills), symbol, _places(where), VALUES.get(key))
+
+
 def build_terms() -> list[Term]:
     """Every term, in glossary order, the registries' entries as they are now."""
-    loss_labels = {name: entry.label for name, entry in LOSSES.items()}
-    return [
-        *_section(
-            "Data",
-            Term(
-                "dataset",
-                "dataset",
-                "The labelled digits the network learns from and is judged on, each a picture and the class it shows.",
-                "",
-                ((DATA, "Data: what the network sees"), (HOME, "Data")),
-                _dataset,
-            ),
-            Term(
-                "pixel",
-                "pixel",
-                "One number per dot of the picture, divided by the value of full ink so that it lies between 0 "
-                "(paper) and 1 (ink).",
-                r"x_i \in [0, 1]",
-                ((DATA, "One row becomes an image"), (DRAW, "What the network receives")),
-                _pixels,
-            ),
-            Term(
-                "label",
-                "label",
-                "The class a digit really is, as the dataset records it: the answer the network should learn to give.",
-                "y",
-                ((DATA, "One row becomes an image"),),
-                _labels,
-            ),
-            Term(
-                "one_hot",
-                "one-hot",
-                "The label written as one number per class, 1 at the label's position and 0 everywhere else, so that "
-                "it can be compared with the probabilities.",
-                r"Y = [0, \dots, 0, 1, 0, \dots, 0]",
-                ((DATA, "The label, one-hot"), (BACKPROP, "2. Softmax with cross-entropy")),
-                _one_hot,
-            ),
-            Term(
-                "training_set",
-                "training set",
-                "The digits the network learns from: every step's batch is drawn from them.",
-                "",
-                ((DATA, "Train, validation, test"),),
-                _split_size("train"),
-            ),
-            Term(
-                "validation_set",
-                "validation set",
-                "Digits kept out of training and scored while it runs, to show how the network does on digits it "
-                "has never seen.",
-                "",
-                ((DATA, "Train, validation, test"), (EVALUATION, "Judge it on")),
-                _split_size("val"),
-            ),
-            Term(
-                "test_set",
-                "test set",
-                "Digits kept out of training and out of every choice made while training, for the final verdict.",
-                "",
-                ((DATA, "Train, validation, test"), (EVALUATION, "Judge it on")),
-                _split_size("test"),
-            ),
-        ),
-        *_section(
-            "The network",
-            Term(
-                "unit",
-                "unit (neuron)",
-                "One cell of a layer: it multiplies each input by a weight, adds up the products and its bias, and "
-                "passes the sum through an activation.",
-                r"a = g\left(\sum_i w_i x_i + b\right)",
-                ((WEIGHTS, "One neuron, turned by hand"), (FORWARD, "Inside one hidden unit")),
-                _units,
-            ),
-            Term(
-                "layer",
-                "layer",
-                "A set of units that all read the same inputs, the previous layer's outputs, computed together as "
-                "one matrix product.",
-                r"A^{[l]} = g\left(A^{[l-1]} W_l^\top + b_l\right)",
-                ((FORWARD, "Layer by layer, with the shapes"), (HOME, "Your network, on one digit")),
-                _layers,
-            ),
-            Term(
-                "hidden_layer",
-                "hidden layer",
-                "A layer between the pixels and the output, whose units learn features (strokes, loops) that the "
-                "next layer combines.",
-                "",
-                ((WEIGHTS, "Your network's first layer"), (TRAINING, "Sidebar: Hidden layers (units)")),
-                _hidden,
-            ),
-            Term(
-                "output_layer",
-                "output layer",
-                "The last layer, with one unit per class, whose scores softmax turns into probabilities.",
-                "A^{[L]}",
-                ((WEIGHTS, "The output layer and the biases"),),
-                _output,
-            ),
-            Term(
-                "weight",
-                "weight",
-                "A number that multiplies one input of one unit: how much that input matters, and in which direction.",
-                r"W_l[j, i]",
-                ((WEIGHTS, "Your network's first layer"), (TRAINING, "What training added to the first-layer weights")),
-                _weights,
-            ),
-            Term(
-                "bias",
-                "bias",
-                "A number added to a unit's weighted sum, which sets how easily the unit switches on.",
-                r"b_l[j]",
-                ((WEIGHTS, "The output layer and the biases"),),
-                _biases,
-            ),
-            Term(
-                "parameter",
-                "parameter",
-                "Any weight or bias: the numbers training changes, and nothing else.",
-                r"\theta",
-                ((MODEL, "Save"),),
-                _parameters,
-            ),
-            Term(
-                "activation_function",
-                "activation function",
-                "The bend g every hidden unit applies to its sum, without which any number of layers would collapse "
-                "into one linear function.",
-                "g(z)",
-                ((ACTIVATIONS_PAGE, "Why bend at all: two linear layers are one"), (TRAINING, "Sidebar: Activation")),
-                _activation_function,
-            ),
-            *_activation_terms(),
-            Term(
-                "initialisation",
-                "initialisation",
-                "How the weights are drawn before the first step: at random, at a scale that keeps the sums from "
-                "exploding or fading layer after layer.",
-                "",
-                ((WEIGHTS, "Where the knobs start: initialisation"), (TRAINING, "Sidebar: Initialisation")),
-                _initialisation,
-            ),
-            *_init_terms(),
-        ),
-        *_section(
-            "Forward pass",
-            Term(
-                "forward_pass",
-                "forward pass",
-                "Computing the answer: each layer's weighted sum and then its activation, from the pixels to the "
-                "probabilities.",
-                "",
-                ((FORWARD, "Forward pass: one digit through the network"),),
-            ),
-            Term(
-                "pre_activation",
-                "pre-activation",
-                "A unit's weighted sum plus its bias, before the activation bends it.",
-                r"Z^{[l]} = A^{[l-1]} W_l^\top + b_l",
-                ((FORWARD, "Layer by layer, with the shapes"), (FORWARD, "Inside one hidden unit")),
-                _pre_activation,
-            ),
-            Term(
-                "activation",
-                "activation",
-                "A unit's output: its pre-activation passed through the activation function.",
-                r"A^{[l]} = g(Z^{[l]})",
-                ((FORWARD, "Layer by layer, with the shapes"),),
-                _activation,
-            ),
-            Term(
-                "logit",
-                "logit",
-                "The output layer's raw score for one class, before softmax: the larger, the more likely the class.",
-                r"z_k = Z^{[L]}_k",
-                ((ACTIVATIONS_PAGE, "Softmax: from scores to probabilities"), (FORWARD, "the logits")),
-                _logits,
-            ),
-            Term(
-                "softmax",
-                "softmax",
-                "The function that turns the logits into probabilities by dividing each one's exponential by the "
-                "sum of them all, so that they are positive and add up to 1.",
-                r"A_k = \frac{e^{z_k}}{\sum_j e^{z_j}}",
-                (
-                    (ACTIVATIONS_PAGE, "Softmax: from scores to probabilities"),
-                    (BACKPROP, "2. Softmax with cross-entropy"),
-                ),
-                _softmax,
-            ),
-            Term(
-                "temperature",
-                "temperature",
-                "A number T that divides the logits before softmax: above 1 it flattens the probabilities, below 1 "
-                "it sharpens them, and training uses 1.",
-                r"\mathrm{softmax}(z / T)",
-                ((ACTIVATIONS_PAGE, "Softmax: from scores to probabilities"),),
-            ),
-            Term(
-                "probability",
-                "probability",
-                "The network's belief that a digit is one class, between 0 and 1, with a digit's probabilities "
-                "adding up to 1.",
-                r"A^{[L]}_k",
-                ((FORWARD, "Layer by layer, with the shapes"), (HOME, "Your network, on one digit")),
-                _probability,
-            ),
-            Term(
-                "prediction",
-                "answer (prediction)",
-                "The class with the highest probability: what the network says the digit is.",
-                r"\hat{y} = \arg\max_k A_k",
-                ((DRAW, "Why that answer"), (EVALUATION, "Its most confident mistakes")),
-                _prediction,
-            ),
-        ),
-        *_section(
-            "Loss",
-            Term(
-                "loss",
-                "loss",
-                "One number that says how wrong the network's answers are on a batch: training is making it smaller.",
-                "L",
-                ((TRAINING, "Loss"), (BACKPROP, "Apply one step")),
-                _loss,
-            ),
-            Term(
-                "cross_entropy",
-                loss_labels["cross_entropy"],
-                "The loss −log of the probability given to the true class: near 0 when the network is sure and "
-                "right, large when it is sure and wrong.",
-                r"L = -\sum_k Y_k \log A_k = -\log A_y",
-                ((BACKPROP, "2. Softmax with cross-entropy"), (EVALUATION, "Loss (cross-entropy)")),
-                _cross_entropy,
-            ),
-            Term(
-                "squared_error",
-                "squared error",
-                "The notebook's loss: the squared differences between the probabilities and the one-hot label, "
-                "summed over the classes.",
-                r"E = \sum_k (A_k - Y_k)^2",
-                ((WEIGHTS, "One neuron, turned by hand"), (BACKPROP, "5. What went wrong in the notebook")),
-                _loss_entry("mse"),
-            ),
-        ),
-        *_section(
-            "Learning",
-            Term(
-                "gradient",
-                "gradient",
-                "The slope of the loss with respect to one weight: its sign says which way is uphill, its size how "
-                "steep.",
-                r"\frac{\partial L}{\partial W}",
-                ((BACKPROP, "4. Check every gradient"), (TRAINING, "Gradient norm ‖dW‖")),
-                lambda t: _last_diagnostic(t, "grad_norm"),
-            ),
-            Term(
-                "backpropagation",
-                "backpropagation",
-                "Working out every weight's gradient in one sweep backwards, from the loss to the first layer, by "
-                "the chain rule.",
-                r"dZ^{[l-1]} = dZ^{[l]} W_l \odot g'(Z^{[l-1]})",
-                ((BACKPROP, "Backpropagation: which way to turn every knob"),),
-            ),
-            Term(
-                "chain_rule",
-                "chain rule",
-                "The slope through a chain of steps is the product of each step's own slope.",
-                r"\frac{\partial E}{\partial w} = \frac{\partial E}{\partial A}\,\frac{\partial A}{\partial Z}\,"
-                r"\frac{\partial Z}{\partial w}",
-                ((BACKPROP, "1. One neuron, by the chain rule"),),
-            ),
-            Term(
-                "gradient_check",
-                "gradient check",
-                "Testing backpropagation without calculus: nudge one weight by ±ε, measure the loss both times, and "
-                "divide the difference by 2ε.",
-                r"\frac{L(\theta + \varepsilon) - L(\theta - \varepsilon)}{2\varepsilon}",
-                ((BACKPROP, "4. Check every gradient"),),
-            ),
-            Term(
-                "gradient_descent",
-                "gradient descent",
-                "Moving every weight a little against its gradient, again and again, so that the loss falls.",
-                r"W \leftarrow W - \eta\,\frac{\partial L}{\partial W}",
-                ((TRAINING, "Training"), (BACKPROP, "Nudge one weight")),
-            ),
-            Term(
-                "learning_rate",
-                "learning rate",
-                "How far each step moves the weights against the gradient: too small and learning crawls, too large "
-                "and the loss blows up.",
-                r"\eta",
-                ((TRAINING, "Learning rate"), (TRAINING, "Find a learning rate"), (BACKPROP, "Nudge one weight")),
-                lambda t: f"{t.lr:g}",
-            ),
-            Term(
-                "optimizer",
-                "optimizer",
-                "The rule that turns the gradients into each step's change of the weights (this app offers "
-                + ", ".join(entry.label for entry in OPTIMIZERS.values())
-                + ").",
-                "",
-                ((TRAINING, "Sidebar: Optimizer"),),
-                _optimizer,
-            ),
-            *_optimizer_terms(),
-            Term(
-                "l2",
-                "L2 (weight decay)",
-                "A penalty added to the loss that grows with the square of every weight, pulling the weights towards "
-                "0 against overfitting.",
-                r"L + \frac{\lambda}{2} \sum W^2",
-                ((TRAINING, "Sidebar: L2 (weight decay)"),),
-                _l2,
-            ),
-            Term(
-                "update_ratio",
-                "update ratio",
-                "How much one step changes a layer's weights, relative to their size.",
-                r"\lVert \Delta W \rVert / \lVert W \rVert",
-                ((TRAINING, "Update / weight ‖ΔW‖/‖W‖"),),
-                lambda t: _last_diagnostic(t, "update_ratio"),
-            ),
-        ),
-        *_section(
-            "Training",
-            Term(
-                "step",
-                "step",
-                "One update: a batch goes forward, its loss is measured, backpropagation gives the gradients, and "
-                "every weight moves once.",
-                "",
-                ((TRAINING, "Step"), (BACKPROP, "Apply one step")),
-                _steps,
-            ),
-            Term(
-                "batch",
-                "batch",
-                "The training digits one step uses together, their gradients averaged into one.",
-                "m",
-                ((TRAINING, "Batch size"),),
-                _batch,
-            ),
-            Term(
-                "epoch",
-                "epoch",
-                "One pass over every training digit, in a fresh random order each time.",
-                "",
-                ((TRAINING, "+1 epoch"), (HOME, "Train 1 epoch")),
-                _epoch,
-            ),
-            Term(
-                "evaluation",
-                "evaluation",
-                "A pause in training to score the network on the validation digits and on a sample of training "
-                "digits, for the learning curves.",
-                "",
-                ((TRAINING, "Accuracy"),),
-                _evaluations,
-            ),
-            Term(
-                "learning_curve",
-                "learning curve",
-                "The loss or the accuracy drawn against the steps, batch by batch for training and at each "
-                "evaluation for validation.",
-                "",
-                ((TRAINING, "Loss"), (TRAINING, "Accuracy")),
-            ),
-            Term(
-                "divergence",
-                "blow-up (divergence)",
-                "A loss that overflows or jumps far above its start because the steps are too large, after which "
-                "training stops and the last healthy weights come back.",
-                "",
-                ((TRAINING, "Training stopped: the loss blew up"),),
-                _divergence,
-            ),
-            Term(
-                "flat_region",
-                "flat region",
-                f"Where an activation's slope is under {FLAT_SHARE:.0%} of its peak, so that almost no gradient "
-                "gets through: ReLU below 0, the far tails of sigmoid and tanh.",
-                "",
-                ((ACTIVATIONS_PAGE, "The functions, and where your network's values fall"),),
-                _flat_shares,
-            ),
-            Term(
-                "dead_unit",
-                "dead unit",
-                "A unit whose sum lies in its activation's flat region for every validation digit, so that it passes "
-                "no gradient and stops learning.",
-                "",
-                (
-                    (ACTIVATIONS_PAGE, "The functions, and where your network's values fall"),
-                    (TRAINING, "Dead hidden units"),
-                ),
-                _dead_units,
-            ),
-            Term(
-                "saturation",
-                "saturation",
-                "A sigmoid or tanh unit driven far into a flat tail, where its output barely moves and its gradient "
-                "is almost 0.",
-                "",
-                ((ACTIVATIONS_PAGE, "The functions, and where your network's values fall"),),
-                _saturation,
-            ),
-            Term(
-                "overfitting",
-                "overfitting",
-                "Doing better and better on the training digits while the validation digits stop improving: the "
-                "network memorises instead of generalising.",
-                "",
-                ((TRAINING, "Accuracy"),),
-                _overfitting,
-            ),
-            Term(
-                "moment",
-                "moment (snapshot)",
-                "The weights as they were at one step of the run, kept so that the time slider can show every page "
-                "as it was then.",
-                "",
-                ((TRAINING, "Through time"),),
-                _moments,
-            ),
-            Term(
-                "seed",
-                "seed",
-                "The number that fixes every random draw, the starting weights and the order of the batches, so "
-                "that a run can be repeated exactly.",
-                "",
-                ((TRAINING, "Sidebar: Seed"),),
-                _seed,
-            ),
-        ),
-        *_section(
-            "Evaluation",
-            Term(
-                "accuracy",
-                "accuracy",
-                "The share of digits whose answer is right.",
-                r"\frac{\text{right answers}}{\text{digits}}",
-                ((EVALUATION, "Accuracy"), (TRAINING, "Accuracy")),
-                _accuracy,
-            ),
-            Term(
-                "confusion_matrix",
-                "confusion matrix",
-                "A table of counts with one row per true digit and one column per answer, so that the diagonal holds "
-                "the right answers and every other cell one kind of mistake.",
-                r"C_{ij}",
-                ((EVALUATION, "Confusion matrix"),),
-                _confusion,
-            ),
-            Term(
-                "precision",
-                "precision",
-                "Of the digits the network answered as one class, the share that really are that class.",
-                "",
-                ((EVALUATION, "Precision"),),
-                _precision,
-            ),
-            Term(
-                "recall",
-                "recall",
-                "Of the digits of one class, the share the network answered correctly, which is its accuracy on "
-                "that class.",
-                "",
-                ((EVALUATION, "Recall"),),
-                _recall,
-            ),
-            Term(
-                "confidence",
-                "confidence",
-                "The probability of the answer the network gives: how sure it is, which is not always how right.",
-                r"\max_k A_k",
-                ((EVALUATION, "Confidence"),),
-                _confidence,
-            ),
-            Term(
-                "calibration",
-                "calibration",
-                "How well confidence matches accuracy: of the answers given 80% sure, about 80% should be right.",
-                "",
-                ((EVALUATION, "Confidence"),),
-                _calibration,
-            ),
-            Term(
-                "pca",
-                "principal components (PCA)",
-                "A way to lay many numbers per digit out on a flat map, along the two directions in which the "
-                "digits differ most.",
-                "",
-                ((EVALUATION, "The digits as the network sees them, layer by layer"),),
-            ),
-        ),
+    fills = {
+        "losses": {name: entry.label for name, entry in LOSSES.items()},
+        "optimizer_labels": ", ".join(entry.label for entry in OPTIMIZERS.values()),
+        "flat_share": FLAT_SHARE,
+    }
+    terms = [
+        replace(term, section=section)
+        for section, rows in table.TERMS_BY_SECTION.items()
+        for row in rows
+        for term in (REGISTRY_TERMS[row]() if isinstance(row, str) else [_table_term(row, fills)])
     ]
+    if unknown := set(VALUES) - {term.key for term in terms}:  # a misspelt key would lose its value silently
+        raise KeyError(f"values for terms the table does not have: {sorted(unknown)}")
+    return terms
 
 
 TERMS: dict[str, Term] = {term.key: term for term in build_terms()}

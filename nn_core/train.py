@@ -30,15 +30,14 @@ import numpy as np
 
 from . import curves, through_time
 from .augment import Augmentation, augment
-from .curves import EARLY_EVALUATIONS, TRAIN_EVAL_ROWS  # noqa: F401  (lessons.why, for now)
 from .data import Dataset
-from .guard import EXPLODE_FACTOR, Divergence, Guard  # noqa: F401  (EXPLODE_FACTOR: lessons.why, for now)
+from .guard import Divergence, Guard
 from .history import Trace
 from .losses import DEFAULT_LOSS
 from .network import MLP, dropout_masks
 from .optim import make_optimizer
 from .schedules import Schedule
-from .settings import SETTINGS, live_settings, logged  # noqa: F401  (logged: lessons.why, for now)
+from .settings import SETTINGS, live_settings, logged
 from .snapshots import Snapshot, Snapshots, capacity_for, frozen_copy
 from .threads import BlasThreads, blas_threads_for
 

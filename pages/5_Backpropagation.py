@@ -476,7 +476,7 @@ def notebook_bugs() -> None:
         st.markdown(
             f"The notebook trains a {data.n_features}→10→10 network (ReLU, softmax) on all training digits at once "
             "(full-batch gradient descent, learning rate 0.1), with samples in columns. Here is its own code "
-            "(`nn_core/notebook.py`), with each bug switchable. Tick a box to fix that bug:"
+            "(`lessons/notebook.py`), with each bug switchable. Tick a box to fix that bug:"
         )
         open_ = guide.revealed(NOTEBOOK_CHECKPOINT)  # the fixed runs would give the path's question away
         if not open_:

@@ -5,10 +5,11 @@ import math
 import numpy as np
 import pytest
 
-from nn_core import MLP, Trainer
+from nn_core import MLP
 from nn_core.gradcheck import check_gradients
 from nn_core.network import dropout_masks
 from nn_core.schedules import WARMUP_START, Schedule
+from nn_core.train import Trainer
 
 # -- dropout ----------------------------------------------------------------------------------------
 

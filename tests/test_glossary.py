@@ -12,11 +12,12 @@ import pytest
 
 from lessons.glossary import SECTIONS, TERMS, Term, build_terms, by_section, matching
 from lessons.pages import PAGES
-from nn_core import MLP, Trainer
+from nn_core import MLP
 from nn_core.activations import ACTIVATIONS
 from nn_core.diagnostics import dead_unit_fraction
 from nn_core.network import INITS
 from nn_core.optim import OPTIMIZERS
+from nn_core.train import Trainer
 from tests.apptest import ROOT, all_text, button, new_app, on_page, trainer
 from tests.test_registries import SOFTPLUS
 from ui import glossary

@@ -4,10 +4,11 @@ module's messages), and fine-tuning that improves their held-back digits without
 import numpy as np
 import pytest
 
-from nn_core import MLP, Trainer
+from nn_core import MLP
 from nn_core import handwriting as H
 from nn_core.dataset import DataFormatError
 from nn_core.robustness import perturbed
+from nn_core.train import Trainer
 
 
 @pytest.fixture(scope="module")

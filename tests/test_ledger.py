@@ -5,8 +5,9 @@ import math
 import numpy as np
 import pytest
 
-from nn_core import MLP, Trainer
+from nn_core import MLP
 from nn_core.ledger import MOST_RUNS, Ledger, describe, run_settings
+from nn_core.train import Trainer
 
 
 def run(digits, hidden=8, seed=0, **settings):

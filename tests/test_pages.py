@@ -201,7 +201,8 @@ def test_the_speed_control_sets_batches_per_tick(app):
 
 
 def test_a_play_tick_trains_and_stops_on_divergence(mnist):
-    from nn_core import MLP, Trainer
+    from nn_core import MLP
+    from nn_core.train import Trainer
     from ui import live
 
     trainer = Trainer(MLP([784, 16, 10]), mnist)

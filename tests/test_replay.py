@@ -3,11 +3,12 @@
 import numpy as np
 import pytest
 
-from nn_core import MLP, Trainer
+from nn_core import MLP
 from nn_core.augment import Augmentation
 from nn_core.io import load_run, run_to_bytes
 from nn_core.schedules import Schedule
 from nn_core.settings import live_settings
+from nn_core.train import Trainer
 
 
 def params_equal(a: dict, b: dict) -> bool:

@@ -1,7 +1,7 @@
 """The frame of every page: page config, sectioned navigation, the settings sidebar and the notices.
 
-Every page, the home page included, starts with ``setup("Title")``, so a page opened from a
-bookmark on a fresh server looks and works exactly like one reached by a click.
+Every page, the home page included, starts with ``setup(pages.X)`` (its entry in ``lessons.pages``),
+so a page opened from a bookmark on a fresh server looks and works exactly like one reached by a click.
 """
 
 from __future__ import annotations
