@@ -170,10 +170,6 @@ class NotebookRun:
     initial: tuple = ()
 
     @property
-    def final_accuracy(self) -> float:
-        return self.accuracy[-1] if self.accuracy else float("nan")
-
-    @property
     def b1_shape(self) -> tuple[int, ...]:
         return self.params[1].shape
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from nn_core.evaluation import worst_confusion
-from nn_core.history import ema
+from nn_core.history import SMOOTHING, ema
 
 Array = np.ndarray
 
@@ -20,7 +20,7 @@ def loss(steps: Array, losses: Array, eval_steps: Array, val_losses: Array, val_
     """ "The loss fell from 2.31 to 0.42 over 55 steps; validation loss 0.45, accuracy 85.3%"."""
     if not len(losses):
         return "No step taken yet: the loss curve starts with the first step."
-    smoothed = ema(np.asarray(losses, dtype=np.float64), 0.9)
+    smoothed = ema(np.asarray(losses, dtype=np.float64), SMOOTHING)
     first, last = float(losses[0]), float(smoothed[-1])
     verb = "fell" if last < first else "rose" if last > first else "stayed"
     text = f"The loss {verb} from {first:.2f} to {last:.2f} (smoothed) over {int(steps[-1]):,} steps"

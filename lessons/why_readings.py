@@ -9,13 +9,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nn_core.history import ema
+from nn_core.history import SMOOTHING, ema
 from nn_core.train import Trainer
 
 from . import hints
 from .hints import Fix, Hint
 
-SMOOTHING = 0.9  # the loss chart's moving average (ui.figures.theme.ema): the curve a learner sees
 RECENT = hints.WINDOW  # the batch losses read as "recent"
 STUCK_EVALUATIONS = 5  # the evaluations read to call the accuracy stuck: all within a point of each
 STUCK_RANGE = 0.01  # other, or within what chance moves an accuracy on the validation split

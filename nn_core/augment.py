@@ -303,11 +303,6 @@ def shifted(X: Array, image_shape: tuple[int, int], dy: float, dx: float) -> Arr
     return fixed(X, image_shape, dy=np.full(n, dy), dx=np.full(n, dx))
 
 
-def rotated(X: Array, image_shape: tuple[int, int], degrees: float) -> Array:
-    """Every row of ``X`` turned anticlockwise by ``degrees`` about the frame's centre."""
-    return fixed(X, image_shape, angle=np.full(len(X), degrees))
-
-
 def fixed(X: Array, image_shape: tuple[int, int], rng: np.random.Generator | None = None, **given) -> Array:
     """``X`` changed by the amounts ``given`` per row (``Draw``'s fields; the others change nothing)."""
     n = len(X)

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .history import ema_step
+
 Array = np.ndarray
 
 EXPLODE_FACTOR = 10.0  # a batch loss over this times the first stops training
 HEALTHY_FACTOR = 2.0  # a batch loss above this times the running average is no longer healthy
-HEALTHY_SMOOTHING = 0.9  # the running average's weight on its past
 KEEP_EVERY = 10  # steps between copies of healthy weights (a copy costs about one update)
 
 
@@ -62,10 +63,7 @@ class Guard:
             self.reference_loss = loss
         healthy = self.is_healthy(loss)
         if healthy:
-            average = self.healthy_average
-            self.healthy_average = (
-                loss if average is None else HEALTHY_SMOOTHING * average + (1 - HEALTHY_SMOOTHING) * loss
-            )
+            self.healthy_average = ema_step(self.healthy_average, loss)  # the usual 0.9 on its past
             if steps % KEEP_EVERY == 0 and steps > self.last_healthy[0]:
                 self.last_healthy = (steps, {k: v.copy() for k, v in params.items()})
         self.previous_healthy = healthy

@@ -1,4 +1,5 @@
-"""Bounded training records: a table that thins itself so memory stays flat on long runs."""
+"""Bounded training records (a table that thins itself so memory stays flat on long runs), and the
+moving average their curves are smoothed with."""
 
 from __future__ import annotations
 
@@ -60,15 +61,30 @@ class Trace:
         self.columns.clear()
 
 
-def ema(values, weight: float = 0.9) -> np.ndarray:
+SMOOTHING = 0.9  # the usual moving average's weight on its past: the loss chart's, the divergence guard's
+
+
+def ema_step(average: float | None, value: float, smoothing: float = SMOOTHING) -> float:
+    """The moving average after one more ``value``: ``smoothing * average + (1 - smoothing) * value``;
+    with no average yet (None), ``value`` itself."""
+    return value if average is None else smoothing * average + (1 - smoothing) * value
+
+
+def debiased(average: float, smoothing: float, count: int) -> float:
+    """A moving average begun at 0, after ``count`` values, divided by ``1 - smoothing**count`` so
+    the first points are not dragged towards 0."""
+    return average / (1 - smoothing**count)
+
+
+def ema(values, weight: float = SMOOTHING) -> np.ndarray:
     """Exponential moving average, bias-corrected so the first points are not dragged to 0 (the loss
     chart's smoothed curve, and what the Why answers read), float64 (rows,)."""
     values = np.asarray(values, dtype=np.float64)
     out = np.empty_like(values)
     running = 0.0
     for i, v in enumerate(values):
-        running = weight * running + (1 - weight) * v
-        out[i] = running / (1 - weight ** (i + 1))
+        running = ema_step(running, v, weight)
+        out[i] = debiased(running, weight, i + 1)
     return out
 
 

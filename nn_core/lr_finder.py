@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .history import debiased, ema_step
 from .train import Trainer
 
 Array = np.ndarray
@@ -149,7 +150,7 @@ def find_learning_rate(
         blas_threads=trainer.blas_threads,
     )
     losses, smoothed = [], []
-    average, best = 0.0, math.inf
+    average, best = 0.0, math.inf  # begun at 0 (not at the first loss): fast.ai's, then debiased
     stopped_because = f"it reached the last rate, lr {schedule[-1]:.2g}"
     blew_up_at = None
     for i, lr in enumerate(schedule):
@@ -165,9 +166,9 @@ def find_learning_rate(
                 else f"the loss blew up at lr {lr:.2g}: it became {'NaN' if math.isnan(d.loss) else 'infinite'}"
             )
             break
-        average = smoothing * average + (1 - smoothing) * copy.last_loss
+        average = ema_step(average, copy.last_loss, smoothing)
         losses.append(copy.last_loss)
-        smoothed.append(average / (1 - smoothing ** (i + 1)))
+        smoothed.append(debiased(average, smoothing, i + 1))
         best = min(best, smoothed[-1])
         if smoothed[-1] > BLOW_UP_FACTOR * best:
             blew_up_at = float(lr)

@@ -124,11 +124,6 @@ class Snapshots:
             chosen = snapshot
         return chosen
 
-    def drop_after(self, step: int) -> None:
-        """Forget the snapshots later than ``step`` (a run continued from an earlier moment)."""
-        self.held = [s for s in self.held if s.step <= step] or self.held[:1]
-        self._last_offer = self.held[-1].step
-
     def drop_nonfinite(self) -> None:
         """Forget snapshots holding NaN or infinite weights (from the steps of a blow-up)."""
         self.held = [s for i, s in enumerate(self.held) if i == 0 or s.is_finite()]

@@ -66,11 +66,6 @@ def moment(trainer: Trainer, step: int | None = None) -> Moment:
     return Moment(model, trainer.dataset, trainer.initial_params, held.step, trainer.steps, trainer.serial, -1)
 
 
-def moment_step(trainer: Trainer, step: int) -> int:
-    """The step whose weights ``model_at(step)`` gives."""
-    return trainer.steps if step >= trainer.steps else trainer.snapshots.at(step).step
-
-
 def like(trainer: Trainer, model: MLP, dataset: Dataset | None = None, **settings) -> Trainer:
     """A new trainer around ``model``, on the same data (or ``dataset``), with this one's
     settings but ``settings`` (``live_settings()`` names, and ``seed``)."""

@@ -351,7 +351,6 @@ class Trainer:
 
     model_at = through_time.model_at
     moment = through_time.moment
-    moment_step = through_time.moment_step
     like = through_time.like
     continue_from = through_time.continue_from
     replay = through_time.replay

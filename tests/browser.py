@@ -61,7 +61,14 @@ def required(what: str, reason: str | None = None):
     reason = reason or missing_browser_reason()
     if reason and os.environ.get("CI") == "true":
         pytest.fail(f"{what} must run in CI: {reason}", pytrace=False)
-    return pytest.mark.skipif(reason is not None, reason=reason or "")
+    # slow: outside the fast tier (pytest -m "not slow"). One xdist group: the browser tests run one
+    # after another on one worker (each module's server and Chromium beside the other worker's tests,
+    # a busy machine as a classroom's is), never two browsers at once.
+    return [
+        pytest.mark.skipif(reason is not None, reason=reason or ""),
+        pytest.mark.slow,
+        pytest.mark.xdist_group("browser"),
+    ]
 
 
 def screenshot(page, path: Path) -> None:

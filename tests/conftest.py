@@ -14,7 +14,7 @@ os.environ.setdefault("NN_DIGITS_STORE", tempfile.mkdtemp(prefix="nn-digits-runs
 # Property tests: a quick profile by default, a long one where HYPOTHESIS_PROFILE=ci (.ci/run sets it).
 _SLOW_IS_FINE = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
 settings.register_profile("default", max_examples=20, deadline=None, suppress_health_check=_SLOW_IS_FINE)
-settings.register_profile("ci", max_examples=300, deadline=None, suppress_health_check=_SLOW_IS_FINE)
+settings.register_profile("ci", max_examples=200, deadline=None, suppress_health_check=_SLOW_IS_FINE)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 AFTER_CALL = pytest.StashKey[list]()

@@ -29,6 +29,7 @@ def trained():
     return at
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", [p.path for p in PAGES])
 def test_every_image_on_every_page_has_alternative_text(trained, path):
     at = on_page(trained, path)

@@ -38,6 +38,7 @@ def shown_products(at) -> list[str]:
     return [text for text in written if text.startswith(r"\begin{aligned}\frac{\partial E}")]
 
 
+@pytest.mark.slow
 def test_the_key_idea_quotes_nn_cores_zero_gradients_for_the_followed_digit(at):
     for row in (0, 7):
         at.number_input(key="_sample").set_value(row).run()
@@ -61,6 +62,7 @@ def test_the_chain_shows_nn_cores_product_by_default(at):
         assert f"| {chain.number(c.chain_rule)} | {chain.number(c.numeric)} |" in all_text(at)
 
 
+@pytest.mark.slow
 def test_the_chains_sliders_change_the_product_shown(at):
     before = shown_products(at)
     at.slider(key="chain_x").set_value(-1.0).run()
@@ -77,6 +79,7 @@ def test_the_chains_sliders_change_the_product_shown(at):
     assert f"<b>{chain.number(p.gradient('w2'))}</b>" in chart(at, "chain_figure")["layout"]["title"]["text"]
 
 
+@pytest.mark.slow
 def test_a_switched_off_unit_shows_a_product_of_exactly_zero(at):
     at.radio(key="chain_wrt").set_value("w1").run()
     at.slider(key="chain_x").set_value(1.5).run()
@@ -103,6 +106,7 @@ def test_the_backward_diagram_is_reachable_with_no_click_and_says_what_a_line_me
     assert [e.proto.expanded for e in parts] == [False, False, False, False, True]
 
 
+@pytest.mark.slow
 def test_the_chain_follows_the_learners_activation():
     app = new_app()
     control(app.selectbox, "_activation").set_value("sigmoid").run()

@@ -21,6 +21,7 @@ def run_button(at, key):
     return next(b for b in at.button if b.key == f"run_{key}")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("key", guide.ALL_CHECKPOINTS)
 def test_each_checkpoint_asks_first_then_shows_what_nn_core_computes_on_a_copy(app, key):
     spec = CHECKPOINTS[key]
@@ -58,6 +59,7 @@ def test_the_path_covers_every_lesson_and_each_checkpoint_is_asked_on_its_page()
     assert {CHECKPOINTS[k].page for k in guide.ALL_CHECKPOINTS} >= lessons | {TRAINING.path}
 
 
+@pytest.mark.slow
 def test_progress_survives_page_switches_and_shows_on_the_home_page_and_in_the_sidebar():
     at = on_page(new_app(), "pages/1_Data.py")
     at.radio(key="_predict_blank_pixels").set_value("most").run()
@@ -99,6 +101,7 @@ def headers(at):
     return [h.value for h in at.header]
 
 
+@pytest.mark.slow
 def test_each_stop_links_to_its_page_opened_for_it_and_the_notebooks_stop_opens_at_its_part():
     at = new_app()
     links = stop_links(at)
@@ -128,6 +131,7 @@ def test_each_stop_links_to_its_page_opened_for_it_and_the_notebooks_stop_opens_
     assert "notebook's softmax" in asks[-1]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stop", ["0", "9", "x", "-1", "6.5"])
 def test_a_bad_stop_in_the_address_is_ignored(stop):
     at = new_app()
@@ -136,6 +140,7 @@ def test_a_bad_stop_in_the_address_is_ignored(stop):
     assert not at.exception and "Stop " not in all_text(at).split("Predict")[0]
 
 
+@pytest.mark.slow
 def test_the_training_stop_ends_by_training_the_learners_own_network_and_evaluation_asks_for_it():
     at = on_page(new_app(), "pages/7_Evaluation.py")
     assert "has hardly trained yet" in all_text(at)

@@ -1,6 +1,8 @@
 """ui.figures.theme: the traces and shapes each builder promises."""
 
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
@@ -42,3 +44,15 @@ def test_every_axis_of_the_training_charts_names_what_it_shows():
         training.dead_units_figure(steps, np.zeros((3, 1))),
     ):
         assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text, fig.layout.title.text
+
+
+def test_css_rgb_writes_a_hex_colour_as_rgb_or_rgba():
+    assert theme.css_rgb(theme.BLUE) == "rgb(76,120,168)"
+    assert theme.css_rgb(theme.BLUE, 0.25) == "rgba(76,120,168,0.25)"
+
+
+def test_colours_are_written_only_in_the_theme():
+    figures = Path(theme.__file__).parent
+    hex_colour = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?\b")
+    written = {p.name: hex_colour.findall(p.read_text()) for p in figures.glob("*.py") if p.name != "theme.py"}
+    assert not {name: found for name, found in written.items() if found}

@@ -3,6 +3,7 @@
 import numpy as np
 
 from ui.figures import timeline, training
+from ui.figures.theme import RUN_COLOURS
 
 STEPS = np.arange(1, 101)
 LOSSES = np.linspace(2.3, 0.3, 100)
@@ -44,8 +45,8 @@ def test_a_run_with_no_steps_still_shows_its_accuracy_in_the_legend():
 
 
 def test_run_colours_follow_the_run_number_and_repeat_after_eight():
-    assert timeline.run_colour(1) == timeline.RUN_COLOURS[0]
-    assert timeline.run_colour(9) == timeline.run_colour(1) and len(set(timeline.RUN_COLOURS)) == 8
+    assert timeline.run_colour(1) == RUN_COLOURS[0]
+    assert timeline.run_colour(9) == timeline.run_colour(1) and len(set(RUN_COLOURS)) == 8
 
 
 def test_probe_figure_has_one_panel_per_probe_with_its_numbers_and_the_moment():

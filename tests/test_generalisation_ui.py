@@ -40,6 +40,7 @@ def test_an_augmentation_range_reaches_the_trainer_and_the_preview_redraws(app):
     assert logged[-1] == (steps, Augmentation(shift=2, rotate=15).to_text())
 
 
+@pytest.mark.slow
 def test_dropout_and_a_schedule_reach_the_trainer_and_the_loss_chart_draws_the_rate(app):
     at = app
     control(at.slider, "_dropout").set_value(0.3).run()
@@ -81,6 +82,7 @@ def test_the_loss_figure_has_a_rate_strip_only_when_the_rate_changed(mnist):
     assert [t.name for t in figure.data] == ["batch loss", "smoothed", "validation"]
 
 
+@pytest.mark.slow
 def test_a_saved_run_brings_its_generalisation_settings_back(app):
     from tests.test_persistence import open_app, token_of
 
@@ -96,6 +98,7 @@ def test_a_saved_run_brings_its_generalisation_settings_back(app):
     assert control(again.slider, "_dropout").value == 0.2 and control(again.slider, "_aug_shear").value == 5.0
 
 
+@pytest.mark.slow
 def test_replay_with_these_settings_takes_dropout_the_schedule_and_augmentation_from_the_start(app):
     at = app
     button(at, "Step ×10").click().run()

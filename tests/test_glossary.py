@@ -277,6 +277,7 @@ def glossary_page():
     return at
 
 
+@pytest.mark.slow
 def test_the_glossary_shows_every_term_with_its_live_value(glossary_page):
     at = glossary_page
     t = trainer(at)
@@ -301,6 +302,7 @@ def test_the_places_are_links_to_their_pages(glossary_page):
     assert [link.proto.page for link in links] == [glossary.page_url(path).lstrip("/") for path in places]
 
 
+@pytest.mark.slow
 def test_the_search_filters_the_terms_and_says_when_none_matches(glossary_page):
     at = glossary_page
     at.text_input(key="glossary_search").set_value("softmax").run()
@@ -312,6 +314,7 @@ def test_the_search_filters_the_terms_and_says_when_none_matches(glossary_page):
     assert len(_main_subheaders(at)) == len(TERMS)
 
 
+@pytest.mark.slow
 def test_a_link_to_one_term_shows_it_first_and_keeps_the_network():
     at = on_page(new_app(), "pages/6_Training.py")
     button(at, "Step ×10").click().run()

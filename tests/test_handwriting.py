@@ -80,6 +80,7 @@ def test_the_held_back_part_has_some_of_each_label_and_is_never_trained_on(slant
     assert list(single[1]) in ([1], [2]) and 0 in single[0]
 
 
+@pytest.mark.slow
 def test_teaching_it_the_learners_hand_improves_the_held_back_digits_and_leaves_the_run_alone(base, slanted_hand):
     before = {k: v.copy() for k, v in base.model.params.items()}
     steps = base.steps
@@ -107,6 +108,7 @@ def test_adding_digits_never_moves_one_into_or_out_of_the_held_back_part(slanted
         assert set(held_then) == set(held_now[held_now < n])
 
 
+@pytest.mark.slow
 def test_teaching_again_mixes_into_everyones_digits_not_the_mix(base, slanted_hand):
     first = H.fine_tune(base, slanted_hand)
     again = H.fine_tune(first.trainer, slanted_hand, base=base.dataset)

@@ -33,6 +33,7 @@ def upload_digits(at, mine, name="mine.csv"):
     return at.file_uploader(key="_my_digits_upload").upload(name, mine.to_csv(), "text/csv").run()
 
 
+@pytest.mark.slow
 def test_a_drawing_is_added_with_the_label_the_learner_gives_and_removed(app, mnist):
     at = app
     assert "Add to my digits" not in [b.label for b in at.button]  # nothing drawn: nothing to add
@@ -52,6 +53,7 @@ def test_a_drawing_is_added_with_the_label_the_learner_gives_and_removed(app, mn
     assert len(at.session_state["my_digits"]) == 0 and not at.exception
 
 
+@pytest.mark.slow
 def test_uploaded_digits_join_and_show_how_the_network_reads_them(app, mnist):
     at = upload_digits(app, slanted(mnist))
     mine = at.session_state["my_digits"]
@@ -63,6 +65,7 @@ def test_uploaded_digits_join_and_show_how_the_network_reads_them(app, mnist):
     assert len(at.session_state["my_digits"]) == 40 and "10 digits from more.csv joined yours" in all_text(at)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("content", [b"hello", b"label,pixel0\n3,999\n", b""])
 def test_a_bad_csv_is_refused_and_the_digits_stay(app, mnist, content):
     at = upload_digits(app, slanted(mnist, 1))
@@ -71,6 +74,7 @@ def test_a_bad_csv_is_refused_and_the_digits_stay(app, mnist, content):
     assert len(at.session_state["my_digits"]) == 10 and not at.exception
 
 
+@pytest.mark.slow
 def test_teaching_it_the_learners_hand_installs_a_new_run_and_says_what_it_did(app, mnist):
     at = app
     button_labels = [b.label for b in at.button]
@@ -96,6 +100,7 @@ def test_teaching_it_the_learners_hand_installs_a_new_run_and_says_what_it_did(a
     )  # what it trains with
 
 
+@pytest.mark.slow
 def test_the_digits_come_back_after_a_reload_and_travel_in_a_saved_file(app, mnist):
     at = upload_digits(app, slanted(mnist, 2))
     again = on_page(open_app(run=token_of(at)), DRAW)

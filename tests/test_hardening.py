@@ -3,7 +3,7 @@
 A property test drives AppTest through random sequences of actions across every page; after
 each action the page must show no exception, no traceback, no bare NaN or infinity, and the
 network's parameters must be finite. The default run tries a few dozen sequences; CI (with
-HYPOTHESIS_PROFILE=ci) tries 300. Failures it found are kept below as plain regression tests.
+HYPOTHESIS_PROFILE=ci) tries 200. Failures it found are kept below as plain regression tests.
 """
 
 from __future__ import annotations
@@ -291,7 +291,8 @@ def describe(step) -> str:
     return f"{function.__name__}{tuple(args)}"
 
 
-@pytest.mark.timeout(3600)  # one test, many sequences: 300 of them take about 15 minutes
+@pytest.mark.slow
+@pytest.mark.timeout(3600)  # one test, many sequences: 200 of them take about 8 minutes
 @given(st.lists(actions, min_size=2, max_size=8))
 def test_any_sequence_of_actions_leaves_a_working_app_and_a_finite_network(sequence):
     at = new_app()
@@ -307,6 +308,7 @@ def test_any_sequence_of_actions_leaves_a_working_app_and_a_finite_network(seque
 # -- regressions: failures found while building the property test --------------------------------
 
 
+@pytest.mark.slow
 def test_a_full_batch_setting_reaches_the_initialisation_race():
     at = new_app()
     action_setting(at, "_batch_size", FULL_BATCH)
@@ -317,6 +319,7 @@ def test_a_full_batch_setting_reaches_the_initialisation_race():
 # -- nothing shared --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_two_sessions_are_independent():
     first, second = new_app(), new_app()
     control(first.select_slider, "_lr").set_value(0.5).run()

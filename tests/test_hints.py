@@ -100,6 +100,7 @@ def test_no_hints_while_stopped_by_divergence(mnist):
     assert trainer.diverged is not None and training_hints(trainer) == []
 
 
+@pytest.mark.slow
 def test_the_learning_rate_hints_still_read_a_run_with_a_schedule(mnist):
     from nn_core import MLP
     from nn_core.schedules import Schedule

@@ -1,6 +1,6 @@
 import numpy as np
 
-from nn_core.history import Trace
+from nn_core.history import SMOOTHING, Trace, debiased, ema, ema_step
 
 
 def test_trace_stays_bounded_and_spans_the_whole_run():
@@ -35,3 +35,19 @@ def test_trace_table_spreads_array_columns_over_named_columns():
     table = trace_table(trace, {"accuracy": ["acc_0", "acc_1"]})
     assert list(table.columns) == ["step", "acc_0", "acc_1", "dead_0"]
     assert table["acc_1"].tolist() == [0.2, 0.4] and table["step"].tolist() == [0, 50]
+
+
+def test_a_moving_average_starts_at_its_first_value_and_then_leans_on_its_past():
+    assert ema_step(None, 3.0) == 3.0
+    assert ema_step(3.0, 1.0) == SMOOTHING * 3.0 + (1 - SMOOTHING) * 1.0
+    assert ema_step(3.0, 1.0, smoothing=0.5) == 2.0
+
+
+def test_ema_is_the_debiased_average_of_its_steps_bit_for_bit():
+    values = np.random.default_rng(0).random(50) * 3
+    average, expected = 0.0, []
+    for i, value in enumerate(values):
+        average = SMOOTHING * average + (1 - SMOOTHING) * value
+        expected.append(average / (1 - SMOOTHING ** (i + 1)))
+    np.testing.assert_array_equal(ema(values), expected)
+    assert debiased(0.2, 0.9, 1) == 0.2 / (1 - 0.9)

@@ -100,6 +100,7 @@ def test_model_file_error_is_a_value_error():
 # -- the whole run ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
 def test_a_saved_run_trains_on_exactly_as_the_original(mnist, optimizer, tmp_path):
     from nn_core.io import load_run, save_run

@@ -29,6 +29,7 @@ def validation(at):
     return trainer(at).dataset.split("val")
 
 
+@pytest.mark.slow
 def test_data_page_shows_the_picked_row_as_numbers_and_as_an_image(app):
     at = on_page(app, "pages/1_Data.py")
     at.number_input(key="_sample").set_value(7).run()
@@ -41,12 +42,14 @@ def test_data_page_shows_the_picked_row_as_numbers_and_as_an_image(app):
     assert f"a {y[7]}" in chart(at, "sample_image")["layout"]["title"]["text"]
 
 
+@pytest.mark.slow
 def test_data_page_one_hot_follows_the_chosen_label(app):
     at = on_page(app, "pages/1_Data.py")
     at.selectbox(key="one_hot_label").set_value(3).run()
     assert "Y = [0, 0, 0, 1, 0, 0, 0, 0, 0, 0]" in all_text(at)
 
 
+@pytest.mark.slow
 def test_random_of_a_class_picks_a_digit_of_that_class_and_other_pages_follow_it(app):
     at = on_page(app, "pages/1_Data.py")
     at.selectbox(key="_sample_class").set_value(3).run()
@@ -58,6 +61,7 @@ def test_random_of_a_class_picks_a_digit_of_that_class_and_other_pages_follow_it
     assert np.array_equal(array(chart(at, "forward_input")["data"][0]["z"]), X[index].reshape(28, 28))
 
 
+@pytest.mark.slow
 def test_next_mistake_picks_a_digit_the_network_gets_wrong(app):
     at = on_page(app, "pages/4_Forward_pass.py")
     button(at, "Next mistake").click().run()
@@ -67,6 +71,7 @@ def test_next_mistake_picks_a_digit_the_network_gets_wrong(app):
     assert "wrong: it is a" in all_text(at)
 
 
+@pytest.mark.slow
 def test_the_knobs_drive_the_neurons_numbers(app):
     at = on_page(app, "pages/2_Weights_and_biases.py")
     at.slider(key="knob_w1").set_value(2.0).run()
@@ -75,6 +80,7 @@ def test_the_knobs_drive_the_neurons_numbers(app):
     assert chart(at, "neuron_curve")["data"][1]["x"][0] == pytest.approx(p.Z)
 
 
+@pytest.mark.slow
 def test_weights_page_shows_the_chosen_unit_and_what_training_added(app):
     at = on_page(app, "pages/2_Weights_and_biases.py")
     at.number_input(key="weights_unit").set_value(5).run()
@@ -94,6 +100,7 @@ def test_weights_page_shows_the_chosen_unit_and_what_training_added(app):
     assert len(chart(at, "init_race")["data"]) == 4
 
 
+@pytest.mark.slow
 def test_activations_page_gives_the_flat_share_of_the_networks_sums(app):
     at = on_page(app, "pages/3_Activations.py")
     at.radio(key="activation_shown").set_value("sigmoid").run()
@@ -116,6 +123,7 @@ def test_the_softmax_temperature_changes_the_probabilities_as_computed(app):
     assert np.allclose(table["probability"], expected / 100, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_forward_page_numbers_are_the_networks_for_the_chosen_sample(app):
     at = on_page(app, "pages/4_Forward_pass.py")
     before = array(chart(at, "forward_Z1")["data"][0]["y"])
@@ -132,6 +140,7 @@ def test_forward_page_numbers_are_the_networks_for_the_chosen_sample(app):
     assert parts.z == pytest.approx(float(cache["Z1"][0, 9]), abs=1e-5)
 
 
+@pytest.mark.slow
 def test_backprop_neuron_sliders_change_the_derivatives(app):
     at = on_page(app, "pages/5_Backpropagation.py")
     at.slider(key="bp_w").set_value(-1.2).run()
@@ -143,6 +152,7 @@ def test_backprop_neuron_sliders_change_the_derivatives(app):
     assert list(table["box right?"]) == ["❌", "✅", "❌"]
 
 
+@pytest.mark.slow
 def test_backprop_page_numbers_match_nn_core_on_the_sample(app):
     at = on_page(app, "pages/5_Backpropagation.py")
     at.number_input(key="_sample").set_value(3).run()
@@ -169,6 +179,7 @@ def test_backprop_page_numbers_match_nn_core_on_the_sample(app):
     assert slope == pytest.approx(float(step.backward["dW1"][largest]), rel=1e-3)
 
 
+@pytest.mark.slow
 def test_fixing_the_notebooks_softmax_changes_its_run(app):
     at = on_page(app, "pages/5_Backpropagation.py")
     at.select_slider(key="notebook_iterations").set_value(100).run()
@@ -187,6 +198,7 @@ def test_fixing_the_notebooks_softmax_changes_its_run(app):
     assert array(traces["all fixed"]["y"])[-1] > 50 > array(traces["as written"]["y"])[-1]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", LESSONS)
 def test_lesson_pages_handle_a_deeper_sigmoid_network_on_8x8_digits(app, path):
     control(app.selectbox, "_dataset").set_value("digits-8x8").run()
@@ -199,6 +211,7 @@ def test_lesson_pages_handle_a_deeper_sigmoid_network_on_8x8_digits(app, path):
     assert "Traceback" not in all_text(at)
 
 
+@pytest.mark.slow
 def test_a_unit_left_over_from_a_bigger_network_is_brought_into_range(app):
     at = on_page(app, "pages/4_Forward_pass.py")
     at.number_input(key="forward_unit").set_value(100).run()

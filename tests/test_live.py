@@ -104,6 +104,7 @@ def test_a_restore_after_a_blow_up_moves_the_weight_charts(mnist):
     assert live.version(chart, trainer) != before  # the weights went back one step
 
 
+@pytest.mark.slow
 def test_the_shown_charts_follow_the_table(session, mnist):
     trainer = Trainer(MLP([784, 8, 10]), mnist)
     shown = live.shown_now(trainer, playing=False)

@@ -23,6 +23,7 @@ def test_every_page_runs_with_navigation_and_settings(app, path):
     assert control(at.select_slider, "_lr").value == 0.1
 
 
+@pytest.mark.slow
 def test_a_setting_changed_on_one_page_is_kept_on_another(app):
     control(app.select_slider, "_lr").set_value(0.5).run()
     control(app.select_slider, "_batch_size").set_value(16).run()
@@ -33,6 +34,7 @@ def test_a_setting_changed_on_one_page_is_kept_on_another(app):
     assert control(at.select_slider, "_lr").value == 0.5
 
 
+@pytest.mark.slow
 def test_step_advances_by_one_and_step_x10_by_ten(app):
     at = on_page(app, "pages/6_Training.py")
     button(at, "Step").click().run()
@@ -42,6 +44,7 @@ def test_step_advances_by_one_and_step_x10_by_ten(app):
     assert "Step **11**" in all_text(at)
 
 
+@pytest.mark.slow
 def test_one_epoch_covers_the_training_split(app):
     at = on_page(app, "pages/6_Training.py")
     button(at, "+1 epoch").click().run()
@@ -51,6 +54,7 @@ def test_one_epoch_covers_the_training_split(app):
     )  # loss, accuracy, per-digit bars and curves, tiles, histograms, 3 diagnostics
 
 
+@pytest.mark.slow
 def test_the_learning_rate_slider_changes_the_trainer_and_keeps_its_steps(app):
     at = on_page(app, "pages/6_Training.py")
     button(at, "Step ×10").click().run()
@@ -60,6 +64,7 @@ def test_the_learning_rate_slider_changes_the_trainer_and_keeps_its_steps(app):
     np.testing.assert_array_equal(trainer(at).model.params["W1"], W1)
 
 
+@pytest.mark.slow
 def test_an_absurd_learning_rate_ends_in_the_divergence_box_not_a_traceback(app):
     at = on_page(app, "pages/6_Training.py")
     control(at.select_slider, "_lr").set_value(10.0).run()
@@ -75,6 +80,7 @@ def test_an_absurd_learning_rate_ends_in_the_divergence_box_not_a_traceback(app)
     assert "Training stopped" not in all_text(at)
 
 
+@pytest.mark.slow
 def test_after_a_blow_up_and_its_fix_the_hints_agree_with_the_numbers(app):
     at = on_page(app, "pages/6_Training.py")
     control(at.select_slider, "_lr").set_value(10.0).run()
@@ -106,6 +112,7 @@ def _falls(text: str) -> bool:
     return bool(found) and float(found.group(2)) < float(found.group(1))
 
 
+@pytest.mark.slow
 def test_new_network_resets_training(app):
     at = on_page(app, "pages/6_Training.py")
     button(at, "Step ×10").click().run()
@@ -114,6 +121,7 @@ def test_new_network_resets_training(app):
     assert trainer(at) is not before and trainer(at).steps == 0
 
 
+@pytest.mark.slow
 def test_architecture_changes_wait_for_a_new_network(app):
     at = on_page(app, "pages/6_Training.py")
     button(at, "Step ×10").click().run()
@@ -131,6 +139,7 @@ def test_bad_hidden_layer_text_is_explained_and_changes_nothing(app):
     assert control(app.text_input, "_hidden").value == "128"
 
 
+@pytest.mark.slow
 def test_play_and_pause_set_the_playing_state(app):
     from ui import state
 
@@ -141,6 +150,7 @@ def test_play_and_pause_set_the_playing_state(app):
     assert at.session_state[state.KEY_PLAYING] == "pause"
 
 
+@pytest.mark.slow
 def test_stepping_by_hand_pauses_play(app):
     from ui import state
 
@@ -151,6 +161,7 @@ def test_stepping_by_hand_pauses_play(app):
     assert at.session_state[state.KEY_PLAYING] == "pause" and trainer(at).steps == before + 10
 
 
+@pytest.mark.slow
 def test_the_training_page_has_one_control_per_live_setting_next_to_play(app):
     at = on_page(app, "pages/6_Training.py")
     for base in ("_lr", "_batch_size", "_speed"):  # exactly one, in the main area (not the sidebar)
@@ -171,6 +182,7 @@ def test_the_training_page_has_one_control_per_live_setting_next_to_play(app):
     assert control(back.select_slider, "_lr").value == 0.02 and trainer(back).lr == 0.02
 
 
+@pytest.mark.slow
 def test_a_change_made_elsewhere_makes_a_new_control_and_a_stale_copy_of_the_old_one_is_ignored(app):
     """A setting changed elsewhere makes a new control showing it, and the old one is gone (that a
     late value of the old one runs no callback is tests/test_controls.py's)."""
@@ -187,6 +199,7 @@ def test_a_change_made_elsewhere_makes_a_new_control_and_a_stale_copy_of_the_old
     assert at.session_state["settings"].lr == 0.05 and control(at.select_slider, "_lr").key == new.key
 
 
+@pytest.mark.slow
 def test_the_status_line_says_when_the_accuracy_was_measured(app):
     at = on_page(app, "pages/6_Training.py")
     for _ in range(13):
@@ -251,6 +264,7 @@ def test_play_is_paced_only_when_more_learners_play_than_the_server_serves_at_fu
     assert pace(FULL_SPEED_PLAYERS + 1) == 2 and pace(20) == -(-20 // FULL_SPEED_PLAYERS)
 
 
+@pytest.mark.slow
 def test_new_network_on_a_trained_one_offers_undo_until_the_next_step(app):
     at = on_page(app, "pages/6_Training.py")
     button(at, "Step ×10").click().run()

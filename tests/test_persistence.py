@@ -48,6 +48,7 @@ def test_a_link_with_settings_starts_a_network_with_them():
         ("l2", "0.5"),
     ],
 )
+@pytest.mark.slow
 def test_each_bad_value_in_a_link_is_named_and_the_rest_still_apply(name, bad):
     at = open_app(**{name: bad, "lr": "0.5" if name != "lr" else bad, "hidden": "32" if name != "hidden" else bad})
     assert f"`{name}`" in all_text(at) and "could not be used" in all_text(at)
@@ -70,6 +71,7 @@ def test_the_link_on_the_training_page_carries_the_settings_never_the_token():
     assert back.session_state["settings"] == at.session_state["settings"]
 
 
+@pytest.mark.slow
 def test_a_reload_brings_the_network_back_as_a_copy_of_its_own():
     first = open_app()
     first = on_page(first, "pages/6_Training.py")
@@ -94,6 +96,7 @@ def test_the_followed_digit_comes_back_too():
     assert again.session_state["sample"] == 42
 
 
+@pytest.mark.slow
 def test_an_unknown_or_damaged_run_starts_afresh_and_says_so():
     at = open_app(run=store.new_token())
     assert "was not found" in all_text(at) and trainer(at).steps == 0
@@ -111,6 +114,7 @@ def test_no_message_names_the_token():
     assert token not in all_text(at)
 
 
+@pytest.mark.slow
 def test_a_store_that_cannot_be_written_says_so_once_and_training_goes_on(monkeypatch):
     def refuse(self, token, data):
         raise OSError("read-only file system")
@@ -124,6 +128,7 @@ def test_a_store_that_cannot_be_written_says_so_once_and_training_goes_on(monkey
         assert "not being saved" not in all_text(at) and trainer(at).steps == steps  # said once; it trains on
 
 
+@pytest.mark.slow
 def test_a_restored_session_trains_with_every_default_of_a_new_one():
     first = on_page(open_app(), "pages/6_Training.py")
     button(first, "Step").click().run()
@@ -133,6 +138,7 @@ def test_a_restored_session_trains_with_every_default_of_a_new_one():
     assert trainer(again).steps == 11
 
 
+@pytest.mark.slow
 def test_the_guided_paths_progress_comes_back_with_the_run():
     first = on_page(open_app(), "pages/1_Data.py")
     first.radio(key="_predict_blank_pixels").set_value("most").run()
@@ -156,6 +162,7 @@ def test_the_guided_paths_progress_comes_back_with_the_run():
         ("no_such_checkpoint", {"prediction": "most", "happened": "most", "why": "w", "steps": 0}),
     ],
 )
+@pytest.mark.slow
 def test_a_damaged_progress_entry_is_left_out_and_the_rest_of_the_run_comes_back(key, entry, monkeypatch):
     first = open_app()
     good = {"prediction": "one", "happened": "one", "why": "Measured.", "steps": 0, "same_run": True}

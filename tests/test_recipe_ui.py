@@ -15,6 +15,7 @@ def short_recipe(monkeypatch):
     monkeypatch.setattr(recipe.recipes, "ROBUST", ROBUST.for_epochs(2))
 
 
+@pytest.mark.slow
 def test_the_recipe_button_replaces_the_network_with_the_recipes_and_trains_it(short_recipe):
     at = on_page(new_app(), "pages/6_Training.py")
     button(at, "Step ×10").click().run()

@@ -52,6 +52,7 @@ def test_a_plain_network_falls_as_digits_move_and_an_augmented_one_holds_up_bett
     assert turned[1].at(30) > turned[0].at(30)
 
 
+@pytest.mark.slow
 def test_the_evaluation_page_draws_the_curves_of_the_network_and_of_a_run_it_is_compared_with():
     at = on_page(new_app(), "pages/6_Training.py")
     button(at, "Step ×10").click().run()

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from nn_core import MLP, Trainer
+from nn_core import MLP
 from nn_core.io import ModelFileError, load_run, run_to_bytes, snapshot_from_bytes, snapshot_to_bytes
 from nn_core.snapshots import (
     DENSE_UNTIL,
@@ -20,6 +20,7 @@ from nn_core.snapshots import (
     capacity_for,
     warp,
 )
+from nn_core.train import Trainer
 
 
 def small_trainer(digits, hidden=16, **settings):
@@ -193,7 +194,7 @@ def test_model_at_gives_the_weights_the_trainer_had_after_that_many_steps(digits
     for step in range(trainer.steps):  # a step between held ones: the held one before it
         nearest = max(h for h in held if h <= step)
         assert params_equal(trainer.model_at(step).params, weights[nearest]), step
-        assert trainer.moment_step(step) == nearest
+        assert trainer.moment(step).steps == nearest
     assert params_equal(trainer.model_at(0).params, MLP([64, 16, 10], seed=3).params)
     for step in (trainer.steps, trainer.steps + 1, 10**9):
         assert params_equal(trainer.model_at(step).params, trainer.model.params)

@@ -41,6 +41,7 @@ def app():
     return trained_a_little()
 
 
+@pytest.mark.slow
 def test_the_training_page_says_what_its_charts_show_with_the_trainers_numbers(app):
     t = trainer(app)
     steps, evals = t.history["steps"], t.history["evals"]

@@ -4,7 +4,7 @@ digits, through the pages (AppTest): what each page shows is nn_core's for ``mod
 import numpy as np
 import pytest
 
-from lessons.timeline import probe_curves
+from lessons.probes import probe_curves
 from nn_core import evaluation
 from tests.apptest import all_text, array, button, chart, control, new_app, on_page, trainer
 from tests.test_persistence import open_app, token_of
@@ -49,6 +49,7 @@ def move_to(at, step: int):
     return at
 
 
+@pytest.mark.slow
 def test_the_slider_offers_the_held_moments_and_now():
     at = on_page(new_app(), TRAINING)
     button(at, "Step ×10").click().run()
@@ -58,6 +59,7 @@ def test_the_slider_offers_the_held_moments_and_now():
     assert slider(at).value == t.steps  # now
 
 
+@pytest.mark.slow
 def test_a_past_moment_is_what_the_training_page_draws_and_every_page_says_so(trained):
     at, t = trained, trainer(trained)
     step = t.snapshot_steps()[3]
@@ -81,6 +83,7 @@ def test_a_past_moment_is_what_the_training_page_draws_and_every_page_says_so(tr
     on_page(at, TRAINING)
 
 
+@pytest.mark.slow
 def test_the_evaluation_page_follows_the_slider(trained):
     at, t = trained, trainer(trained)
     step = t.snapshot_steps()[4]
@@ -95,6 +98,7 @@ def test_the_evaluation_page_follows_the_slider(trained):
     on_page(at, TRAINING)
 
 
+@pytest.mark.slow
 def test_the_weights_page_shows_the_moments_biases(trained):
     at, t = trained, trainer(trained)
     step = t.snapshot_steps()[2]
@@ -114,6 +118,7 @@ def test_the_weights_page_shows_the_moments_biases(trained):
     on_page(at, TRAINING)
 
 
+@pytest.mark.slow
 def test_training_acts_on_the_present_and_comes_back_to_now(trained):
     at, t = trained, trainer(trained)
     before = t.steps
@@ -123,6 +128,7 @@ def test_training_acts_on_the_present_and_comes_back_to_now(trained):
     assert "_moment" not in at.session_state and "as it was at step" not in all_text(at)
 
 
+@pytest.mark.slow
 def test_continue_from_here_starts_a_run_from_that_moment_and_keeps_the_old_one():
     at = on_page(new_app(), TRAINING)
     button(at, "+1 epoch").click().run()
@@ -139,6 +145,7 @@ def test_continue_from_here_starts_a_run_from_that_moment_and_keeps_the_old_one(
     assert "_moment" not in at.session_state  # the new run is shown at its present
 
 
+@pytest.mark.slow
 def test_replay_with_no_change_gives_the_same_weights_and_with_another_rate_another_run():
     at = on_page(new_app(), TRAINING)
     button(at, "Step ×10").click().run()
@@ -159,6 +166,7 @@ def test_replay_with_no_change_gives_the_same_weights_and_with_another_rate_anot
     assert other.lr == 0.01 and not np.array_equal(other.model.params["W1"], original.model.params["W1"])
 
 
+@pytest.mark.slow
 def test_the_ledger_overlays_ticked_runs_with_labels_naming_what_differs():
     at = on_page(new_app(), TRAINING)
     button(at, "Step ×10").click().run()
@@ -180,6 +188,7 @@ def test_the_ledger_overlays_ticked_runs_with_labels_naming_what_differs():
     assert "big steps" in list(runs_table(at)["run"])
 
 
+@pytest.mark.slow
 def test_a_run_can_be_brought_back_and_removed():
     at = on_page(new_app(), TRAINING)
     button(at, "Step ×10").click().run()
@@ -231,6 +240,7 @@ def test_the_learning_rate_finder_never_touches_the_network_and_its_rate_can_be_
     assert at.session_state["settings"].lr == rate and t.lr == rate
 
 
+@pytest.mark.slow
 def test_a_reload_brings_back_the_moments_the_settings_log_and_the_runs():
     first = on_page(open_app(), TRAINING)
     button(first, "+1 epoch").click().run()
@@ -253,6 +263,7 @@ def test_a_reload_brings_back_the_moments_the_settings_log_and_the_runs():
     np.testing.assert_array_equal(replayed.model.params["W1"], old.model.params["W1"])
 
 
+@pytest.mark.slow
 def test_after_a_blow_up_the_moments_are_finite_and_a_run_continues_from_one_before_it():
     at = on_page(new_app(), TRAINING)
     button(at, "Step ×10").click().run()
@@ -271,6 +282,7 @@ def test_after_a_blow_up_the_moments_are_finite_and_a_run_continues_from_one_bef
     assert again.diverged is None and np.isfinite(again.last_loss) and again.last_loss < 2.3
 
 
+@pytest.mark.slow
 def test_the_store_writes_each_snapshot_once_and_drops_those_thinned_away(monkeypatch):
     from ui import persistence
 
@@ -293,6 +305,7 @@ def test_the_store_writes_each_snapshot_once_and_drops_those_thinned_away(monkey
     assert on_disk == {persistence.snapshot_part(s) for s in t.snapshot_steps() if s > 0}
 
 
+@pytest.mark.slow
 def test_a_saved_run_file_brings_its_moments_and_the_runs_it_was_compared_with():
     from ui.files import network_file
 

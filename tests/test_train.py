@@ -19,11 +19,13 @@ def best_val_accuracy_within(trainer, epochs):
     return max(trainer.history["evals"].column("val_accuracy"))
 
 
+@pytest.mark.slow
 def test_plain_sgd_reaches_88_percent_validation_accuracy_within_5_epochs(mnist):
     trainer = make_trainer(mnist, lr=0.1, batch_size=64)
     assert best_val_accuracy_within(trainer, 5) >= 0.88
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("optimizer, lr, momentum", [("sgd", 0.05, 0.9), ("adam", 0.001, 0.0)])
 def test_momentum_and_adam_beat_plain_sgd(mnist, optimizer, lr, momentum):
     plain = best_val_accuracy_within(make_trainer(mnist, lr=0.1, batch_size=64), 5)
@@ -52,6 +54,7 @@ def test_parameters_stay_float32_after_training(mnist):
     assert all(p.dtype == np.float32 for p in trainer.model.params.values())
 
 
+@pytest.mark.slow
 def test_same_seed_gives_the_same_run_bit_for_bit(mnist):
     runs = []
     for _ in range(2):
@@ -216,6 +219,7 @@ def test_a_divergence_restores_exactly_the_last_healthy_weights_and_says_which(m
     assert where in div.message
 
 
+@pytest.mark.slow
 def test_after_a_climb_the_weights_from_before_it_come_back_and_train_on(mnist):
     trainer = make_trainer(mnist, hidden=(32,), lr=0.1)
     trainer.step(60)

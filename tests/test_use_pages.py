@@ -21,6 +21,7 @@ def app():
     return at
 
 
+@pytest.mark.slow
 def test_evaluation_numbers_equal_nn_core_metrics(app):
     at = on_page(app, "pages/7_Evaluation.py")
     model, data = trainer(at).model, trainer(at).dataset
@@ -43,6 +44,7 @@ def test_a_digit_never_answered_has_its_blank_precision_explained():
     assert f"never answered {', '.join(map(str, never))}" in " ".join(c.value for c in at.caption)
 
 
+@pytest.mark.slow
 def test_choosing_a_confusion_cell_shows_its_digits(app):
     at = on_page(app, "pages/7_Evaluation.py")
     data = trainer(at).dataset
@@ -56,6 +58,7 @@ def test_choosing_a_confusion_cell_shows_its_digits(app):
     assert f"**{result.confusion[4, 4]}** 4s answered correctly" in all_text(at)
 
 
+@pytest.mark.slow
 def test_the_mistake_browser_walks_the_mistakes_by_confidence(app):
     at = on_page(app, "pages/7_Evaluation.py")
     data = trainer(at).dataset
@@ -68,6 +71,7 @@ def test_the_mistake_browser_walks_the_mistakes_by_confidence(app):
     assert f"Mistake **{len(mistakes)}** of" in all_text(at)  # wraps round
 
 
+@pytest.mark.slow
 def test_the_threshold_gives_coverage_and_accuracy_of_what_is_answered(app):
     at = on_page(app, "pages/7_Evaluation.py")
     at.slider(key="eval_threshold").set_value(0.8).run()
@@ -76,6 +80,7 @@ def test_the_threshold_gives_coverage_and_accuracy_of_what_is_answered(app):
     assert f"answers **{kept.coverage:.1%}**" in all_text(at) and f"gets **{kept.accuracy:.1%}**" in all_text(at)
 
 
+@pytest.mark.slow
 def test_the_map_follows_the_chosen_layer_and_the_split(app):
     at = on_page(app, "pages/7_Evaluation.py")
     at.select_slider(key="pca_layer").set_value(0).run()
@@ -90,6 +95,7 @@ def png(array: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.slow
 def test_an_uploaded_picture_is_prepared_and_answered(app):
     at = on_page(app, "pages/8_Draw_a_digit.py")
     assert "Draw a digit" in all_text(at)  # nothing drawn yet: no answer
@@ -113,6 +119,7 @@ def test_an_uploaded_picture_is_prepared_and_answered(app):
     assert np.allclose(array(chart(at, "draw_gradient")["data"][0]["z"]).reshape(-1), gradient, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_a_blank_or_broken_picture_asks_for_a_digit_or_explains(app):
     at = on_page(app, "pages/8_Draw_a_digit.py")
     at.file_uploader(key="digit_picture").upload("blank.png", png(np.full((50, 50), 255, np.uint8)), "image/png")
@@ -122,6 +129,7 @@ def test_a_blank_or_broken_picture_asks_for_a_digit_or_explains(app):
     assert "not a picture this page can read" in all_text(at) and not at.exception
 
 
+@pytest.mark.slow
 def test_save_load_and_continue_gives_the_same_network(app):
     at = on_page(app, "pages/9_Model.py")
     assert [b.proto.label for b in at.get("download_button")] == [
@@ -150,6 +158,7 @@ def test_save_load_and_continue_gives_the_same_network(app):
     assert trainer(at).steps == steps + 5 and np.isfinite(trainer(at).model.params["W1"]).all()
 
 
+@pytest.mark.slow
 def test_a_file_of_weights_only_loads_with_its_step_and_a_note(app):
     from nn_core.io import model_to_bytes
 
@@ -161,6 +170,7 @@ def test_a_file_of_weights_only_loads_with_its_step_and_a_note(app):
     assert trainer(at).steps == 300 and "history was not saved" in all_text(at)
 
 
+@pytest.mark.slow
 def test_history_files_hold_every_evaluation_and_batch(app):
     files = history_files(trainer(app))
     evaluations, batches = files["evaluations"][1].splitlines(), files["batches"][1].splitlines()
@@ -181,6 +191,7 @@ def bad_model_files():
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", list(bad_model_files()))
 def test_a_bad_model_file_is_refused_and_the_network_stays(app, kind):
     content, message = bad_model_files()[kind]
@@ -193,6 +204,7 @@ def test_a_bad_model_file_is_refused_and_the_network_stays(app, kind):
     assert trainer(at) is before and np.array_equal(trainer(at).model.params["W1"], weights)
 
 
+@pytest.mark.slow
 def test_a_kaggle_submission_has_a_row_per_test_digit(app):
     at = on_page(app, "pages/9_Model.py")
     pixels, _ = kaggle_rows(28_000, seed=5)

@@ -99,6 +99,7 @@ def every_text(answer: Answer) -> str:
 # -- the registry --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_registry_asks_at_least_six_questions_and_each_answers_every_situation(
     digits, normal, blown_up, tiny, killed, one_digit_batches, raised
 ):
@@ -404,6 +405,7 @@ def open_section(at):
     return at.run()
 
 
+@pytest.mark.slow
 def test_the_training_page_answers_from_the_trainer_and_a_fix_applies_its_change():
     at = on_page(new_app(), TRAINING)
     assert not at.exception and not [r for r in at.radio if r.key == why_ui.KEY_RADIO]  # closed: not worked out
@@ -427,6 +429,7 @@ def test_the_training_page_answers_from_the_trainer_and_a_fix_applies_its_change
     assert "The batch size is now 64" in all_text(at) and not [b for b in at.button if b.label == "Batch size 256"]
 
 
+@pytest.mark.slow
 def test_after_a_blow_up_the_section_explains_it_and_its_fix_starts_a_gentler_network():
     at = on_page(new_app(), TRAINING)
     control(at.select_slider, "_lr").set_value(50.0).run()

@@ -582,8 +582,10 @@ def training_view(charts=CHARTS) -> None:
             if not play_tick(trainer, state.steps_per_tick() * now):
                 state.stop_playing()
                 st.rerun()  # the whole page: show the divergence box
-        if past and not full_run["now"] and not _advance_past(trainer, moments.moment()):
-            st.rerun()  # now is reached: the whole page, and no more ticks
+        if past and not full_run["now"]:
+            slowness = browser_slowness(interval or PAST_INTERVAL)
+            if not _advance_past(trainer, moments.moment()):
+                st.rerun()  # now is reached: the whole page, and no more ticks
         moment = moments.moment()
         _knobs()
         status = status_line(trainer.metrics(), state.steps_per_tick())
@@ -594,7 +596,11 @@ def training_view(charts=CHARTS) -> None:
         st.container(key="status").markdown(status)  # one element: cheap to redraw
         if trainer.steps > 0:
             time_row(trainer, moment)
-        shown = shown_now(trainer, state.is_playing(), charts, moment, slowness, interval or pacing.PLAY_INTERVAL)
+        # The past plays every chart at every moment, unless the browser falls behind: then under the
+        # redraw budget, stretched, as Play's (a renderer slowed 4x queued a whole walk's redraws, and
+        # a click on Stop waited 30 s behind them)
+        budget = state.is_playing() or (past and slowness > 1.5)
+        shown = shown_now(trainer, budget, charts, moment, slowness, interval or pacing.PLAY_INTERVAL)
         _draw(charts, shown, static=playing or past, moment=moment, trainer=trainer)
         persistence.save_if_due(playing=state.is_playing())
         tick_ended()

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lessons import timeline
+from lessons import probes
 
-from . import live, moments, selections, state
+from . import live, moments, state
 from .figures import images
 from .figures import timeline as figures
 
@@ -26,7 +26,7 @@ def probe_rows() -> list[int]:
     data = state.dataset()
     kept = state.widget_value(KEY_PROBES)
     if kept is None or kept[0] != data.name or max(kept[1], default=0) >= len(data.y_val):
-        kept = (data.name, timeline.default_probes(data.y_val, data.n_classes))
+        kept = (data.name, probes.default_probes(data.y_val, data.n_classes))
         state.set_widget_value(KEY_PROBES, kept)
     return list(kept[1])
 
@@ -38,11 +38,6 @@ def swap_probe(position: int) -> None:
     same = [i for i in range(len(data.y_val)) if int(data.y_val[i]) == label]
     rows[position] = same[(same.index(rows[position]) + 1) % len(same)]
     state.set_widget_value(KEY_PROBES, (data.name, rows))
-
-
-def follow_probe(position: int) -> None:
-    """Make probe ``position`` the digit the lessons follow."""
-    selections.set_sample_index(probe_rows()[position])
 
 
 def probes_section() -> None:
@@ -64,7 +59,7 @@ def probes_section() -> None:
         column.button("Swap", key=f"swap_probe_{i}", on_click=swap_probe, args=(i,), help="Another digit of this class")
 
     def build():
-        steps, probabilities = timeline.probe_curves(trainer, rows)
+        steps, probabilities = probes.probe_curves(trainer, rows)
         titles = [f"{data.class_names[int(y[row])]} (#{row})" for row in rows]
         return figures.probe_figure(steps, probabilities, titles, moment.steps if moment.is_past else None)
 

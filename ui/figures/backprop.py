@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .theme import DIGIT_COLOURS, LAYER_COLOURS, f32, layout, log_axis
+from .theme import BEFORE, BLUE, DIGIT_COLOURS, GREEN, RED, REFERENCE, RIGHT, WRONG, f32, layout, log_axis
 
 
 def logit_gradient_figure(check, class_names: tuple[str, ...]) -> go.Figure:
@@ -38,20 +38,20 @@ def loss_slice_figure(slice_, descent=None) -> go.Figure:
     (given ``descent``) the steps of size η gradient descent takes from there, numbered."""
     x = slice_.value + slice_.offsets
     fig = go.Figure()
-    fig.add_scatter(x=f32(x), y=f32(slice_.losses), mode="lines", name="loss", line=dict(color="#4c78a8", width=3))
+    fig.add_scatter(x=f32(x), y=f32(slice_.losses), mode="lines", name="loss", line=dict(color=BLUE, width=3))
     fig.add_scatter(
         x=f32(x),
         y=f32(slice_.tangent()),
         mode="lines",
         name=f"tangent, slope = backprop's gradient {slice_.gradient:.4g}",
-        line=dict(color="#e45756", dash="dash"),
+        line=dict(color=RED, dash="dash"),
     )
     fig.add_scatter(
         x=[slice_.value],
         y=[slice_.loss],
         mode="markers",
         name="the weight now",
-        marker=dict(size=12, color="#e45756"),
+        marker=dict(size=12, color=RED),
     )
     low, high = float(slice_.losses.min()), float(slice_.losses.max())
     if descent is not None and len(descent.positions) > 1:
@@ -62,8 +62,8 @@ def loss_slice_figure(slice_, descent=None) -> go.Figure:
             name=f"steps of η = {descent.lr:g}: {descent.outcome}",
             text=[str(k) for k in range(len(descent.positions))],
             textposition="top center",
-            line=dict(color="#54a24b", width=1.5, dash="dot"),
-            marker=dict(size=9, color="#54a24b", symbol="circle-open", line_width=2),
+            line=dict(color=GREEN, width=1.5, dash="dot"),
+            marker=dict(size=9, color=GREEN, symbol="circle-open", line_width=2),
         )
         finite = descent.losses[np.isfinite(descent.losses)]
         high = max(high, min(float(finite.max(initial=high)), 3 * high + 1))  # a climb shows, within reason
@@ -77,7 +77,7 @@ def loss_slice_figure(slice_, descent=None) -> go.Figure:
 def notebook_runs_figure(runs: dict[str, dict]) -> go.Figure:
     """Training accuracy over iterations, one line per version of the notebook's code."""
     fig = go.Figure()
-    styles = ({"color": "#e45756"}, {"color": "#4c78a8", "width": 3}, {"color": "#54a24b", "dash": "dash"})
+    styles = ({"color": RED}, {"color": BLUE, "width": 3}, {"color": GREEN, "dash": "dash"})
     for (label, run), style in zip(runs.items(), styles):
         fig.add_scatter(
             x=f32(run["iterations"]),
@@ -93,7 +93,7 @@ def notebook_runs_figure(runs: dict[str, dict]) -> go.Figure:
 def before_after_probs(before, after, class_names: tuple[str, ...], label: int) -> go.Figure:
     names = list(class_names)
     fig = go.Figure()
-    for values, name, colour in ((before, "before the step", "#bbb"), (after, "after", LAYER_COLOURS[0])):
+    for values, name, colour in ((before, "before the step", BEFORE), (after, "after", BLUE)):
         fig.add_bar(x=names, y=f32(values) * 100, name=name, marker_color=colour)
     fig.add_annotation(x=names[label], y=105, text="true class", showarrow=False, font=dict(size=11))
     fig.update_xaxes(type="category")
@@ -109,13 +109,13 @@ def relative_error_bars(names: list[str], errors: list[float]) -> go.Figure:
         go.Bar(
             x=names,
             y=f32(errors),
-            marker_color=["#54a24b" if e < 1e-6 else "#e45756" for e in errors],
+            marker_color=[RIGHT if e < 1e-6 else WRONG for e in errors],
             text=[f"{e:.1e}" for e in errors],
             textposition="outside",
             cliponaxis=False,
         )
     )
-    fig.add_hline(y=1e-6, line=dict(color="#888", dash="dot"), annotation_text="1e-6")
+    fig.add_hline(y=1e-6, line=dict(color=REFERENCE, dash="dot"), annotation_text="1e-6")
     log_axis(fig, [1e-16, 1.0])
     fig.update_layout(hovermode="closest")
     return layout(fig, "Relative error, backprop against finite differences", "tensor", "relative error", height=280)

@@ -8,10 +8,8 @@ import plotly.graph_objects as go
 
 from lessons.chain import FEEDS, NODES, SLOPE_FORMULAS, ChainPass, number, path
 
-from .theme import f32, layout
+from .theme import BACKWARD, BOX_FILL, BOX_TEXT, FORWARD, OFF_PATH, OFF_PATH_TEXT, PATH, PATH_FILL, f32, layout
 
-FORWARD, PATH, OFF = "#4c78a8", "#f58518", "#b8b8b8"
-BACKWARD = "#c0392b"
 SUBSCRIPTS = str.maketrans("12", "₁₂")
 # where each box sits: the chain along y = 0, what feeds it from above
 PLACES = {name: (float(i), 0.0) for i, name in enumerate(NODES)}
@@ -40,7 +38,7 @@ def _box(fig: go.Figure, name: str, value: float, on_path: bool) -> None:
         y0=y - height / 2,
         y1=y + height / 2,
         line=dict(color=PATH if on_path else FORWARD, width=3 if on_path else 1.5),
-        fillcolor="#fff4e6" if on_path else "#eef3f9",
+        fillcolor=PATH_FILL if on_path else BOX_FILL,
         layer="below",
     )
     fig.add_annotation(
@@ -48,7 +46,7 @@ def _box(fig: go.Figure, name: str, value: float, on_path: bool) -> None:
         y=y,
         text=f"<b>{plain(name)}</b><br>{number(value)}",
         showarrow=False,
-        font=dict(size=14 if y == 0 else 12, color="#222"),
+        font=dict(size=14 if y == 0 else 12, color=BOX_TEXT),
     )
 
 
@@ -74,7 +72,7 @@ def _arrow(fig: go.Figure, start: str, end: str, on_path: bool) -> tuple[float, 
         arrowhead=2,
         arrowsize=1.1,
         arrowwidth=3.5 if on_path else 1.5,
-        arrowcolor=PATH if on_path else OFF,
+        arrowcolor=PATH if on_path else OFF_PATH,
     )
     return x0, y0, x1, y1
 
@@ -91,7 +89,7 @@ def chain_figure(p: ChainPass, wrt: str, hidden_label: str, output_label: str, h
         for source in sources:
             slope = (node, source)
             x0, y0, x1, y1 = _arrow(fig, source, node, slope in on_path)
-            colour = BACKWARD if slope in on_path else "#777"
+            colour = BACKWARD if slope in on_path else OFF_PATH_TEXT
             text = f"∂{plain(node)}/∂{plain(source)} = {_formula(SLOPE_FORMULAS[slope])}<br><b>{number(p.slopes[slope])}</b>"
             if y0 == y1:
                 fig.add_annotation(

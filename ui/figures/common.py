@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .images import per_tile_scaled, tile_grid
-from .theme import DIGIT_COLOURS, DIVERGING, f32, layout, symmetric_limit
+from .theme import DIGIT_COLOURS, DIVERGING, HIGHLIGHT, NEGATIVE, POSITIVE, f32, layout, symmetric_limit
 
 Array = np.ndarray
 
@@ -50,9 +50,9 @@ def unit_bars(
 ) -> go.Figure:
     """One bar per unit of a layer; ``highlight`` marks the chosen unit."""
     values = f32(values).reshape(-1)
-    colours = np.where(values >= 0, "#b2182b", "#2166ac").astype(object)
+    colours = np.where(values >= 0, POSITIVE, NEGATIVE).astype(object)
     if highlight is not None and 0 <= highlight < len(values):
-        colours[highlight] = "#ffa600"
+        colours[highlight] = HIGHLIGHT
     fig = go.Figure(
         go.Bar(
             x=np.arange(len(values), dtype=np.float32),

@@ -7,7 +7,23 @@ import plotly.graph_objects as go
 
 from nn_core.evaluation import row_normalised
 
-from .theme import DIGIT_COLOURS, DIGIT_SYMBOLS, f32, layout, log_axis
+from .theme import (
+    BLUE,
+    CELL_EDGE,
+    DIGIT_COLOURS,
+    DIGIT_SYMBOLS,
+    GREEN,
+    INK,
+    ORANGE,
+    REFERENCE,
+    RIGHT,
+    SELECTION,
+    TRUE_CLASS,
+    WRONG,
+    f32,
+    layout,
+    log_axis,
+)
 
 Array = np.ndarray
 
@@ -47,10 +63,10 @@ def confusion_grid(
                 colorscale="Reds",
                 cmin=0,
                 cmax=1,
-                line=dict(color=np.where(off_diagonal, "#ddd", "#2ca02c").tolist(), width=2),
+                line=dict(color=np.where(off_diagonal, CELL_EDGE, TRUE_CLASS).tolist(), width=2),
             ),
             text=text,
-            textfont=dict(size=11, color=np.where(colours > 0.6, "white", "#333").tolist()),
+            textfont=dict(size=11, color=np.where(colours > 0.6, "white", INK).tolist()),
             customdata=np.column_stack([true, predicted, counts.reshape(-1)]),
             hovertemplate="true %{customdata[0]}, answered %{customdata[1]}: %{customdata[2]} digits"
             "<extra>click to see them</extra>",
@@ -61,7 +77,7 @@ def confusion_grid(
             x=[selected[1]],
             y=[k - 1 - selected[0]],
             mode="markers",
-            marker=dict(symbol="square-open", size=max(12, int((height - 120) / k)), color="#1f77b4", line_width=3),
+            marker=dict(symbol="square-open", size=max(12, int((height - 120) / k)), color=SELECTION, line_width=3),
             hoverinfo="skip",
         )
     fig.update_xaxes(
@@ -80,8 +96,8 @@ def per_class_scores(precision: Array, recall: Array, class_names: tuple[str, ..
     """Precision and recall per class, as grouped bars in percent (a class's accuracy is its recall)."""
     fig = go.Figure()
     for values, name, colour in (
-        (precision, "precision", "#4c78a8"),
-        (recall, "recall (= accuracy on that class)", "#f58518"),
+        (precision, "precision", BLUE),
+        (recall, "recall (= accuracy on that class)", ORANGE),
     ):
         fig.add_bar(x=list(class_names), y=f32(values) * 100, name=name, marker_color=colour)
     fig.update_xaxes(type="category")
@@ -95,10 +111,10 @@ def confidence_histogram(confidence: Array, correct: Array, threshold: float, bi
     edges = np.linspace(0, 1, bins + 1)
     centres = f32((edges[:-1] + edges[1:]) / 2)
     fig = go.Figure()
-    for mask, name, colour in ((correct, "right", "#54a24b"), (~correct, "wrong", "#e45756")):
+    for mask, name, colour in ((correct, "right", RIGHT), (~correct, "wrong", WRONG)):
         counts, _ = np.histogram(confidence[mask], edges)
         fig.add_bar(x=centres, y=f32(counts), name=f"{name} ({int(mask.sum())})", marker_color=colour, opacity=0.75)
-    fig.add_vline(x=threshold, line=dict(color="#333", dash="dash"), annotation_text="not sure below")
+    fig.add_vline(x=threshold, line=dict(color=INK, dash="dash"), annotation_text="not sure below")
     log_axis(fig, [0.8, float(len(confidence) or 1)])  # a bin of one answer still shows
     fig.update_layout(barmode="overlay", bargap=0.05, hovermode="x unified")
     return layout(fig, "How sure was each answer?", "top probability", "answers")
@@ -106,11 +122,9 @@ def confidence_histogram(confidence: Array, correct: Array, threshold: float, bi
 
 def coverage_figure(thresholds: Array, coverage: Array, accuracy: Array, threshold: float) -> go.Figure:
     fig = go.Figure()
-    fig.add_scatter(x=f32(thresholds), y=f32(coverage) * 100, name="answered", mode="lines", line_color="#4c78a8")
-    fig.add_scatter(
-        x=f32(thresholds), y=f32(accuracy) * 100, name="accuracy of those", mode="lines", line_color="#54a24b"
-    )
-    fig.add_vline(x=threshold, line=dict(color="#333", dash="dash"))
+    fig.add_scatter(x=f32(thresholds), y=f32(coverage) * 100, name="answered", mode="lines", line_color=BLUE)
+    fig.add_scatter(x=f32(thresholds), y=f32(accuracy) * 100, name="accuracy of those", mode="lines", line_color=GREEN)
+    fig.add_vline(x=threshold, line=dict(color=INK, dash="dash"))
     fig.update_yaxes(range=[0, 102], ticksuffix="%")
     return layout(fig, "Answer less, be right more", "threshold", "share of the digits")
 
@@ -120,14 +134,14 @@ def reliability_figure(edges: Array, confidence: Array, accuracy: Array, counts:
     centres = f32((edges[:-1] + edges[1:]) / 2)
     fig = go.Figure()
     fig.add_scatter(
-        x=[0, 1], y=[0, 100], mode="lines", name="perfectly calibrated", line=dict(color="#888", dash="dot")
+        x=[0, 1], y=[0, 100], mode="lines", name="perfectly calibrated", line=dict(color=REFERENCE, dash="dot")
     )
     fig.add_bar(
         x=centres,
         y=f32(np.nan_to_num(accuracy)) * 100,
         width=float(edges[1] - edges[0]) * 0.9,
         name="accuracy in the bin",
-        marker_color="#4c78a8",
+        marker_color=BLUE,
         customdata=np.column_stack([np.nan_to_num(confidence) * 100, counts]),
         hovertemplate="mean confidence %{customdata[0]:.1f}%<br>accuracy %{y:.1f}%<br>%{customdata[1]} answers",
     )

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .theme import f32, layout, log_axis
+from .theme import BLUE, ORANGE, css_rgb, f32, layout, log_axis
 
 Array = np.ndarray
 
-SUGGESTION_COLOUR = "#f58518"
+SUGGESTION_COLOUR = ORANGE
 
 
 def lr_finder_figure(
@@ -26,8 +26,8 @@ def lr_finder_figure(
     rates = np.asarray(lrs, dtype=np.float64)  # the axis's decades from these: float32 puts 1e-5 below it
     lrs, losses, smoothed = f32(lrs), f32(losses), f32(smoothed)
     fig = go.Figure()
-    fig.add_scatter(x=lrs, y=losses, name="batch loss", mode="lines", line=dict(color="rgba(76,120,168,0.3)", width=1))
-    fig.add_scatter(x=lrs, y=smoothed, name="smoothed", mode="lines", line=dict(color="#4c78a8", width=3))
+    fig.add_scatter(x=lrs, y=losses, name="batch loss", mode="lines", line=dict(color=css_rgb(BLUE, 0.3), width=1))
+    fig.add_scatter(x=lrs, y=smoothed, name="smoothed", mode="lines", line=dict(color=BLUE, width=3))
     finite = np.concatenate([smoothed, losses[:1]])
     finite = finite[np.isfinite(finite)]
     top = 1.25 * float(finite.max()) if finite.size else 1.0

@@ -8,7 +8,23 @@ from plotly.subplots import make_subplots
 
 from nn_core.network import INITS
 
-from .theme import DIGIT_COLOURS, LAYER_COLOURS, ema, f32, layout, log_axis
+from .theme import (
+    BLUE,
+    DIGIT_COLOURS,
+    GREEN,
+    LAYER_COLOURS,
+    ORANGE,
+    RED,
+    REFERENCE,
+    SHADE,
+    TEST,
+    TRAIN,
+    VALIDATION,
+    ema,
+    f32,
+    layout,
+    log_axis,
+)
 
 Array = np.ndarray
 
@@ -43,7 +59,7 @@ def pixel_histogram(pixels: Array, pixel_max: float, bins: int = 32) -> go.Figur
             x=f32((edges[:-1] + edges[1:]) / 2),
             y=f32(counts),
             width=float(edges[1] - edges[0]),
-            marker_color="#4c78a8",
+            marker_color=BLUE,
             hovertemplate="value %{x:.0f}: %{y:,} pixels<extra></extra>",
         )
     )
@@ -56,7 +72,7 @@ def split_bars(sizes: dict[str, int]) -> go.Figure:
     names = {"train": "training", "val": "validation", "test": "test"}
     total = max(sum(sizes.values()), 1)
     fig = go.Figure()
-    for (split, n), colour in zip(sizes.items(), ("#4c78a8", "#f58518", "#54a24b")):
+    for (split, n), colour in zip(sizes.items(), (TRAIN, VALIDATION, TEST)):
         fig.add_bar(
             y=["rows"],
             x=[n],
@@ -75,18 +91,18 @@ def neuron_curve(activation_fn, activation_name: str, Z: float, A: float, target
     """The activation over z, the neuron's current (Z, A) and the target output."""
     z = np.linspace(min(-6.0, Z - 1), max(6.0, Z + 1), 241)
     fig = go.Figure()
-    fig.add_scatter(x=f32(z), y=f32(activation_fn(z)), mode="lines", name=activation_name, line=dict(color="#4c78a8"))
-    fig.add_hline(y=target, line=dict(color="#54a24b", dash="dash"), annotation_text=f"target Y = {target:g}")
+    fig.add_scatter(x=f32(z), y=f32(activation_fn(z)), mode="lines", name=activation_name, line=dict(color=BLUE))
+    fig.add_hline(y=target, line=dict(color=GREEN, dash="dash"), annotation_text=f"target Y = {target:g}")
     fig.add_scatter(
         x=[Z],
         y=[A],
         mode="markers+text",
-        marker=dict(size=13, color="#e45756"),
+        marker=dict(size=13, color=RED),
         text=[f"A = {A:.3f}"],
         textposition="top left",
         name="this neuron",
     )
-    fig.add_shape(type="line", x0=Z, x1=Z, y0=A, y1=target, line=dict(color="#e45756", dash="dot"))
+    fig.add_shape(type="line", x0=Z, x1=Z, y0=A, y1=target, line=dict(color=RED, dash="dot"))
     fig.update_layout(hovermode="closest", showlegend=False)
     return layout(fig, f"A = {activation_name}(Z); the dotted gap is the error A − Y", "Z = w·x + b", "A", height=300)
 
@@ -111,14 +127,14 @@ def bias_bars(params: dict[str, Array], initial: dict[str, Array] | None = None)
     fig = make_subplots(rows=1, cols=len(names), subplot_titles=[f"{n} ({params[n].size} units)" for n in names])
     for i, name in enumerate(names, start=1):
         units = np.arange(params[name].size, dtype=np.float32)
-        fig.add_bar(x=units, y=f32(params[name]), name="now", marker_color="#4c78a8", showlegend=i == 1, row=1, col=i)
+        fig.add_bar(x=units, y=f32(params[name]), name="now", marker_color=BLUE, showlegend=i == 1, row=1, col=i)
         if initial is not None:
             fig.add_scatter(
                 x=units,
                 y=f32(initial[name]),
                 mode="markers",
                 name="at initialisation",
-                marker=dict(color="#888", size=4, symbol="line-ew-open"),
+                marker=dict(color=REFERENCE, size=4, symbol="line-ew-open"),
                 showlegend=i == 1,
                 row=1,
                 col=i,
@@ -157,12 +173,12 @@ def init_race_figure(results: dict[str, dict]) -> go.Figure:
         label += f" → {run['val_accuracy']:.0%}" if run["stopped"] is None else " (diverged)"
         fig.add_scatter(
             x=f32(run["steps"]),
-            y=f32(ema(loss, 0.9)) if len(loss) else f32([]),
+            y=f32(ema(loss)) if len(loss) else f32([]),
             mode="lines",
             name=label,
             line=dict(color=LAYER_COLOURS[i % 6], width=2),
         )
-    smoothed = [ema(np.asarray(run["loss"], dtype=np.float64), 0.9) for run in results.values() if len(run["loss"])]
+    smoothed = [ema(np.asarray(run["loss"], dtype=np.float64)) for run in results.values() if len(run["loss"])]
     log_axis(fig, np.concatenate(smoothed) if smoothed else [])
     return layout(fig, "Training loss of each initialisation (validation accuracy at the end)", "step", "loss")
 
@@ -199,15 +215,15 @@ def activation_figure(
     z = np.linspace(-z_range, z_range, 401)
     y_low, y_high = -1.2, 3.2
     fig.update_yaxes(range=[y_low, y_high], secondary_y=False)
-    fig.add_scatter(x=f32(z), y=f32(f(z)), mode="lines", name=f"{name}(z)", line=dict(color="#4c78a8", width=3))
+    fig.add_scatter(x=f32(z), y=f32(f(z)), mode="lines", name=f"{name}(z)", line=dict(color=BLUE, width=3))
     fig.add_scatter(
-        x=f32(z), y=f32(df(z)), mode="lines", name=f"{name}′(z)", line=dict(color="#e45756", width=2, dash="dash")
+        x=f32(z), y=f32(df(z)), mode="lines", name=f"{name}′(z)", line=dict(color=RED, width=2, dash="dash")
     )
     for low, high in intervals:
         fig.add_vrect(
             x0=max(low, -z_range),
             x1=min(high, z_range),
-            fillcolor="#999",
+            fillcolor=SHADE,
             opacity=0.15,
             line_width=0,
             annotation_text=region_label if low == intervals[0][0] else "",
@@ -259,7 +275,7 @@ def overfitting_figure(demo) -> go.Figure:
     """Training (solid) and validation (dashed) accuracy by epoch, one colour per run of
     ``lessons.experiments.overfit_demo``; the gap between a colour's two lines is what it memorised."""
     fig = go.Figure()
-    for (name, curves), colour in zip(demo.runs.items(), (LAYER_COLOURS[1], LAYER_COLOURS[0])):
+    for (name, curves), colour in zip(demo.runs.items(), (ORANGE, BLUE)):
         for values, split, dash in ((curves.train, "training", "solid"), (curves.val, "validation", "dash")):
             fig.add_scatter(
                 x=f32(curves.epochs),

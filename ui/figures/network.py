@@ -8,10 +8,9 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
-from .theme import layout
+from .theme import BLUE, NEGATIVE, POSITIVE, TRUE_CLASS, css_rgb, layout
 
 Array = np.ndarray
-RED, BLUE = "178,24,43", "33,102,172"
 BANDS = 4  # edge widths: weak to strong
 
 
@@ -24,7 +23,7 @@ def _edges(fig: go.Figure, starts, ends, values: Array) -> None:
     for negative; bucketed into BANDS widths per sign (a few traces, not one per edge)."""
     values = np.asarray(values, dtype=np.float64).reshape(-1)
     peak = float(np.abs(values).max(initial=0.0)) or 1.0
-    for sign, colour in ((1, RED), (-1, BLUE)):
+    for sign, colour in ((1, POSITIVE), (-1, NEGATIVE)):
         for band in range(BANDS):
             xs, ys = [], []
             for (x0, y0), (x1, y1), value in zip(starts, ends, values):
@@ -39,7 +38,7 @@ def _edges(fig: go.Figure, starts, ends, values: Array) -> None:
                     mode="lines",
                     hoverinfo="skip",
                     showlegend=False,
-                    line=dict(color=f"rgba({colour},{0.25 + 0.2 * band})", width=0.6 + 1.6 * band),
+                    line=dict(color=css_rgb(colour, 0.25 + 0.2 * band), width=0.6 + 1.6 * band),
                 )
 
 
@@ -115,7 +114,7 @@ def network_diagram(
             showlegend=False,
             marker=dict(
                 size=8 + 22 * np.abs(values) / peak,
-                color=np.where(values >= 0, f"rgb({RED})", f"rgb({BLUE})").tolist() if backward else "#4c78a8",
+                color=np.where(values >= 0, css_rgb(POSITIVE), css_rgb(NEGATIVE)).tolist() if backward else BLUE,
                 line=dict(color="white", width=1),
             ),
         )
@@ -127,7 +126,7 @@ def network_diagram(
                 mode="markers",
                 hoverinfo="skip",
                 showlegend=False,
-                marker=dict(size=34, color="rgba(0,0,0,0)", line=dict(color="#2ca02c", width=2.5)),
+                marker=dict(size=34, color="rgba(0,0,0,0)", line=dict(color=TRUE_CLASS, width=2.5)),
             )
     if digit is not None:
         _picture(fig, digit, 0.0, 0.5, 0.42, 0.34)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from nn_core.history import ema  # noqa: F401  (the figures' smoothing is the engine's)
+from nn_core.history import SMOOTHING, ema  # noqa: F401  (the figures' smoothing is the engine's)
 
 Array = np.ndarray
 
@@ -50,7 +50,32 @@ DIGIT_SYMBOLS = (
 )
 
 
-LAYER_COLOURS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2")
+# Vega's "tableau10" (the start of it): one colour per layer, and the figures' blue, orange, green and red.
+BLUE, ORANGE, GREEN, RED, TEAL, PURPLE = "#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2"
+LAYER_COLOURS = (BLUE, ORANGE, GREEN, RED, TEAL, PURPLE)
+TRAIN, VALIDATION, TEST = BLUE, ORANGE, GREEN  # a split's colour, the same on every chart
+RIGHT, WRONG = GREEN, RED  # an answer, or a check, that is right or wrong
+REFERENCE = "#888"  # what a curve is read against: the start, a threshold line, the ideal
+INK = "#333"  # a dashed rule across a chart, text on a pale cell
+MOMENT = "#555"  # the shown past moment's line and label
+SHADE = "#999"  # a shaded band (an activation's flat region)
+BEFORE = "#bbb"  # the bars before a step, beside the bars after it
+CELL_EDGE = "#ddd"  # a confusion cell's outline
+TRUE_CLASS = "#2ca02c"  # the right answer, ringed: the confusion grid's diagonal, the true output unit
+SELECTION = "#1f77b4"  # the cell the learner chose
+HIGHLIGHT = "#ffa600"  # the unit the learner chose
+POSITIVE, NEGATIVE = "#b2182b", "#2166ac"  # the ends of DIVERGING: red up, blue down
+
+# Okabe and Ito's colours, told apart with every common colour blindness (their yellow, too pale
+# on white, is left out); a run keeps its colour by its number.
+RUN_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#999999")
+LEARNED, NOT_LEARNED = RUN_COLOURS[2], RUN_COLOURS[3]  # a probe digit above or below 50%: green, vermillion
+
+# the Backpropagation page's chain: forward values, the highlighted path, the backward sweep
+FORWARD, PATH, OFF_PATH = BLUE, ORANGE, "#b8b8b8"
+BACKWARD = "#c0392b"
+OFF_PATH_TEXT, BOX_TEXT = "#777", "#222"
+PATH_FILL, BOX_FILL = "#fff4e6", "#eef3f9"
 
 
 DIVERGING = "RdBu_r"  # negative blue, zero white, positive red
@@ -91,6 +116,12 @@ def log_axis(fig: go.Figure, values, axis: str = "y", **where) -> go.Figure:
         **where,
     )
     return fig
+
+
+def css_rgb(colour: str, alpha: float | None = None) -> str:
+    """A "#rrggbb" colour as CSS: ``rgb(r,g,b)``, or ``rgba(r,g,b,alpha)`` given ``alpha``."""
+    channels = ",".join(str(int(colour[i : i + 2], 16)) for i in (1, 3, 5))
+    return f"rgb({channels})" if alpha is None else f"rgba({channels},{alpha})"
 
 
 def f32(values) -> Array:

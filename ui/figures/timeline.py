@@ -6,22 +6,19 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .theme import ema, f32, layout, panel_grid, thin
+from .theme import LEARNED, MOMENT, NOT_LEARNED, RUN_COLOURS, SMOOTHING, ema, f32, layout, panel_grid, thin
 
 Array = np.ndarray
 
-# Okabe and Ito's colours, told apart with every common colour blindness (their yellow, too pale
-# on white, is left out); a run keeps its colour by its number.
-RUN_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#999999")
-
 
 def run_colour(number: int) -> str:
+    """Run ``number``'s colour (from 1): a run keeps its colour by its number."""
     return RUN_COLOURS[(number - 1) % len(RUN_COLOURS)]
 
 
 def mark_moment(fig: go.Figure, step: int) -> go.Figure:
     """A dashed vertical line at ``step``, labelled: the past moment the pages show."""
-    fig.add_vline(x=step, line=dict(color="#555", dash="dash", width=1.5))
+    fig.add_vline(x=step, line=dict(color=MOMENT, dash="dash", width=1.5))
     fig.add_annotation(  # at the foot of the line, inside the plot: the legend is above it
         x=step,
         y=0.02,
@@ -30,13 +27,13 @@ def mark_moment(fig: go.Figure, step: int) -> go.Figure:
         showarrow=False,
         xanchor="left",
         yanchor="bottom",
-        font=dict(size=11, color="#555"),
+        font=dict(size=11, color=MOMENT),
         bgcolor="rgba(255,255,255,0.7)",
     )
     return fig
 
 
-def runs_overlay(curves: list[dict], smoothing: float = 0.9, most: int = 300) -> go.Figure:
+def runs_overlay(curves: list[dict], smoothing: float = SMOOTHING, most: int = 300) -> go.Figure:
     """Loss (smoothed batch loss, left) and validation accuracy (right) of several runs, one
     colour each. Each curve: ``label``, ``colour``, ``steps``, ``losses``, ``eval_steps``,
     ``val_accuracy`` (arrays), and ``present`` (drawn thicker)."""
@@ -104,7 +101,7 @@ def probe_figure(steps: Array, probabilities: Array, titles: list[str], shown_st
                 y=f32(probabilities[:, i]) * 100,
                 mode="lines+markers",
                 marker=dict(size=4),
-                line=dict(color="#009E73" if probabilities[-1, i] >= 0.5 else "#D55E00", width=2),
+                line=dict(color=LEARNED if probabilities[-1, i] >= 0.5 else NOT_LEARNED, width=2),
                 name=titles[i],
                 showlegend=False,
                 xaxis=xaxis,
@@ -122,7 +119,7 @@ def probe_figure(steps: Array, probabilities: Array, titles: list[str], shown_st
                     y1=1,
                     xref=xaxis,
                     yref=f"{yaxis} domain",
-                    line=dict(color="#555", dash="dash", width=1),
+                    line=dict(color=MOMENT, dash="dash", width=1),
                 )
             )
     fig = go.Figure(traces)

@@ -5,7 +5,24 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .theme import DIGIT_COLOURS, DIGIT_DASHES, LAYER_COLOURS, ema, f32, layout, log_axis, panel_grid, thin
+from .theme import (
+    BLUE,
+    DIGIT_COLOURS,
+    DIGIT_DASHES,
+    GREEN,
+    LAYER_COLOURS,
+    REFERENCE,
+    SMOOTHING,
+    TRAIN,
+    VALIDATION,
+    css_rgb,
+    ema,
+    f32,
+    layout,
+    log_axis,
+    panel_grid,
+    thin,
+)
 
 Array = np.ndarray
 
@@ -18,7 +35,7 @@ def loss_figure(
     losses: Array,
     eval_steps: Array,
     val_losses: Array,
-    smoothing: float = 0.9,
+    smoothing: float = SMOOTHING,
     most: int = 400,
     rates: Array | None = None,
 ) -> go.Figure:
@@ -33,17 +50,15 @@ def loss_figure(
     smoothed = ema(losses, smoothing)[keep] if len(losses) else None
     all_steps = steps
     steps, losses = f32(steps)[keep], f32(losses)[keep]
-    fig.add_scatter(
-        x=steps, y=losses, name="batch loss", mode="lines", line=dict(color="rgba(76,120,168,0.25)", width=1)
-    )
+    fig.add_scatter(x=steps, y=losses, name="batch loss", mode="lines", line=dict(color=css_rgb(TRAIN, 0.25), width=1))
     if smoothed is not None:
-        fig.add_scatter(x=steps, y=f32(smoothed), name="smoothed", mode="lines", line=dict(color="#4c78a8", width=2))
+        fig.add_scatter(x=steps, y=f32(smoothed), name="smoothed", mode="lines", line=dict(color=TRAIN, width=2))
     fig.add_scatter(
         x=f32(eval_steps),
         y=f32(val_losses),
         name="validation",
         mode="lines+markers",
-        line=dict(color="#f58518", width=2),
+        line=dict(color=VALIDATION, width=2),
         marker=dict(size=5),
     )
     if rates is not None and len(rates) and np.ptp(np.asarray(rates, dtype=np.float64)) > 0:
@@ -52,7 +67,7 @@ def loss_figure(
             y=f32(rates)[keep],
             name="learning rate used",
             mode="lines",
-            line=dict(color="#54a24b", width=2, shape="hv"),
+            line=dict(color=GREEN, width=2, shape="hv"),
             yaxis="y2",
         )
         fig.update_layout(
@@ -65,7 +80,7 @@ def loss_figure(
 
 def accuracy_figure(eval_steps: Array, train_accuracy: Array, val_accuracy: Array) -> go.Figure:
     fig = go.Figure()
-    for values, name, colour in ((train_accuracy, "train", "#4c78a8"), (val_accuracy, "validation", "#f58518")):
+    for values, name, colour in ((train_accuracy, "train", TRAIN), (val_accuracy, "validation", VALIDATION)):
         fig.add_scatter(
             x=f32(eval_steps),
             y=f32(values) * 100,
@@ -168,8 +183,8 @@ def weight_histograms(
         high = float(max(now[name].max(), initial[name].max()))
         edges = np.linspace(low, high if high > low else low + 1e-6, bins + 1, dtype=np.float32)
         for values, label, style in (
-            (initial[name], "at initialisation", dict(line=dict(color="#888", width=1))),
-            (now[name], moment, dict(line=dict(color="#4c78a8", width=1), fill="tozeroy")),
+            (initial[name], "at initialisation", dict(line=dict(color=REFERENCE, width=1))),
+            (now[name], moment, dict(line=dict(color=BLUE, width=1), fill="tozeroy")),
         ):
             counts, _ = np.histogram(values, edges)
             traces.append(

@@ -2,8 +2,9 @@
 
 import numpy as np
 
-from lessons.timeline import default_probes, probe_curves
-from nn_core import MLP, Trainer
+from lessons.probes import default_probes, probe_curves
+from nn_core import MLP
+from nn_core.train import Trainer
 
 
 def test_default_probes_are_the_first_validation_row_of_each_class(mnist):
