@@ -65,16 +65,21 @@ def time_slider(page):
     return page.locator('[data-testid="stSlider"]').filter(has_text=TIME_SLIDER).get_by_role("slider")
 
 
+# The shown step: the time slider's option, or while training or the past plays, the display that
+# stands in for it ("Show the network as it was at step: 51"), read without waiting.
+READ_TIME = """(label) => {
+    const input = [...document.querySelectorAll('[data-testid="stSlider"] input[type=range]')]
+        .find((i) => (i.getAttribute('aria-label') || '') === label);
+    if (input) return input.getAttribute('aria-valuetext') || '';
+    const shown = document.querySelector('.st-key-time_shown');
+    const text = shown ? shown.textContent : '';
+    return text.startsWith(label + ': ') ? text.slice(label.length + 2).trim() : '';
+}"""
+
+
 def slider_text(page) -> str:
-    """The time slider's shown option, read without waiting (it is redrawn by every tick)."""
-    return page.evaluate(
-        """(label) => {
-            const input = [...document.querySelectorAll('[data-testid="stSlider"] input[type=range]')]
-                .find((i) => (i.getAttribute('aria-label') || '') === label);
-            return input ? input.getAttribute('aria-valuetext') || '' : '';
-        }""",
-        TIME_SLIDER,
-    )
+    """The step the time slider (or its display while playing) shows."""
+    return page.evaluate(READ_TIME, TIME_SLIDER)
 
 
 def past_line(page) -> tuple[int, int] | None:
@@ -139,14 +144,13 @@ def test_a_past_step_is_shown_on_every_page_until_back_to_now(server, page):
 # page time of its own. Read every 100 ms with textContent (no layout), not on every mutation.
 WATCH_MOMENTS = r"""(label) => {
     window.__moments = [];
+    const readTime = """ + READ_TIME + r""";
     const read = () => {
-        const input = [...document.querySelectorAll('[data-testid="stSlider"] input[type=range]')]
-            .find((i) => (i.getAttribute('aria-label') || '') === label);
         const alerts = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stAlert"]')];
         const line = alerts.map((a) => a.textContent.match(/as it was at step ([\d,]+)|Playing the past/)).find(Boolean);
         const button = document.querySelector('.st-key-play_past button');
         const state = {
-            slider: input ? input.getAttribute('aria-valuetext') || '' : '',
+            slider: readTime(label),
             line: line ? line[1] || line[0] : '',
             stop: !!button && button.textContent.includes('Stop'),
         };

@@ -53,6 +53,16 @@ def key_for(base: str, value, identity=()) -> str:
     return f"{base}@{generation}"
 
 
+def retire(base: str) -> None:
+    """Control ``base`` is not drawn in this run (a display stands in for it): its present widget
+    is retired, so a value for it still on its way from the browser is nobody's move. Streamlit
+    runs the callback of a widget that the last run did not draw when such a value arrives (seen:
+    the time slider's, with "now", stopped Play the past at its first moments)."""
+    generations = state.default_value(KEY_GENERATIONS, {})
+    generation, identity = generations.get(base, (0, ()))
+    generations[base] = (generation + 1, identity)
+
+
 def value_of(base: str, default=None):
     """What control ``base`` shows now (``default`` if it was never drawn)."""
     made = state.widget_value(KEY_GENERATIONS, {}).get(base)

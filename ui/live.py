@@ -421,6 +421,7 @@ def _knobs() -> None:
 
 
 KEY_TIME = "_time_slider"
+TIME_LABEL = "Show the network as it was at step"
 
 
 def _moment_moved(step) -> None:
@@ -439,24 +440,38 @@ def time_row(trainer: Trainer, moment: Moment) -> None:
     """The time slider over the held moments and now, and "Play the past"."""
     held = [s for s in trainer.snapshot_steps() if s < trainer.steps] + [trainer.steps]
     slider, right = st.columns([2, 3], vertical_alignment="bottom")
-    # Its options are part of what it is: a select slider sends the position of its value, and a
-    # position sent before the options grew named another step once they had (the moment jumped
-    # back by itself). So new options make a new control (``ui.controls``), as a moment chosen
-    # by the script does while the past plays.
-    controls.draw(
-        slider,
-        "select_slider",
-        "Show the network as it was at step",
-        KEY_TIME,
-        moment.steps if moment.steps in held else trainer.steps,
-        _moment_moved,
-        identity=(trainer.serial, tuple(held)),
-        options=held,
-        format_func=lambda s: f"{s:,} (now)" if s == trainer.steps else f"{s:,}",
-        disabled=state.is_playing() or moments.is_playing_past() or len(held) < 2,
-        help="The moments kept of this run: dense at the start, sparser later. Every page shows the network as it "
-        "was then; training acts on the present network.",
-    )
+
+    def shown(step: int) -> str:
+        return f"{step:,} (now)" if step == trainer.steps else f"{step:,}"
+
+    at = moment.steps if moment.steps in held else trainer.steps
+    if state.is_playing() or moments.is_playing_past():
+        # While training or the past plays, the moment cannot be chosen: a display, not a widget (as
+        # a widget it was a new one at every tick, its value or its options changed). The slider's
+        # widget is retired: the browser's last value for it ("now", from before Play the past)
+        # could still arrive and run its callback, and stopped the past at its first moments.
+        controls.retire(KEY_TIME)
+        slider.container(key="time_shown").progress(
+            held.index(at) / max(len(held) - 1, 1), text=f"{TIME_LABEL}: {shown(at)}"
+        )
+    else:
+        # Its options are part of what it is: a select slider sends the position of its value, and a
+        # position sent before the options grew named another step once they had (the moment jumped
+        # back by itself). So new options make a new control (``ui.controls``).
+        controls.draw(
+            slider,
+            "select_slider",
+            TIME_LABEL,
+            KEY_TIME,
+            at,
+            _moment_moved,
+            identity=(trainer.serial, tuple(held)),
+            options=held,
+            format_func=shown,
+            disabled=len(held) < 2,
+            help="The moments kept of this run: dense at the start, sparser later. Every page shows the network as "
+            "it was then; training acts on the present network.",
+        )
     playing_past = moments.is_playing_past()
     buttons = right.container(horizontal=True, gap="small")
     buttons.button(

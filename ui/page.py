@@ -33,7 +33,8 @@ def setup(shown: Page, live_area: bool = False) -> None:
     persistence.open_session()
     guide.arrive()  # before the address keeps only the token
     persistence.keep_token_in_url()
-    persistence.save_if_due(playing=state.is_playing())
+    if not live_area:  # the live area saves after it has drawn: a pause shows at once, then saves
+        persistence.save_if_due(playing=state.is_playing())
     with st.sidebar:
         st.page_link(HOME.path, label=HOME.label, icon=HOME.icon)
         answered, total = guide.progress()
