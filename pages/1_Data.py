@@ -7,7 +7,7 @@ from nn_core import dataset as summaries
 from nn_core.dataset import make_dataset, stratified_split
 from nn_core.losses import one_hot
 from ui import glossary, guide, page, selections, state
-from ui.figures import common, images, lessons
+from ui.figures import basics, common, images
 from ui.text import plain
 from ui.widgets import formula, sample_picker, show_code, try_this
 
@@ -109,7 +109,7 @@ with st.expander("**Every digit, many hands**: samples, counts and the average o
     )
     counts = summaries.class_counts(data.y_train, data.n_classes)
     right.plotly_chart(
-        lessons.class_count_bars(counts, data.class_names, "Training samples per class"), key="class_counts"
+        basics.class_count_bars(counts, data.class_names, "Training samples per class"), key="class_counts"
     )
     right.caption(lines.class_counts(counts, data.class_names))
 
@@ -129,14 +129,14 @@ with st.expander("**Every digit, many hands**: samples, counts and the average o
         )
     with right:
         shown = data.X_train[:1000]
-        st.plotly_chart(lessons.pixel_histogram(shown, data.pixel_max), key="pixel_histogram")
+        st.plotly_chart(basics.pixel_histogram(shown, data.pixel_max), key="pixel_histogram")
         blank = summaries.blank_share(shown)
         st.caption(f"Over the first {len(shown):,} training images, {blank:.0%} of pixels are exactly 0.")
 
     show_code(summaries.class_means)
 with st.expander("**Train, validation, test**: which digits teach, which judge"):
     sizes = data.sizes()
-    st.plotly_chart(lessons.split_bars(sizes), key="split")
+    st.plotly_chart(basics.split_bars(sizes), key="split")
     st.markdown(
         f"The network learns from the **{sizes['train']:,}** training digits only. The **{sizes['val']:,}** "
         "validation digits tell us, while training, how well it does on digits it has never seen (every lesson page "

@@ -7,7 +7,7 @@ from nn_core.activations import sigmoid
 from nn_core.diagnostics import dead_description
 from nn_core.network import INITS, init_params
 from ui import glossary, guide, moments, page, shared, state
-from ui.figures import common, lessons, training
+from ui.figures import basics, common, training
 from ui.widgets import formula, show_code, try_this, unit_picker
 
 RACE_AUTOMATIC_PARAMS = 300_000  # larger networks race only when asked: it takes seconds
@@ -55,7 +55,7 @@ def one_neuron() -> None:
             f"$w_1 = {new_w[0]:.3f}$, $w_2 = {new_w[1]:.3f}$, $b = {new_b:.3f}$ and error **{after.E:.4f}** "
             f"(from {p.E:.4f})."
         )
-        st.plotly_chart(lessons.neuron_curve(sigmoid, "σ", p.Z, p.A, target), key="neuron_curve")
+        st.plotly_chart(basics.neuron_curve(sigmoid, "σ", p.Z, p.A, target), key="neuron_curve")
 
     show_code(neuron.neuron, neuron.gradient_step)
 
@@ -143,7 +143,7 @@ def one_unit() -> None:
         ),
         key="unit_change",
     )
-    right.plotly_chart(lessons.unit_response_bars(response.means, data.class_names, unit), key="unit_response")
+    right.plotly_chart(basics.unit_response_bars(response.means, data.class_names, unit), key="unit_response")
     favourite = response.favourite
     st.markdown(
         f"Unit {unit}'s bias is $b1_{{{unit}}} = {float(model.params['b1'][unit]):.4f}$. Over the validation digits "
@@ -174,7 +174,7 @@ with st.expander("**The output layer and the biases**: how the hidden units vote
         ),
         key="output_weights",
     )
-    right.plotly_chart(lessons.bias_bars(model.params, moment.initial_params), key="biases")
+    right.plotly_chart(basics.bias_bars(model.params, moment.initial_params), key="biases")
     st.plotly_chart(
         training.weight_histograms(
             model.params, moment.initial_params, f"at step {moment.steps:,}" if moment.is_past else "now"
@@ -200,7 +200,7 @@ with st.expander("**Where the knobs start: initialisation**: how random, and why
         race_batch = min(trainer.batch_size, 256)  # "all" would make 800 full passes: a sample of the race is enough
         small = model.n_params <= RACE_AUTOMATIC_PARAMS
         left, right = st.columns([2, 3])
-        left.plotly_chart(lessons.init_spread_figure(spreads), key="init_spread")
+        left.plotly_chart(basics.init_spread_figure(spreads), key="init_spread")
         with right:
             if small or st.toggle(
                 f"Race the four starts ({model.n_params:,} weights each: a few seconds)", key="init_race_big"
@@ -208,7 +208,7 @@ with st.expander("**Where the knobs start: initialisation**: how random, and why
                 race = shared.init_race(
                     state.built_source(), hidden_sizes, model.activation, settings.lr, race_batch, model.seed
                 )
-                st.plotly_chart(lessons.init_race_figure(race), key="init_race")
+                st.plotly_chart(basics.init_race_figure(race), key="init_race")
                 st.caption(
                     lines.runs_by_last(
                         {INITS[name].label: run["val_accuracy"] for name, run in race.items()},

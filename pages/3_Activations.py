@@ -5,7 +5,7 @@ from lessons import experiments, pages
 from nn_core import diagnostics
 from nn_core.activations import ACTIVATIONS, DEFAULT_LEAKY_SLOPE, get_activation, softmax, softmax_steps
 from ui import glossary, guide, moments, page
-from ui.figures import common, lessons
+from ui.figures import basics, common
 from ui.text import latex_matrix
 from ui.widgets import formula, sample_picker, show_code, try_this
 
@@ -61,7 +61,7 @@ def functions_section() -> None:
     regions = [diagnostics.flat_region(Z, name, slope) for Z in hidden_Z]
     region = regions[0]
     right.plotly_chart(
-        lessons.activation_figure(
+        basics.activation_figure(
             entry.label,
             f,
             df,
@@ -121,7 +121,7 @@ def softmax_section() -> None:
         key="softmax_sample",
     )
     steps = softmax_steps(logits, temperature)
-    right.plotly_chart(lessons.softmax_steps_figure(steps, data.class_names), key="softmax_steps")
+    right.plotly_chart(basics.softmax_steps_figure(steps, data.class_names), key="softmax_steps")
     top = steps.top
     formula(
         f"p_{{{data.class_names[top]}}} = \\frac{{e^{{z_{{{top}}}/T - \\max}}}}{{\\sum_k e^{{z_k/T - \\max}}}} "

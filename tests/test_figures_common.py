@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nn_core import MLP
-from ui.figures import common, lessons
+from ui.figures import basics, common
 
 NAMES = tuple(str(d) for d in range(10))
 
@@ -39,7 +39,7 @@ def test_matrix_heatmap_and_bias_bars():
     model = MLP([4, 3, 2])
     heat = common.matrix_heatmap(model.params["W2"], "W2", "in", "out")
     assert heat.data[0].z.shape == (2, 3)
-    bars = lessons.bias_bars(model.params, model.params)
+    bars = basics.bias_bars(model.params, model.params)
     assert [t.name for t in bars.data] == ["now", "at initialisation", "now", "at initialisation"]
 
 

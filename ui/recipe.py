@@ -15,7 +15,7 @@ from lessons import experiments
 from nn_core import recipes
 
 from . import shared, state
-from .figures import lessons
+from .figures import basics
 from .settings import SERVER_BLAS_THREADS, settings_of
 
 KEY_RECIPE_RUN = "recipe_run"  # the Train button (its value is True in the run it was pressed)
@@ -87,7 +87,7 @@ def overfitting_section() -> None:
     if kept is None or kept[0] != source:
         return
     result = kept[1]
-    st.plotly_chart(lessons.overfitting_figure(result), key="overfit_chart")
+    st.plotly_chart(basics.overfitting_figure(result), key="overfit_chart")
     plain, augmented = result.runs["without augmentation"], result.runs["with augmentation"]
     st.markdown(
         f"Without augmentation the gap between training and validation accuracy ended at **{plain.gap:.1%}** "

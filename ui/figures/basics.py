@@ -1,4 +1,4 @@
-"""Figures of the Data, Weights & biases and Activations lessons."""
+"""Figures of the first lessons: Data, Weights & biases and Activations."""
 
 from __future__ import annotations
 
