@@ -142,13 +142,16 @@ def test_a_past_step_is_shown_on_every_page_until_back_to_now(server, page):
 # Records in the page, with no round trip to Python, each value the time slider, the past-moment
 # line and the Play the past button take: polling them from Python while the past plays costs the
 # page time of its own. Read every 100 ms with textContent (no layout), not on every mutation.
-WATCH_MOMENTS = r"""(label) => {
+WATCH_MOMENTS = (
+    r"""(label) => {
     window.__moments = [];
-    const readTime = """ + READ_TIME + r""";
+    const readTime = """
+    + READ_TIME
+    + r""";
     const read = () => {
         const alerts = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stAlert"]')];
         const line = alerts.map((a) => a.textContent.match(/as it was at step ([\d,]+)|Playing the past/)).find(Boolean);
-        const button = document.querySelector('.st-key-play_past button');
+        const button = document.querySelector('.st-key-stop_past button') || document.querySelector('.st-key-play_past button');
         const state = {
             slider: readTime(label),
             line: line ? line[1] || line[0] : '',
@@ -163,6 +166,7 @@ WATCH_MOMENTS = r"""(label) => {
     clearInterval(window.__momentsTimer);
     window.__momentsTimer = setInterval(read, 100);
 }"""
+)
 
 
 def moments_seen(page) -> list[dict]:

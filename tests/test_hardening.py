@@ -3,7 +3,7 @@
 A property test drives AppTest through random sequences of actions across every page; after
 each action the page must show no exception, no traceback, no bare NaN or infinity, and the
 network's parameters must be finite. The default run tries a few dozen sequences; CI (with
-HYPOTHESIS_PROFILE=ci) tries 200. Failures it found are kept below as plain regression tests.
+HYPOTHESIS_PROFILE=ci) tries 100. Failures it found are kept below as plain regression tests.
 """
 
 from __future__ import annotations
@@ -292,7 +292,7 @@ def describe(step) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(3600)  # one test, many sequences: 200 of them take about 8 minutes
+@pytest.mark.timeout(3600)  # one test, many sequences: 100 of them take about 4 minutes
 @given(st.lists(actions, min_size=2, max_size=8))
 def test_any_sequence_of_actions_leaves_a_working_app_and_a_finite_network(sequence):
     at = new_app()

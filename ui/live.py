@@ -431,8 +431,8 @@ def _moment_moved(step) -> None:
     _whole_page()  # every chart, and the line that says a past moment is shown
 
 
-def _toggle_past() -> None:
-    moments.play_past(not moments.is_playing_past())
+def _play_past(on: bool) -> None:
+    moments.play_past(on)
     st.rerun()  # the fragment's tick interval is set by a full run
 
 
@@ -474,12 +474,14 @@ def time_row(trainer: Trainer, moment: Moment) -> None:
         )
     playing_past = moments.is_playing_past()
     buttons = right.container(horizontal=True, gap="small")
+    # Two buttons, not one that toggles: a click's trigger that arrives twice stops twice, or starts twice
     buttons.button(
         "Stop" if playing_past else "Play the past",
         icon="⏹️" if playing_past else "⏪",
-        on_click=_toggle_past,
+        on_click=_play_past,
+        args=(not playing_past,),
         disabled=state.is_playing() or len(held) < 2,
-        key="play_past",
+        key="stop_past" if playing_past else "play_past",
         help="Walk through the kept moments from step 0 to now: the tiles and the confusion matrix animate.",
     )
     buttons.button(

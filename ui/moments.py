@@ -142,6 +142,11 @@ def is_playing_past() -> bool:
 
 
 def play_past(on: bool) -> None:
+    """Start (from step 0) or stop "Play the past". Asking again for what is already so does
+    nothing: a click's trigger can arrive twice on a busy machine (seen: Stop, then at once the
+    past playing again from step 0)."""
+    if on and is_playing_past():
+        return
     if on:
         state.stop_playing()
         set_moment(0)
