@@ -173,6 +173,16 @@ def wait_for_app(page, timeout: float = 30) -> None:
     time.sleep(0.3)  # the last messages of the run are drawn just after it ends
 
 
+def current_button(page, name: str):
+    """The button ``name`` as the page draws it now: not a stale copy from the run before, which
+    Streamlit leaves on screen (faded) until the run that replaces it ends. Waiting for a button a
+    click brings (Stop's "Play the past") found the copy from before the click, and stopped waiting
+    at once."""
+    return page.get_by_role("button", name=name).and_(
+        page.locator('xpath=//button[not(ancestor::*[@data-stale="true"])]')
+    )
+
+
 def wait_until(condition, timeout: float, message, every: float = 0.1):
     """``condition()``'s first truthy value within ``timeout`` s; fails with ``message`` (or its call) otherwise."""
     deadline = time.time() + timeout

@@ -170,7 +170,12 @@ def test_the_whole_path_asks_each_prediction_before_it_shows_and_ends_at_13_of_1
     wait_for_app(page, timeout=90)  # a fresh server imports everything and loads the data first
     page.get_by_role("heading", name="Start here").wait_for(timeout=30_000)
     assert f"0 of {TOTAL}" in main_text(page)
-    assert sidebar_progress_reads(page, 0)
+    # the sidebar and the main area are two containers the browser draws apart: wait for both
+    wait_until(
+        lambda: sidebar_progress_reads(page, 0),
+        20,
+        lambda: f"the sidebar does not read 0 of {TOTAL}: {sidebar_progress(page).all_inner_texts()}",
+    )
     for i, stop in enumerate(STOPS, start=1):
         assert stop_link(page, i, stop.title).count() == 1, f"no link to stop {i} in Start here"
     whole_page(page, "50_path_00_home_start")

@@ -9,6 +9,7 @@ import re
 
 from tests.browser import (
     ROOT,
+    current_button,
     required,
     step_count,
     wait_for_app,
@@ -210,7 +211,7 @@ def story(records: list[dict], most: int = 12) -> str:
 
 def play_the_past(page) -> None:
     page.get_by_role("button", name="Play the past").click()
-    page.get_by_role("button", name="Stop").wait_for(timeout=20_000)
+    current_button(page, "Stop").wait_for(timeout=20_000)
 
 
 def test_play_the_past_walks_the_moments_and_ends_at_now_by_itself(server, page):
@@ -224,7 +225,7 @@ def test_play_the_past_walks_the_moments_and_ends_at_now_by_itself(server, page)
     screenshot(page, "31_Training_playing_the_past")
     if page.get_by_role("button", name="Stop").count():
         page.get_by_role("button", name="Stop").click()
-        page.get_by_role("button", name="Play the past").wait_for(timeout=20_000)
+        current_button(page, "Play the past").wait_for(timeout=20_000)
     wait_for_app(page)
     if page.get_by_role("button", name="Back to now").count():
         page.get_by_role("button", name="Back to now").click()
@@ -236,7 +237,7 @@ def test_play_the_past_walks_the_moments_and_ends_at_now_by_itself(server, page)
     page.evaluate(WATCH_MOMENTS, TIME_SLIDER)
     play_the_past(page)
     # about 0.7 s per held moment: some 17 s for one epoch's; generous for a loaded machine
-    page.get_by_role("button", name="Play the past").wait_for(timeout=held * 0.7 * 1000 + 90_000)
+    current_button(page, "Play the past").wait_for(timeout=held * 0.7 * 1000 + 90_000)
     wait_for_app(page, timeout=60)
     records = moments_seen(page)
     steps, third = shown_steps(records), seconds_to_third_step(records)
