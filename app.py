@@ -4,6 +4,8 @@ from lessons import pages, summaries
 from ui import actions, diagram, guide, moments, page, selections, state
 from ui.text import plain
 
+UNTRAINED_GUESS = "untrained_guess"  # the path's checkpoint on the starting weights' answer
+
 page.setup(pages.HOME)
 st.title("Watch a neural network learn to read digits")
 st.markdown(
@@ -53,7 +55,14 @@ with left:
         "watch them change."
     )
     shown = moments.moment()
-    st.markdown(summaries.followed(shown.model, shown.dataset, row))
+    if shown.steps == 0 and not guide.revealed(UNTRAINED_GUESS):  # the path asks this at its second stop
+        name = shown.dataset.class_names[int(shown.dataset.split("val")[1][row])]
+        st.markdown(
+            f"Validation digit {row}: a **{name}**. Which digit will these random weights name? The guided path "
+            "asks you to predict it at its second stop, before you train."
+        )
+    else:
+        st.markdown(summaries.followed(shown.model, shown.dataset, row))
 with right:
     st.subheader("Data")
     sizes = data.sizes()

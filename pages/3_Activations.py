@@ -14,10 +14,17 @@ st.title("Activations: the bend in every unit")
 # Predict first: the question comes before the page's text, which would give the answer away.
 guide.here(pages.ACTIVATIONS.path)
 guide.checkpoints_of(pages.ACTIVATIONS.path)
+LINEAR_COLLAPSE = "linear_collapse"  # the path's question: what two layers with no bend can compute
+bend_told = guide.revealed(LINEAR_COLLAPSE)  # until then, nothing on the page says what the bend is for
 st.markdown(
-    "After summing its inputs, each hidden unit passes the sum $z$ through an **activation** $g$. Without "
-    "that bend, the whole network would be one straight-line (linear) function, however many layers it had. "
-    "During backpropagation every gradient passes through $g'(z)$: where $g$ is flat, nothing gets through, "
+    "After summing its inputs, each hidden unit passes the sum $z$ through an **activation** $g$"
+    + (
+        ". Without that bend, the whole network would be one straight-line (linear) function, however many layers "
+        "it had. "
+        if bend_told
+        else ", a bend. "
+    )
+    + "During backpropagation every gradient passes through $g'(z)$: where $g$ is flat, nothing gets through, "
     "and the weights feeding that unit stop learning."
 )
 
@@ -30,8 +37,9 @@ hidden_Z = [cache[f"Z{l}"] for l in range(1, model.n_layers)]
 first_flat = diagnostics.flat_region(hidden_Z[0], model.activation, model.leaky_slope) if hidden_Z else None
 switched_on = 1.0 if first_flat is None else 1 - first_flat.fraction
 guide.key_idea(
-    "the bend is what lets layers add up to more than one layer; it also decides where learning can flow. On 500 "
-    f"validation digits, **{switched_on:.0%}** of your first layer's outputs are off the flat part of its activation."
+    ("the bend is what lets layers add up to more than one layer; it also decides" if bend_told else "the bend decides")
+    + f" where learning can flow. On 500 validation digits, **{switched_on:.0%}** of your first layer's outputs are "
+    "off the flat part of its activation."
 )
 glossary.terms_row(("pre_activation", "activation_function", "flat_region", "dead_unit", "saturation"))
 
@@ -74,8 +82,8 @@ def functions_section() -> None:
     layers = ", ".join(f"Z{i + 1}" for i in range(len(hidden_Z)))
     if region is None:
         st.markdown(
-            "The identity has no flat part: every gradient passes unchanged. It also has no bend, "
-            "which is the problem (see the bottom of this page)."
+            "The identity has no flat part: every gradient passes unchanged. It also has no bend"
+            + (", which is the problem (see the bottom of this page)." if bend_told else ".")
         )
     else:
         shares = "; ".join(f"layer {i + 1}: **{r.fraction:.0%}**" for i, r in enumerate(regions))
@@ -152,33 +160,34 @@ st.caption("Each part opens with a click; every number in them is your network's
 with st.expander("**Softmax: from scores to probabilities**: the output layer's bend, step by step"):
     softmax_section()
 
-with st.expander("**Why bend at all: two linear layers are one**: the algebra, with numbers"):
-    demo = experiments.linear_collapse()
-    st.markdown(
-        "Stack two layers with no activation between them: $h = W_1 x + b_1$, then $y = W_2 h + b_2$. "
-        "Multiply out and it is a single layer, $y = (W_2 W_1) x + (W_2 b_1 + b_2)$:"
-    )
-    formula(
-        f"W_2 W_1 = {latex_matrix(demo.W2)} {latex_matrix(demo.W1)} = {latex_matrix(demo.W)}, \\qquad "
-        f"W_2 b_1 + b_2 = {latex_matrix(demo.b[:, None])}"
-    )
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "input x": [str(tuple(int(v) for v in row)) for row in demo.X],
-                "two layers": [str(tuple(float(v) for v in row)) for row in demo.stacked],
-                "one layer W x + b": [str(tuple(float(v) for v in row)) for row in demo.single],
-                "two layers, ReLU between": [str(tuple(float(v) for v in row)) for row in demo.with_relu],
-            }
-        ),
-        hide_index=True,
-    )
-    st.markdown(
-        f"The first two columns agree on every input (largest difference {demo.max_difference:g}). Put a ReLU "
-        "between the layers and the answers change: no single matrix gives the last column for every input, which "
-        "is what lets a deep network draw curved boundaries between the digits."
-    )
-    show_code(experiments.linear_collapse)
+if guide.held_back(LINEAR_COLLAPSE, "Why bend at all, the algebra with numbers,"):
+    with st.expander("**Why bend at all: two linear layers are one**: the algebra, with numbers"):
+        demo = experiments.linear_collapse()
+        st.markdown(
+            "Stack two layers with no activation between them: $h = W_1 x + b_1$, then $y = W_2 h + b_2$. "
+            "Multiply out and it is a single layer, $y = (W_2 W_1) x + (W_2 b_1 + b_2)$:"
+        )
+        formula(
+            f"W_2 W_1 = {latex_matrix(demo.W2)} {latex_matrix(demo.W1)} = {latex_matrix(demo.W)}, \\qquad "
+            f"W_2 b_1 + b_2 = {latex_matrix(demo.b[:, None])}"
+        )
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "input x": [str(tuple(int(v) for v in row)) for row in demo.X],
+                    "two layers": [str(tuple(float(v) for v in row)) for row in demo.stacked],
+                    "one layer W x + b": [str(tuple(float(v) for v in row)) for row in demo.single],
+                    "two layers, ReLU between": [str(tuple(float(v) for v in row)) for row in demo.with_relu],
+                }
+            ),
+            hide_index=True,
+        )
+        st.markdown(
+            f"The first two columns agree on every input (largest difference {demo.max_difference:g}). Put a ReLU "
+            "between the layers and the answers change: no single matrix gives the last column for every input, which "
+            "is what lets a deep network draw curved boundaries between the digits."
+        )
+        show_code(experiments.linear_collapse)
 
 try_this(
     "Choose *sigmoid* above: how much of your ReLU network's sums would sit in the flat tails? Then set the "

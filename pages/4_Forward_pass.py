@@ -13,10 +13,13 @@ st.title("Forward pass: one digit through the network")
 # Predict first: the question comes before the page's text, which would give the answer away.
 guide.here(pages.FORWARD.path)
 guide.checkpoints_of(pages.FORWARD.path)
+SOFTMAX_SUM = "softmax_sum"  # the path's question: what the ten outputs add up to
+softmax_told = guide.revealed(SOFTMAX_SUM)  # until then, the page calls softmax's outputs nothing
 st.markdown(
     "To classify a digit the network does the same two things layer after layer: a weighted sum "
-    "(a matrix product plus the biases), then the activation. The last layer's activation is softmax, "
-    "which turns the scores into probabilities. Everything below is your network, on the digit you pick."
+    "(a matrix product plus the biases), then the activation. The last layer's activation is softmax"
+    + (", which turns the scores into probabilities." if softmax_told else ".")
+    + " Everything below is your network, on the digit you pick."
 )
 moment = moments.moment()  # the time slider's moment
 model, data = moment.model, moment.dataset
@@ -30,8 +33,8 @@ guess = inspection.answer(model, x).guess
 verdict = "right" if guess == label else f"wrong: it is a **{data.class_names[label]}**"
 st.markdown(f"The network says **{data.class_names[guess]}** with probability **{probs[guess]:.1%}**, {verdict}.")
 guide.key_idea(
-    f"two operations, repeated: $Z = A\\,W^T + b$, then $A = g(Z)$; your network does this **{L}** times, and "
-    "softmax turns the last ten scores into probabilities."
+    f"two operations, repeated: $Z = A\\,W^T + b$, then $A = g(Z)$; your network does this **{L}** times"
+    + (", and softmax turns the last ten scores into probabilities." if softmax_told else ".")
 )
 glossary.terms_row(("forward_pass", "pre_activation", "logit", "softmax", "probability"))
 

@@ -16,6 +16,7 @@ from ui.widgets import formula, sample_picker, show_code, try_this, unit_picker
 NUDGE_RATES = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0)  # η for the steps along one weight
 NUDGE_MOST = 20.0  # the loss curve along one weight spans at most this far either way
 NOTEBOOK_CHECKPOINT = "notebook_softmax"  # the path's question on part 5
+NUDGE_CHECKPOINT = "nudge_weight"  # the path's question on a step against the gradient
 CHAIN_B1, CHAIN_B2 = -0.5, 0.0  # the two-unit chain's biases (its sliders are x, w1, w2 and y)
 
 PAGE = pages.BACKPROP.path
@@ -24,6 +25,8 @@ st.title("Backpropagation: which way to turn every knob")
 stop = guide.here(PAGE)
 notebook_first = stop is not None and stop.section == "notebook"  # the stop's link opens the page at its part
 top = st.container()  # part 5 is drawn here when the notebook's stop opened the page
+# Predict first: the question comes before the page's text, which would give the answer away.
+guide.checkpoint(NUDGE_CHECKPOINT)
 moment = moments.moment()  # the time slider's moment
 model, data = moment.model, moment.dataset
 L = model.n_layers
@@ -35,8 +38,9 @@ zeros = chain.zero_gradients(model, x_digit, label)
 hidden_label = ACTIVATIONS[model.activation].label
 st.markdown(
     f"Training needs, for each of your network's **{model.n_params:,}** weights and biases, the slope of the loss "
-    "with respect to it (move the weight a little against it and the loss falls). Backpropagation finds them all "
-    "in one sweep backwards: here on two units first, then on your network."
+    "with respect to it"
+    + (" (move the weight a little against it and the loss falls)" if guide.revealed(NUDGE_CHECKPOINT) else "")
+    + ". Backpropagation finds them all in one sweep backwards: here on two units first, then on your network."
 )
 silent = (
     f" and **{zeros.silent_units}** of its {zeros.units} first-layer units are switched off ($g'(z) = 0$)"
@@ -130,7 +134,6 @@ st.caption(
     "arriving at that unit. At the output it starts as $A - Y$: the true class (ringed) pulls up, the others push "
     "down; a unit this digit leaves switched off passes nothing back, and its lines vanish."
 )
-guide.checkpoint("nudge_weight")  # the guided path asks here: its question is about these gradients
 
 st.subheader("In detail, part by part")
 st.caption("Each part opens with a click; every number in them is your network's, on the digit above.")

@@ -8,7 +8,24 @@ from ui.widgets import fix_buttons
 PAGE = pages.TRAINING.path
 page.setup(pages.TRAINING, live_area=True)
 st.title("Training")
-guide.here(PAGE)
+
+
+def predict_then_run() -> None:
+    """The path's questions here, and its task: train the learner's own network."""
+    st.header("Predict, then run")
+    guide.key_idea(
+        f"training is many small steps downhill; your network has taken **{state.trainer().steps:,}** steps. How big "
+        "a step may be depends on where the network is: predict, then see it on a copy of yours."
+    )
+    glossary.terms_row(("step", "batch", "epoch", "learning_rate", "momentum", "divergence", "moment"))
+    guide.checkpoints_of(PAGE)
+    guide.train_task()
+
+
+# A stop's link lands on its questions; otherwise they come after the live view
+questions_first = guide.here(PAGE) is not None
+if questions_first:
+    predict_then_run()
 st.markdown(
     "Each **step** takes one batch of training digits, runs them forward, measures the loss, "
     "backpropagates to get every weight's gradient, and moves each weight a little downhill: "
@@ -78,14 +95,8 @@ if why_box.open:
 st.page_link(pages.WEIGHTS.path, label="Inspect each unit's weights", icon="🔍")
 recipe.strong_reader_section()
 
-st.header("Predict, then run")
-guide.key_idea(
-    f"training is many small steps downhill; your network has taken **{trainer.steps:,}** steps. How big a step may be "
-    "depends on where the network is: predict, then see it on a copy of yours."
-)
-glossary.terms_row(("step", "batch", "epoch", "learning_rate", "momentum", "divergence", "moment"))
-guide.checkpoints_of(PAGE)
-guide.train_task()
+if not questions_first:
+    predict_then_run()
 
 st.header("Through time")
 # Only the open tab runs (a tab change reruns the page): all three cost a Step click 60 ms.

@@ -9,6 +9,8 @@ from ui.figures import common, images
 from ui.figures import evaluation as figures
 from ui.widgets import show_code
 
+SURE_SHARE = "sure_share"  # the path's question: how much it answers when it must be 90% sure
+
 page.setup(pages.EVALUATION)
 st.title("Evaluation: how good is it, and where does it fail?")
 # Predict first: the question comes before the page's text, which would give the answer away.
@@ -174,7 +176,6 @@ mistakes_section()
 @st.fragment
 def confidence_section() -> None:
     """Confidence: the threshold reruns only this part."""
-    st.header("Confidence")
     threshold = st.slider("Answer *not sure* below this top probability", 0.0, 1.0, 0.5, 0.01, key="eval_threshold")
     kept = evaluation.abstain_below(result, threshold)
     st.markdown(
@@ -200,7 +201,9 @@ def confidence_section() -> None:
     )
 
 
-confidence_section()
+st.header("Confidence")
+if guide.held_back(SURE_SHARE, "How often it is sure, and how right it is then,"):
+    confidence_section()
 
 
 @st.fragment

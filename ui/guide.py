@@ -180,15 +180,28 @@ def revealed(key: str) -> bool:
     return key in done() or bool(state.widget_value(f"_skip_{key}"))
 
 
-def skip_button(key: str) -> None:
+def skip_button(key: str, where=st) -> None:
     """The way past a checkpoint's question without answering it (nothing is ever locked)."""
-    st.button(
+    where.button(
         "Show it without predicting",
         key=f"skip_{key}",
         on_click=state.set_widget_value,
         args=(f"_skip_{key}", True),
         help="Opens what is below; the question stays unanswered on the path",
     )
+
+
+def held_back(key: str, what: str) -> bool:
+    """Whether ``what`` (a part of the page that answers checkpoint ``key``) may be drawn: once the
+    checkpoint is answered or skipped. Until then, one line in its place that says when it opens,
+    and the way to look anyway."""
+    if revealed(key):
+        return True
+    number = ALL_CHECKPOINTS.index(key) + 1
+    row = st.container(horizontal=True, vertical_alignment="center", key=f"held_back_{key}")
+    row.caption(f"🔒 {what} opens with the outcome of prediction {number} above: it would give the answer away.")
+    skip_button(key, row)
+    return False
 
 
 def forget(key: str) -> None:
