@@ -1,6 +1,6 @@
 import streamlit as st
 
-from lessons import pages, summaries
+from lessons import notebook, pages, summaries
 from ui import actions, diagram, guide, moments, page, selections, state
 from ui.text import plain
 
@@ -37,8 +37,8 @@ else:
 st.page_link(pages.TRAINING.path, label="Watch it learn step by step on the Training page", icon="➡️")
 st.caption(
     "It grows out of a beginner's notebook that explains layers, weights, activations and backpropagation, then "
-    "trains a 784-10-10 network that never learns: two of its gradients are wrong. The path below follows the "
-    "notebook's story, and the Backpropagation page shows what went wrong."
+    f"trains a 784-10-10 network that never learns. {notebook.STORY} The path below follows the notebook's "
+    "story, and the Backpropagation page shows what went wrong."
 )
 guide.start_here()
 
@@ -69,10 +69,6 @@ with right:
     st.markdown(
         f"**{plain(data.description)}**  \n{sizes['train']:,} for training, {sizes['val']:,} for validation, "
         f"{sizes['test']:,} for the final test; {data.image_shape[0]}×{data.image_shape[1]} pixels each."
-    )
-    st.markdown(
-        "The app grew out of a beginner's notebook whose 784-10-10 network never learned: its softmax and bias "
-        "gradients were wrong. This network is the same idea, finished."
     )
     st.page_link(pages.BACKPROP.path, label="Why the notebook's network never learned", icon="⬅️")
 

@@ -52,7 +52,7 @@ STOPS = (
     ),
     Stop(
         "Why the notebook's network never learned",
-        "what its wrong gradients did, one bug at a time",
+        "its softmax and its starting weights held it back: fix one thing at a time",
         pages.BACKPROP.path,
         ("notebook_softmax",),
         section="notebook",

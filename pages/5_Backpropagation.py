@@ -3,6 +3,7 @@ import streamlit as st
 
 from lessons import chain, neuron, notebook, pages
 from lessons import summaries as lines
+from lessons.checkpoints import NOTEBOOK_ITERATIONS
 from nn_core import inspection
 from nn_core.activations import ACTIVATIONS, softmax_jacobian
 from nn_core.gradcheck import check_gradients, numeric_gradient
@@ -469,6 +470,23 @@ with st.expander("**4. Check every gradient**, and nudge one weight"):
 
 
 # -- 5. the notebook ------------------------------------------------------------------------------------
+def notebook_story(source: str) -> str:
+    """The notebook's one story (``lessons.notebook.STORY``), with this data's numbers."""
+    every, none = tuple(True for _ in notebook.BUG_NAMES), tuple(False for _ in notebook.BUG_NAMES)
+    softmax_only = tuple(bug != "softmax_whole_matrix" for bug in notebook.BUG_NAMES)
+    runs = {
+        "as written": (every, "randn"),
+        "softmax fixed": (softmax_only, "randn"),
+        "all fixed": (none, "randn"),
+        "all fixed, uniform start": (none, "uniform"),
+    }
+    accuracy = {
+        name: float(shared.notebook_run(source, bugs, init, NOTEBOOK_ITERATIONS)["accuracy"][-1])
+        for name, (bugs, init) in runs.items()
+    }
+    return notebook.measured_story(accuracy, NOTEBOOK_ITERATIONS)
+
+
 @st.fragment
 def notebook_bugs() -> None:
     """Part 5: a bug box reruns only this part (the notebook's runs are cached per combination)."""
@@ -526,11 +544,13 @@ def notebook_bugs() -> None:
                 f"- **m**: gradients divided by {m_file:,} (the file) instead of {m_train:,} (the training rows): "
                 f"steps {m_train / m_file:.0%} of the intended size. Harmless alone."
             )
+            if open_:
+                st.markdown(notebook_story(source))
             he = (2 / data.n_features) ** 0.5
             st.markdown(
-                "Start from *np.random.randn* and even the fully fixed code learns slowly: its weights have standard "
-                f"deviation 1, {1 / he:.0f}× He's $\\sqrt{{2/{data.n_features}}} = {he:.3f}$, so the first layer's "
-                "sums are huge. The text's uniform ±0.5 (deviation 0.29) learns much faster."
+                "Why the start matters: *np.random.randn* gives weights of standard deviation 1, "
+                f"{1 / he:.0f}× He's $\\sqrt{{2/{data.n_features}}} = {he:.3f}$, so the first layer's sums are huge; "
+                "the text's uniform ±0.5 has deviation 0.29."
             )
     show_code(
         notebook.softmax,

@@ -80,3 +80,30 @@ def test_a_scalar_db2_moves_every_output_bias_alike(mnist):
 def test_the_notebooks_code_runs_on_8x8_digits(digits):
     run = run_on_dataset(digits, NotebookBugs.fixed(), iterations=50, init="uniform")
     assert run.params[0].shape == (10, 64) and run.accuracy[-1] > 0.3
+
+
+@pytest.mark.slow
+def test_the_one_story_is_what_the_runs_measure(mnist):
+    """``lessons.notebook.STORY``, claim by claim, on the bundled digits at the page's 300 iterations."""
+
+    def accuracy(init="randn", **fixed):
+        bugs = NotebookBugs(**{name: not fixed.get(name, False) for name in BUG_NAMES})
+        return run_on_dataset(mnist, bugs, iterations=300, init=init).accuracy[-1]
+
+    others = {name: True for name in BUG_NAMES if name != "softmax_whole_matrix"}
+    assert accuracy() < 0.12  # as written: chance
+    assert accuracy(**others) < 0.12  # no other fix moves it without the softmax's
+    softmax_fixed, every = accuracy(softmax_whole_matrix=True), accuracy(**dict.fromkeys(BUG_NAMES, True))
+    assert 0.15 < softmax_fixed < 1 / 3 and every < 1 / 3  # the code's start: under a third
+    assert abs(every - softmax_fixed) < 0.06  # the three other fixes: a few points
+    assert accuracy("uniform", **dict.fromkeys(BUG_NAMES, True)) > 0.75  # the text's start: about four in five
+
+
+def test_the_story_with_numbers_names_each_run():
+    from lessons.notebook import STORY, measured_story
+
+    text = measured_story(
+        {"as written": 0.1, "softmax fixed": 0.268, "all fixed": 0.303, "all fixed, uniform start": 0.823}, 300
+    )
+    assert all(f"{v}%" in text for v in ("10.0", "26.8", "30.3", "82.3")) and "300 iterations" in text
+    assert "softmax" in STORY and "weights far too large" in STORY
