@@ -330,12 +330,17 @@ def _last_digit(trainer: Trainer, sample: int, **_) -> Outcome:
     worst = int(np.nanargmin(per_class))
     names = trainer.dataset.class_names
     best = int(np.nanargmax(per_class))
+    X, y = trainer.dataset.split("val")
+    guesses = fresh.model.predict(X[y == worst])
+    wrong = np.bincount(guesses[guesses != worst], minlength=len(names))
+    taken_for = f", most often taken for a **{names[int(wrong.argmax())]}**" if wrong.any() else ""
     return Outcome(
         str(worst),
         f"A copy of your network trained {steps} steps from its start (same weights, same batches) got "
-        f"**{names[worst]}** right least often ({_percent(per_class[worst])} of the validation {names[worst]}s) and "
-        f"{names[best]} most often ({_percent(per_class[best])}). Digits that share strokes with others are learned "
-        "last.",
+        f"**{names[worst]}** right least often ({_percent(per_class[worst])} of the {int((y == worst).sum())} "
+        f"validation {names[worst]}s{taken_for}) and {names[best]} most often ({_percent(per_class[best])}). That is "
+        f"this network, after {steps} steps, on these digits: another start, more training or other digits can rank "
+        "them differently (the per-digit chart on this page follows your own network as it trains).",
         {"worst": worst, "per_class": per_class.tolist()},
     )
 

@@ -78,6 +78,7 @@ BUG_LINES = {
 
 # the notebook's two ways to start: what its code does, and what its text says it does
 STARTS = {"randn": "np.random.randn (the code)", "uniform": "uniform ±0.5 (the text)"}
+CODE_START, TEXT_START = STARTS
 
 # Why it never learned, as measured on the bundled digits (300 iterations; tests/test_notebook.py
 # checks each claim): as written it stays at 10%, and no other fix moves it without the softmax's;

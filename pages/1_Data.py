@@ -145,9 +145,4 @@ with st.expander("**Train, validation, test**: which digits teach, which judge")
     )
     show_code(stratified_split)
 
-try_this(
-    "Pick class 4 under *Random of class* and press **Random** a few times: some 4s are open at the top, some "
-    "closed, some slanted. Then look at the average 4 (open *Every digit, many hands* above): the network has to recognise all of them, not "
-    "the average. Switch the dataset in the sidebar to the 8×8 digits and press **New network**: how many "
-    "pixels are left to tell a 4 from a 9?"
-)
+try_this(pages.DATA.path)

@@ -223,10 +223,4 @@ with st.expander("**Where the knobs start: initialisation**: how random, and why
     initialisations()
     show_code(init_params, experiments.init_spreads, experiments.init_race)
 
-try_this(
-    "Train one epoch and look at the tiles: the strokes each unit learned. Then switch them to *the weights now*: "
-    "the same units still look like noise, because the random start is larger than what one epoch adds. Then set "
-    "the initialisation to *standard normal "
-    "(the notebook's code)* in the sidebar and compare the races (open *Where the knobs start* above): first-layer weights 20× wider than He's cost "
-    "hundreds of steps."
-)
+try_this(pages.WEIGHTS.path)

@@ -189,9 +189,4 @@ if guide.held_back(LINEAR_COLLAPSE, "Why bend at all, the algebra with numbers,"
         )
         show_code(experiments.linear_collapse)
 
-try_this(
-    "Choose *sigmoid* above: how much of your ReLU network's sums would sit in the flat tails? Then set the "
-    "initialisation to *standard normal (the notebook's code)* in the sidebar, press **New network** and come back: "
-    "the sums spread so wide that a sigmoid network would be almost all saturated. Finally set the learning "
-    "rate to 5 on the Training page, train a few steps, and count the dead ReLU units here."
-)
+try_this(pages.ACTIVATIONS.path)

@@ -149,9 +149,4 @@ def layers_and_one_unit() -> None:
 
 
 layers_and_one_unit()
-try_this(
-    "Press **Next mistake** and look at the probability bars: is the network torn between two classes, or "
-    "confidently wrong? Then open *Inside one hidden unit*, pick a unit whose *what training added* looks like a stroke, and find a "
-    "digit that switches it on "
-    "strongly (a large orange bar in A1). Train an epoch on the Training page and come back to the same mistake."
-)
+try_this(pages.FORWARD.path)

@@ -475,10 +475,10 @@ def notebook_story(source: str) -> str:
     every, none = tuple(True for _ in notebook.BUG_NAMES), tuple(False for _ in notebook.BUG_NAMES)
     softmax_only = tuple(bug != "softmax_whole_matrix" for bug in notebook.BUG_NAMES)
     runs = {
-        "as written": (every, "randn"),
-        "softmax fixed": (softmax_only, "randn"),
-        "all fixed": (none, "randn"),
-        "all fixed, uniform start": (none, "uniform"),
+        "as written": (every, notebook.CODE_START),
+        "softmax fixed": (softmax_only, notebook.CODE_START),
+        "all fixed": (none, notebook.CODE_START),
+        "all fixed, uniform start": (none, notebook.TEXT_START),
     }
     accuracy = {
         name: float(shared.notebook_run(source, bugs, init, NOTEBOOK_ITERATIONS)["accuracy"][-1])
@@ -564,10 +564,4 @@ with top if notebook_first else st.container():
     with st.expander("**5. What went wrong in the notebook**: tick a box to fix one bug", expanded=True):
         guide.checkpoint(NOTEBOOK_CHECKPOINT)  # predict before the boxes below show it
         notebook_bugs()
-try_this(
-    "In the chain on two units (on a ReLU network, the default), drag $w_1$ below 0: $z_1$ turns negative, the unit "
-    "switches off ($a_1 = 0$, $g' = 0$) and the gradients of $w_1$, $b_1$, $x$ and even $w_2$ (its slope is $a_1$) "
-    "are exactly 0: only $b_2$ still learns. Then in part 5, fix the notebook's bugs one at a time: which single fix "
-    "makes the biggest difference, and which does nothing on its own? In part 1, set $w = X$: the notebook's box for "
-    "$\\partial E/\\partial w$ becomes right by accident."
-)
+try_this(pages.BACKPROP.path)

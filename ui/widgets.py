@@ -7,6 +7,8 @@ import inspect
 
 import streamlit as st
 
+from lessons.try_this import TRY_THIS
+
 from . import actions, selections, state
 
 
@@ -24,10 +26,23 @@ def formula(body: str) -> None:
     st.latex(body + r"\,")
 
 
-def try_this(text: str) -> None:
-    """The experiment box that ends every lesson page."""
-    with st.container(border=True):
-        st.markdown(f"**🧪 Try this**\n\n{text}")
+def try_this(page_path: str) -> None:
+    """The experiment that ends every lesson page (``lessons.try_this``), in a fold drawn only while open."""
+    fold(
+        "**Try this**: one experiment, and what you will find",
+        "try_this_" + page_path.rsplit("/", 1)[-1].removesuffix(".py"),
+        lambda: st.markdown(TRY_THIS[page_path]),
+        icon="🧪",
+    )
+
+
+def fold(label: str, key: str, draw, icon: str | None = None) -> None:
+    """An expander whose content ``draw()`` is drawn only while it is open (opening it reruns the
+    page), so a closed fold costs a click nothing and a reader sees nothing of it."""
+    box = st.expander(label, icon=icon, key=key, on_change="rerun")
+    if box.open:
+        with box:
+            draw()
 
 
 def _copy_sample() -> None:
