@@ -9,7 +9,7 @@ from nn_core.losses import one_hot
 from ui import glossary, guide, page, selections, state
 from ui.figures import basics, common, images
 from ui.text import plain
-from ui.widgets import formula, sample_picker, show_code, try_this
+from ui.widgets import folded, formula, sample_picker, show_code, try_this
 
 page.setup(pages.DATA)
 st.title("Data: what the network sees")
@@ -92,57 +92,61 @@ def label_one_hot() -> None:
     show_code(one_hot)
 
 
-st.subheader("In detail", anchor=False)
-st.caption("Each part opens with a click; every number in them is your network's or your data's.")
-with st.expander("**The label, one-hot**: what the network is asked to answer"):
-    label_one_hot()
-with st.expander("**Every digit, many hands**: samples, counts and the average of each class"):
-    per_class = 12
-    samples = summaries.sample_images_per_class(data.X_train, data.y_train, data.n_classes, per_class)
-    left, right = st.columns([3, 2])
-    left.image(
-        images.gray_rgb(images.tile_grid(samples, data.image_shape, columns=per_class), scale=2),
-        caption=f"The first {per_class} training samples of each class, one class per row ({', '.join(data.class_names)})",
-        alt=f"{per_class} handwritten examples of each digit, one row per digit from {data.class_names[0]} to "
-        f"{data.class_names[-1]}",
-        width="stretch",
-    )
-    counts = summaries.class_counts(data.y_train, data.n_classes)
-    right.plotly_chart(
-        basics.class_count_bars(counts, data.class_names, "Training samples per class"), key="class_counts"
-    )
-    right.caption(lines.class_counts(counts, data.class_names))
-
-    left, right = st.columns(2)
-    means = summaries.class_means(data.X_train, data.y_train, data.n_classes)
-    with left:
-        st.subheader("The average of each class")
-        st.image(
-            images.gray_rgb(images.tile_grid(means, data.image_shape, columns=5), scale=4),
+part = folded("**The label, one-hot**: what the network is asked to answer")
+if part.open:
+    with part:
+        label_one_hot()
+part = folded("**Every digit, many hands**: samples, counts and the average of each class")
+if part.open:
+    with part:
+        per_class = 12
+        samples = summaries.sample_images_per_class(data.X_train, data.y_train, data.n_classes, per_class)
+        left, right = st.columns([3, 2])
+        left.image(
+            images.gray_rgb(images.tile_grid(samples, data.image_shape, columns=per_class), scale=2),
+            caption=f"The first {per_class} training samples of each class, one class per row ({', '.join(data.class_names)})",
+            alt=f"{per_class} handwritten examples of each digit, one row per digit from {data.class_names[0]} to "
+            f"{data.class_names[-1]}",
             width="stretch",
-            alt=f"the average training digit of each class, {data.class_names[0]} to {data.class_names[-1]}: blurry "
-            "templates of each shape",
         )
-        st.caption(
-            "Each pixel averaged over all training samples of a class. A blurry template is all a network "
-            "without hidden layers could learn; hidden units learn strokes that combine."
+        counts = summaries.class_counts(data.y_train, data.n_classes)
+        right.plotly_chart(
+            basics.class_count_bars(counts, data.class_names, "Training samples per class"), key="class_counts"
         )
-    with right:
-        shown = data.X_train[:1000]
-        st.plotly_chart(basics.pixel_histogram(shown, data.pixel_max), key="pixel_histogram")
-        blank = summaries.blank_share(shown)
-        st.caption(f"Over the first {len(shown):,} training images, {blank:.0%} of pixels are exactly 0.")
+        right.caption(lines.class_counts(counts, data.class_names))
 
-    show_code(summaries.class_means)
-with st.expander("**Train, validation, test**: which digits teach, which judge"):
-    sizes = data.sizes()
-    st.plotly_chart(basics.split_bars(sizes), key="split")
-    st.markdown(
-        f"The network learns from the **{sizes['train']:,}** training digits only. The **{sizes['val']:,}** "
-        "validation digits tell us, while training, how well it does on digits it has never seen (every lesson page "
-        f"picks its sample from them). The **{sizes['test']:,}** test digits are kept for the final verdict on the "
-        "Evaluation page. Every class is split in the same proportions."
-    )
-    show_code(stratified_split)
+        left, right = st.columns(2)
+        means = summaries.class_means(data.X_train, data.y_train, data.n_classes)
+        with left:
+            st.subheader("The average of each class")
+            st.image(
+                images.gray_rgb(images.tile_grid(means, data.image_shape, columns=5), scale=4),
+                width="stretch",
+                alt=f"the average training digit of each class, {data.class_names[0]} to {data.class_names[-1]}: blurry "
+                "templates of each shape",
+            )
+            st.caption(
+                "Each pixel averaged over all training samples of a class. A blurry template is all a network "
+                "without hidden layers could learn; hidden units learn strokes that combine."
+            )
+        with right:
+            shown = data.X_train[:1000]
+            st.plotly_chart(basics.pixel_histogram(shown, data.pixel_max), key="pixel_histogram")
+            blank = summaries.blank_share(shown)
+            st.caption(f"Over the first {len(shown):,} training images, {blank:.0%} of pixels are exactly 0.")
+
+        show_code(summaries.class_means)
+part = folded("**Train, validation, test**: which digits teach, which judge")
+if part.open:
+    with part:
+        sizes = data.sizes()
+        st.plotly_chart(basics.split_bars(sizes), key="split")
+        st.markdown(
+            f"The network learns from the **{sizes['train']:,}** training digits only. The **{sizes['val']:,}** "
+            "validation digits tell us, while training, how well it does on digits it has never seen (every lesson page "
+            f"picks its sample from them). The **{sizes['test']:,}** test digits are kept for the final verdict on the "
+            "Evaluation page. Every class is split in the same proportions."
+        )
+        show_code(stratified_split)
 
 try_this(pages.DATA.path)

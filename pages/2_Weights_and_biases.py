@@ -8,7 +8,7 @@ from nn_core.diagnostics import dead_description
 from nn_core.network import INITS, init_params
 from ui import glossary, guide, moments, page, shared, state
 from ui.figures import basics, common, training
-from ui.widgets import formula, show_code, try_this, unit_picker
+from ui.widgets import folded, formula, show_code, try_this, unit_picker
 
 RACE_AUTOMATIC_PARAMS = 300_000  # larger networks race only when asked: it takes seconds
 
@@ -156,71 +156,77 @@ def one_unit() -> None:
     )
 
 
-st.subheader("In detail", anchor=False)
-st.caption("Each part opens with a click; every number in them is your network's or your data's.")
-with st.expander("**One hidden unit, close up**: its weights, what training added, what it answers to"):
-    one_unit()
-    show_code(inspection.unit_response)
+part = folded("**One hidden unit, close up**: its weights, what training added, what it answers to")
+if part.open:
+    with part:
+        one_unit()
+        show_code(inspection.unit_response)
 
 L = model.n_layers
-with st.expander("**The output layer and the biases**: how the hidden units vote"):
-    left, right = st.columns([3, 2])
-    left.plotly_chart(
-        common.matrix_heatmap(
-            model.params[f"W{L}"],
-            f"W{L}: how each hidden unit votes for each class ({model.layer_sizes[-1]}×{model.layer_sizes[-2]})",
-            f"hidden unit (layer {L - 1})",
-            "class",
-        ),
-        key="output_weights",
-    )
-    right.plotly_chart(basics.bias_bars(model.params, moment.initial_params), key="biases")
-    st.plotly_chart(
-        training.weight_histograms(
-            model.params, moment.initial_params, f"at step {moment.steps:,}" if moment.is_past else "now"
-        ),
-        key="weight_histograms",
-    )
-
-with st.expander("**Where the knobs start: initialisation**: how random, and why it matters"):
-    settings = state.settings()
-    st.markdown(
-        "Random, but how random? Each hidden unit sums hundreds of inputs: with weights too large the sums "
-        "explode layer after layer (and sigmoid or tanh saturate), too small and the signal fades. "
-        "**He** draws weights with standard deviation $\\sqrt{2/n_{in}}$ (for ReLU, which zeroes half its inputs), "
-        "**Xavier** $\\sqrt{2/(n_{in} + n_{out})}$ (for sigmoid and tanh); the notebook's code used `np.random.randn` (std 1) while its text promised "
-        "uniform in $[-0.5, 0.5]$ (std 0.29). Same batch, same architecture, four starts:"
-    )
-
-    @st.fragment
-    def initialisations() -> None:
-        """The race toggle reruns only this part."""
-        hidden_sizes = tuple(model.layer_sizes[1:-1])
-        spreads = experiments.init_spreads(model.layer_sizes, model.activation, data.X_train[:256], seed=model.seed)
-        race_batch = min(trainer.batch_size, 256)  # "all" would make 800 full passes: a sample of the race is enough
-        small = model.n_params <= RACE_AUTOMATIC_PARAMS
-        left, right = st.columns([2, 3])
-        left.plotly_chart(basics.init_spread_figure(spreads), key="init_spread")
-        with right:
-            if small or st.toggle(
-                f"Race the four starts ({model.n_params:,} weights each: a few seconds)", key="init_race_big"
-            ):
-                race = shared.init_race(
-                    state.built_source(), hidden_sizes, model.activation, settings.lr, race_batch, model.seed
-                )
-                st.plotly_chart(basics.init_race_figure(race), key="init_race")
-                st.caption(
-                    lines.runs_by_last(
-                        {INITS[name].label: run["val_accuracy"] for name, run in race.items()},
-                        "validation accuracy after the race",
-                    )
-                )
-        st.caption(
-            f"Both for your architecture ({' → '.join(map(str, model.layer_sizes))}, {model.activation}): "
-            f"200 SGD steps at learning rate {settings.lr:g}, batch {race_batch}, the same batches for each."
+part = folded("**The output layer and the biases**: how the hidden units vote")
+if part.open:
+    with part:
+        left, right = st.columns([3, 2])
+        left.plotly_chart(
+            common.matrix_heatmap(
+                model.params[f"W{L}"],
+                f"W{L}: how each hidden unit votes for each class ({model.layer_sizes[-1]}×{model.layer_sizes[-2]})",
+                f"hidden unit (layer {L - 1})",
+                "class",
+            ),
+            key="output_weights",
+        )
+        right.plotly_chart(basics.bias_bars(model.params, moment.initial_params), key="biases")
+        st.plotly_chart(
+            training.weight_histograms(
+                model.params, moment.initial_params, f"at step {moment.steps:,}" if moment.is_past else "now"
+            ),
+            key="weight_histograms",
         )
 
-    initialisations()
-    show_code(init_params, experiments.init_spreads, experiments.init_race)
+part = folded("**Where the knobs start: initialisation**: how random, and why it matters")
+if part.open:
+    with part:
+        settings = state.settings()
+        st.markdown(
+            "Random, but how random? Each hidden unit sums hundreds of inputs: with weights too large the sums "
+            "explode layer after layer (and sigmoid or tanh saturate), too small and the signal fades. "
+            "**He** draws weights with standard deviation $\\sqrt{2/n_{in}}$ (for ReLU, which zeroes half its inputs), "
+            "**Xavier** $\\sqrt{2/(n_{in} + n_{out})}$ (for sigmoid and tanh); the notebook's code used `np.random.randn` (std 1) while its text promised "
+            "uniform in $[-0.5, 0.5]$ (std 0.29). Same batch, same architecture, four starts:"
+        )
+
+        @st.fragment
+        def initialisations() -> None:
+            """The race toggle reruns only this part."""
+            hidden_sizes = tuple(model.layer_sizes[1:-1])
+            spreads = experiments.init_spreads(model.layer_sizes, model.activation, data.X_train[:256], seed=model.seed)
+            race_batch = min(
+                trainer.batch_size, 256
+            )  # "all" would make 800 full passes: a sample of the race is enough
+            small = model.n_params <= RACE_AUTOMATIC_PARAMS
+            left, right = st.columns([2, 3])
+            left.plotly_chart(basics.init_spread_figure(spreads), key="init_spread")
+            with right:
+                if small or st.toggle(
+                    f"Race the four starts ({model.n_params:,} weights each: a few seconds)", key="init_race_big"
+                ):
+                    race = shared.init_race(
+                        state.built_source(), hidden_sizes, model.activation, settings.lr, race_batch, model.seed
+                    )
+                    st.plotly_chart(basics.init_race_figure(race), key="init_race")
+                    st.caption(
+                        lines.runs_by_last(
+                            {INITS[name].label: run["val_accuracy"] for name, run in race.items()},
+                            "validation accuracy after the race",
+                        )
+                    )
+            st.caption(
+                f"Both for your architecture ({' → '.join(map(str, model.layer_sizes))}, {model.activation}): "
+                f"200 SGD steps at learning rate {settings.lr:g}, batch {race_batch}, the same batches for each."
+            )
+
+        initialisations()
+        show_code(init_params, experiments.init_spreads, experiments.init_race)
 
 try_this(pages.WEIGHTS.path)

@@ -7,7 +7,7 @@ from nn_core.activations import ACTIVATIONS, DEFAULT_LEAKY_SLOPE, get_activation
 from ui import glossary, guide, moments, page
 from ui.figures import basics, common
 from ui.text import latex_matrix
-from ui.widgets import formula, sample_picker, show_code, try_this
+from ui.widgets import folded, formula, sample_picker, show_code, try_this
 
 page.setup(pages.ACTIVATIONS)
 st.title("Activations: the bend in every unit")
@@ -155,38 +155,40 @@ def softmax_section() -> None:
     show_code(softmax_steps, softmax)
 
 
-st.subheader("In detail", anchor=False)
-st.caption("Each part opens with a click; every number in them is your network's or your data's.")
-with st.expander("**Softmax: from scores to probabilities**: the output layer's bend, step by step"):
-    softmax_section()
+part = folded("**Softmax: from scores to probabilities**: the output layer's bend, step by step")
+if part.open:
+    with part:
+        softmax_section()
 
 if guide.held_back(LINEAR_COLLAPSE, "Why bend at all, the algebra with numbers,"):
-    with st.expander("**Why bend at all: two linear layers are one**: the algebra, with numbers"):
-        demo = experiments.linear_collapse()
-        st.markdown(
-            "Stack two layers with no activation between them: $h = W_1 x + b_1$, then $y = W_2 h + b_2$. "
-            "Multiply out and it is a single layer, $y = (W_2 W_1) x + (W_2 b_1 + b_2)$:"
-        )
-        formula(
-            f"W_2 W_1 = {latex_matrix(demo.W2)} {latex_matrix(demo.W1)} = {latex_matrix(demo.W)}, \\qquad "
-            f"W_2 b_1 + b_2 = {latex_matrix(demo.b[:, None])}"
-        )
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "input x": [str(tuple(int(v) for v in row)) for row in demo.X],
-                    "two layers": [str(tuple(float(v) for v in row)) for row in demo.stacked],
-                    "one layer W x + b": [str(tuple(float(v) for v in row)) for row in demo.single],
-                    "two layers, ReLU between": [str(tuple(float(v) for v in row)) for row in demo.with_relu],
-                }
-            ),
-            hide_index=True,
-        )
-        st.markdown(
-            f"The first two columns agree on every input (largest difference {demo.max_difference:g}). Put a ReLU "
-            "between the layers and the answers change: no single matrix gives the last column for every input, which "
-            "is what lets a deep network draw curved boundaries between the digits."
-        )
-        show_code(experiments.linear_collapse)
+    part = folded("**Why bend at all: two linear layers are one**: the algebra, with numbers")
+    if part.open:
+        with part:
+            demo = experiments.linear_collapse()
+            st.markdown(
+                "Stack two layers with no activation between them: $h = W_1 x + b_1$, then $y = W_2 h + b_2$. "
+                "Multiply out and it is a single layer, $y = (W_2 W_1) x + (W_2 b_1 + b_2)$:"
+            )
+            formula(
+                f"W_2 W_1 = {latex_matrix(demo.W2)} {latex_matrix(demo.W1)} = {latex_matrix(demo.W)}, \\qquad "
+                f"W_2 b_1 + b_2 = {latex_matrix(demo.b[:, None])}"
+            )
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "input x": [str(tuple(int(v) for v in row)) for row in demo.X],
+                        "two layers": [str(tuple(float(v) for v in row)) for row in demo.stacked],
+                        "one layer W x + b": [str(tuple(float(v) for v in row)) for row in demo.single],
+                        "two layers, ReLU between": [str(tuple(float(v) for v in row)) for row in demo.with_relu],
+                    }
+                ),
+                hide_index=True,
+            )
+            st.markdown(
+                f"The first two columns agree on every input (largest difference {demo.max_difference:g}). Put a ReLU "
+                "between the layers and the answers change: no single matrix gives the last column for every input, which "
+                "is what lets a deep network draw curved boundaries between the digits."
+            )
+            show_code(experiments.linear_collapse)
 
 try_this(pages.ACTIVATIONS.path)

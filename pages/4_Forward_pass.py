@@ -6,7 +6,7 @@ from nn_core.activations import activation
 from nn_core.network import MLP
 from ui import glossary, guide, moments, page, state
 from ui.figures import common
-from ui.widgets import formula, sample_picker, show_code, try_this, unit_picker
+from ui.widgets import folded, formula, sample_picker, show_code, try_this, unit_picker
 
 page.setup(pages.FORWARD)
 st.title("Forward pass: one digit through the network")
@@ -99,53 +99,62 @@ def layers_and_one_unit() -> None:
 
     show_code(MLP.forward)
 
-    with st.expander("**Inside one hidden unit**: its weights, the pixels, and the sum they make", expanded=False):
-        unit = unit_picker("Hidden unit, orange in the bars above", sizes[1], "forward_unit")
-        parts = inspection.unit_sum(model, x, unit)
-        added = inspection.added_by_training(model.params, moment.initial_params, "W1")[unit]
-        left, added_column, middle, right = st.columns(4)
-        left.plotly_chart(
-            common.image_figure(
-                parts.weights, data.image_shape, f"W1[{unit}]: its weights", diverging=True, height=300
-            ),
-            key="unit_weights",
-        )
-        added_column.plotly_chart(
-            common.image_figure(
-                added, data.image_shape, "…what training added to them", diverging=True, value_name="change", height=300
-            ),
-            key="unit_added",
-        )
-        middle.plotly_chart(common.image_figure(x, data.image_shape, "x: the pixels", height=300), key="unit_pixels")
-        right.plotly_chart(
-            common.image_figure(
-                parts.products,
-                data.image_shape,
-                f"W1[{unit}] ⊙ x: what each pixel adds",
-                diverging=True,
-                value_name="w·x",
-                height=300,
-            ),
-            key="unit_products",
-        )
-        top = parts.top_pixels(3)
-        terms = " + ".join(f"({parts.weights[i]:.3f})({x[i]:.3f})" for i in top)
-        rest = parts.total - float(parts.products[top].sum())
-        inked = parts.inked
-        formula(
-            r"\begin{aligned}"
-            f"Z1_{{{unit}}} &= \\sum_{{i=0}}^{{{sizes[0] - 1}}} W1_{{{unit},i}}\\, x_i + b1_{{{unit}}} \\\\"
-            f" &= {terms} + \\underbrace{{{rest:.3f}}}_{{\\text{{the other {sizes[0] - 3} terms}}}} + ({parts.bias:.3f})"
-            f" = {parts.z:.4f}"
-            r"\end{aligned}"
-        )
-        g_z = inspection.activation_at(model, parts.z)
-        st.markdown(
-            f"Only the {inked} pixels with ink ($x_i > 0$) add anything; the three largest terms are written out. "
-            f"Then the activation gives $g(Z1_{{{unit}}}) = {g_z:.4f}$, this unit's output "
-            f"$A1_{{{unit}}}$ (the same number as bar {unit} of A1 above: {float(cache['A1'][0][unit]):.4f})."
-        )
-        show_code(inspection.unit_sum)
+    part = folded("**Inside one hidden unit**: its weights, the pixels, and the sum they make", expanded=False)
+    if part.open:
+        with part:
+            unit = unit_picker("Hidden unit, orange in the bars above", sizes[1], "forward_unit")
+            parts = inspection.unit_sum(model, x, unit)
+            added = inspection.added_by_training(model.params, moment.initial_params, "W1")[unit]
+            left, added_column, middle, right = st.columns(4)
+            left.plotly_chart(
+                common.image_figure(
+                    parts.weights, data.image_shape, f"W1[{unit}]: its weights", diverging=True, height=300
+                ),
+                key="unit_weights",
+            )
+            added_column.plotly_chart(
+                common.image_figure(
+                    added,
+                    data.image_shape,
+                    "…what training added to them",
+                    diverging=True,
+                    value_name="change",
+                    height=300,
+                ),
+                key="unit_added",
+            )
+            middle.plotly_chart(
+                common.image_figure(x, data.image_shape, "x: the pixels", height=300), key="unit_pixels"
+            )
+            right.plotly_chart(
+                common.image_figure(
+                    parts.products,
+                    data.image_shape,
+                    f"W1[{unit}] ⊙ x: what each pixel adds",
+                    diverging=True,
+                    value_name="w·x",
+                    height=300,
+                ),
+                key="unit_products",
+            )
+            top = parts.top_pixels(3)
+            terms = " + ".join(f"({parts.weights[i]:.3f})({x[i]:.3f})" for i in top)
+            rest = parts.total - float(parts.products[top].sum())
+            inked = parts.inked
+            formula(
+                r"\begin{aligned}"
+                f"Z1_{{{unit}}} &= \\sum_{{i=0}}^{{{sizes[0] - 1}}} W1_{{{unit},i}}\\, x_i + b1_{{{unit}}} \\\\"
+                f" &= {terms} + \\underbrace{{{rest:.3f}}}_{{\\text{{the other {sizes[0] - 3} terms}}}} + ({parts.bias:.3f})"
+                f" = {parts.z:.4f}"
+                r"\end{aligned}"
+            )
+            g_z = inspection.activation_at(model, parts.z)
+            st.markdown(
+                f"Only the {inked} pixels with ink ($x_i > 0$) add anything; the three largest terms are written out. "
+                f"Then the activation gives $g(Z1_{{{unit}}}) = {g_z:.4f}$, this unit's output "
+                f"$A1_{{{unit}}}$ (the same number as bar {unit} of A1 above: {float(cache['A1'][0][unit]):.4f})."
+            )
+            show_code(inspection.unit_sum)
 
 
 layers_and_one_unit()

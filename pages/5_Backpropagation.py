@@ -12,11 +12,12 @@ from nn_core.network import MLP
 from ui import diagram, glossary, guide, moments, page, selections, shared, state
 from ui.figures import backprop, common
 from ui.figures.chain import chain_figure, plain
-from ui.widgets import formula, sample_picker, show_code, try_this, unit_picker
+from ui.widgets import fold_key, folded, formula, sample_picker, show_code, try_this, unit_picker
 
 NUDGE_RATES = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0)  # η for the steps along one weight
 NUDGE_MOST = 20.0  # the loss curve along one weight spans at most this far either way
 NOTEBOOK_CHECKPOINT = "notebook_softmax"  # the path's question on part 5
+NOTEBOOK_PART = "**5. What went wrong in the notebook**: tick a box to fix one bug"
 NUDGE_CHECKPOINT = "nudge_weight"  # the path's question on a step against the gradient
 CHAIN_B1, CHAIN_B2 = -0.5, 0.0  # the two-unit chain's biases (its sliders are x, w1, w2 and y)
 
@@ -136,9 +137,6 @@ st.caption(
     "down; a unit this digit leaves switched off passes nothing back, and its lines vanish."
 )
 
-st.subheader("In detail, part by part")
-st.caption("Each part opens with a click; every number in them is your network's, on the digit above.")
-
 
 # -- 1. one neuron ------------------------------------------------------------------------------
 @st.fragment
@@ -194,59 +192,63 @@ def neuron_section() -> None:
     show_code(neuron.neuron, neuron.numeric_neuron_gradients, neuron.notebook_boxed_gradients)
 
 
-with st.expander("**1. One neuron, by the chain rule**: the notebook's derivation, checked"):
-    neuron_section()
+part = folded("**1. One neuron, by the chain rule**: the notebook's derivation, checked")
+if part.open:
+    with part:
+        neuron_section()
 
 # -- 2. softmax and cross-entropy ------------------------------------------------------------------
-with st.expander("**2. Softmax with cross-entropy**: the missing derivative, where the backward sweep starts"):
-    check = inspection.logit_gradient(cache[f"Z{L}"][0], label)
-    st.markdown(
-        "The output layer's probabilities are $A = \\mathrm{softmax}(Z)$ and the loss is cross-entropy, "
-        "$L = -\\sum_k Y_k \\log A_k$, which for a one-hot $Y$ is $-\\log A_y$: small when the true class gets a "
-        "high probability. The notebook wanted $\\partial L/\\partial Z$ and never found softmax's derivative. In "
-        "three steps:"
-    )
-    formula(r"\text{1. } \frac{\partial L}{\partial A_k} = -\frac{Y_k}{A_k}")
-    formula(
-        r"\text{2. } \frac{\partial A_k}{\partial Z_j} = A_k(\delta_{kj} - A_j)"
-        r"\quad(\delta_{kj} = 1 \text{ if } k = j \text{, else } 0\text{: softmax's derivative})"
-    )
-    formula(
-        r"\text{3. } \frac{\partial L}{\partial Z_j} = \sum_k -\frac{Y_k}{A_k}\,A_k(\delta_{kj} - A_j)"
-        r" = -Y_j + A_j \sum_k Y_k = A_j - Y_j"
-    )
-    left, right = st.columns([3, 2])
-    left.plotly_chart(backprop.logit_gradient_figure(check, data.class_names), key="logit_gradient")
-    with right:
+part = folded("**2. Softmax with cross-entropy**: the missing derivative, where the backward sweep starts")
+if part.open:
+    with part:
+        check = inspection.logit_gradient(cache[f"Z{L}"][0], label)
         st.markdown(
-            f"On this **{data.class_names[label]}**: $A_{{{label}}} = {check.probs[label]:.4f}$, so "
-            f"$\\partial L/\\partial Z_{{{label}}} = {check.probs[label]:.4f} - 1 = {check.analytic[label]:.4f}$: "
-            "push the true class's score up. Every other class gets $A_j - 0 = A_j$: push it down, "
-            "harder the more probability it stole."
+            "The output layer's probabilities are $A = \\mathrm{softmax}(Z)$ and the loss is cross-entropy, "
+            "$L = -\\sum_k Y_k \\log A_k$, which for a one-hot $Y$ is $-\\log A_y$: small when the true class gets a "
+            "high probability. The notebook wanted $\\partial L/\\partial Z$ and never found softmax's derivative. In "
+            "three steps:"
+        )
+        formula(r"\text{1. } \frac{\partial L}{\partial A_k} = -\frac{Y_k}{A_k}")
+        formula(
+            r"\text{2. } \frac{\partial A_k}{\partial Z_j} = A_k(\delta_{kj} - A_j)"
+            r"\quad(\delta_{kj} = 1 \text{ if } k = j \text{, else } 0\text{: softmax's derivative})"
+        )
+        formula(
+            r"\text{3. } \frac{\partial L}{\partial Z_j} = \sum_k -\frac{Y_k}{A_k}\,A_k(\delta_{kj} - A_j)"
+            r" = -Y_j + A_j \sum_k Y_k = A_j - Y_j"
+        )
+        left, right = st.columns([3, 2])
+        left.plotly_chart(backprop.logit_gradient_figure(check, data.class_names), key="logit_gradient")
+        with right:
+            st.markdown(
+                f"On this **{data.class_names[label]}**: $A_{{{label}}} = {check.probs[label]:.4f}$, so "
+                f"$\\partial L/\\partial Z_{{{label}}} = {check.probs[label]:.4f} - 1 = {check.analytic[label]:.4f}$: "
+                "push the true class's score up. Every other class gets $A_j - 0 = A_j$: push it down, "
+                "harder the more probability it stole."
+            )
+            st.markdown(
+                f"Finite differences on the loss agree to **{check.max_difference:.1e}** (largest difference over the "
+                f"{len(check.analytic)} classes). The notebook's `dE = A2 - one_hot_Y` was right all along: the softmax "
+                "derivative was already inside it. Its network failed for other reasons (part 5)."
+            )
+        st.plotly_chart(
+            common.matrix_heatmap(
+                check.jacobian,
+                "Softmax's derivative on this digit: ∂A_k/∂Z_j = A_k(δ_kj − A_j)",
+                "Z_j (class)",
+                "A_k (class)",
+                height=320,
+            ),
+            key="softmax_jacobian",
         )
         st.markdown(
-            f"Finite differences on the loss agree to **{check.max_difference:.1e}** (largest difference over the "
-            f"{len(check.analytic)} classes). The notebook's `dE = A2 - one_hot_Y` was right all along: the softmax "
-            "derivative was already inside it. Its network failed for other reasons (part 5)."
+            "Step 2 as a matrix, on your digit: the diagonal is $A_k(1 - A_k)$, every other entry $-A_k A_j$. "
+            "Multiplying it out, $J^\\top \\,\\partial L/\\partial A$ with $\\partial L/\\partial A_k = -Y_k/A_k$, gives "
+            f"$A - Y$ again, to **{check.jacobian_difference:.1e}**: the fused formula is "
+            "this matrix product, done in one subtraction."
         )
-    st.plotly_chart(
-        common.matrix_heatmap(
-            check.jacobian,
-            "Softmax's derivative on this digit: ∂A_k/∂Z_j = A_k(δ_kj − A_j)",
-            "Z_j (class)",
-            "A_k (class)",
-            height=320,
-        ),
-        key="softmax_jacobian",
-    )
-    st.markdown(
-        "Step 2 as a matrix, on your digit: the diagonal is $A_k(1 - A_k)$, every other entry $-A_k A_j$. "
-        "Multiplying it out, $J^\\top \\,\\partial L/\\partial A$ with $\\partial L/\\partial A_k = -Y_k/A_k$, gives "
-        f"$A - Y$ again, to **{check.jacobian_difference:.1e}**: the fused formula is "
-        "this matrix product, done in one subtraction."
-    )
 
-    show_code(cross_entropy_dZ, inspection.logit_gradient, softmax_jacobian)
+        show_code(cross_entropy_dZ, inspection.logit_gradient, softmax_jacobian)
 
 
 # -- 3. the real network ------------------------------------------------------------------------------
@@ -372,8 +374,10 @@ def network_backwards() -> None:
     show_code(MLP.backward, inspection.one_sample_step)
 
 
-with st.expander("**3. Your network backwards, layer by layer**, and one step downhill"):
-    network_backwards()
+part = folded("**3. Your network backwards, layer by layer**, and one step downhill")
+if part.open:
+    with part:
+        network_backwards()
 
 
 # -- 4. gradient check ------------------------------------------------------------------------------
@@ -465,8 +469,10 @@ def gradient_check() -> None:
     show_code(numeric_gradient, check_gradients, inspection.loss_slice)
 
 
-with st.expander("**4. Check every gradient**, and nudge one weight"):
-    gradient_check()
+part = folded("**4. Check every gradient**, and nudge one weight")
+if part.open:
+    with part:
+        gradient_check()
 
 
 # -- 5. the notebook ------------------------------------------------------------------------------------
@@ -561,7 +567,11 @@ def notebook_bugs() -> None:
 
 
 with top if notebook_first else st.container():
-    with st.expander("**5. What went wrong in the notebook**: tick a box to fix one bug", expanded=True):
-        guide.checkpoint(NOTEBOOK_CHECKPOINT)  # predict before the boxes below show it
-        notebook_bugs()
+    if notebook_first and guide.arrived_now():  # the stop's link opens the part it is for
+        st.session_state[fold_key(NOTEBOOK_PART)] = True
+    part = folded(NOTEBOOK_PART)
+    if part.open:
+        with part:
+            guide.checkpoint(NOTEBOOK_CHECKPOINT)  # predict before the boxes below show it
+            notebook_bugs()
 try_this(pages.BACKPROP.path)

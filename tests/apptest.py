@@ -30,6 +30,17 @@ def trained_a_little(clicks: int = 2) -> AppTest:
     return at
 
 
+def open_fold(at: AppTest, starts: str) -> AppTest:
+    """Open the page's fold whose label starts with ``starts`` (``ui.widgets.folded``): its content
+    is drawn only while it is open."""
+    from ui.widgets import fold_key
+
+    labels = [e.label for e in at.expander if e.label.startswith(starts)]
+    assert len(labels) == 1, f"no one fold {starts!r} among {[e.label for e in at.expander]}"
+    at.session_state[fold_key(labels[0])] = True
+    return at.run()
+
+
 def button(at: AppTest, label: str):
     matches = [b for b in at.button if b.label == label]
     assert matches, f"no button {label!r} among {[b.label for b in at.button]}"

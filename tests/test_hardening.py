@@ -27,6 +27,7 @@ from tests.apptest import ROOT, all_text, button, control, new_app, on_page, tra
 from tests.csv_maker import kaggle_csv, kaggle_rows
 from ui.settings import BATCH_CHOICES, FULL_BATCH, L2_CHOICES, LR_CHOICES
 from ui.text import plain
+from ui.widgets import fold_key
 
 LESSON_PICKERS = ("pages/1_Data.py", "pages/3_Activations.py", "pages/4_Forward_pass.py", "pages/5_Backpropagation.py")
 BARE_NUMBER = re.compile(r"(?<![A-Za-z])(nan|inf)(?![A-Za-z])", re.IGNORECASE)
@@ -45,7 +46,30 @@ def check(at, where: str) -> None:
 
 
 def go(at, path: str):
-    return on_page(at, path)
+    """The page ``path`` with its folds open (what is in a fold is drawn only while it is open) and
+    what waits for a checkpoint shown: the actions reach every control. Closing is an action too."""
+    at = on_page(at, path)
+    folds = [e.label for e in at.expander if e.label.startswith("**")]  # a page's folds (``ui.widgets.folded``)
+    closed = [
+        label for label in folds if fold_key(label) not in at.session_state or not at.session_state[fold_key(label)]
+    ]
+    held = [b for b in at.button if b.key and b.key.startswith("skip_")]
+    if not closed and not held:
+        return at
+    for label in closed:
+        at.session_state[fold_key(label)] = True
+    for key in (b.key for b in held):
+        at.session_state["_" + key] = True
+    return at.run()
+
+
+def action_close_folds(at, path):
+    """Every fold of a page closed again (the page draws nothing of them)."""
+    at = on_page(at, path)
+    for e in at.expander:
+        if e.label.startswith("**"):
+            at.session_state[fold_key(e.label)] = False
+    return at.run()
 
 
 # -- actions ----------------------------------------------------------------------------------------
@@ -227,6 +251,7 @@ actions = st.one_of(
     st.tuples(st.just(action_train), st.sampled_from(["Step", "Step ×10", "+1 epoch"])),
     st.tuples(st.just(action_new_network)),
     st.tuples(st.just(action_page), st.sampled_from(PAGES)),
+    st.tuples(st.just(action_close_folds), st.sampled_from(PAGES)),
     st.tuples(st.just(action_sample), st.sampled_from(LESSON_PICKERS), st.integers(0, 10**6)),
     st.tuples(st.just(action_random), st.sampled_from(LESSON_PICKERS), st.sampled_from([None, *range(10)])),
     st.tuples(st.just(action_next_mistake), st.sampled_from(LESSON_PICKERS[1:] + ("pages/7_Evaluation.py",))),

@@ -8,7 +8,7 @@ from lessons import neuron
 from lessons.notebook import BUG_NAMES
 from nn_core import diagnostics, inspection
 from nn_core.activations import softmax_steps
-from tests.apptest import all_text, array, button, chart, control, new_app, on_page, trainer
+from tests.apptest import all_text, array, button, chart, control, new_app, on_page, open_fold, trainer
 from ui.figures.images import per_tile_scaled
 
 LESSONS = [
@@ -44,7 +44,7 @@ def test_data_page_shows_the_picked_row_as_numbers_and_as_an_image(app):
 
 @pytest.mark.slow
 def test_data_page_one_hot_follows_the_chosen_label(app):
-    at = on_page(app, "pages/1_Data.py")
+    at = open_fold(on_page(app, "pages/1_Data.py"), "**The label, one-hot")
     at.selectbox(key="one_hot_label").set_value(3).run()
     assert "Y = [0, 0, 0, 1, 0, 0, 0, 0, 0, 0]" in all_text(at)
 
@@ -82,7 +82,7 @@ def test_the_knobs_drive_the_neurons_numbers(app):
 
 @pytest.mark.slow
 def test_weights_page_shows_the_chosen_unit_and_what_training_added(app):
-    at = on_page(app, "pages/2_Weights_and_biases.py")
+    at = open_fold(on_page(app, "pages/2_Weights_and_biases.py"), "**One hidden unit")
     at.number_input(key="weights_unit").set_value(5).run()
     model = trainer(at).model
     assert np.array_equal(array(chart(at, "unit_weights")["data"][0]["z"]), model.params["W1"][5].reshape(28, 28))
@@ -97,6 +97,7 @@ def test_weights_page_shows_the_chosen_unit_and_what_training_added(app):
     tiles = array(chart(at, "unit_tiles")["data"][0]["z"])
     scaled = per_tile_scaled(added)
     assert np.allclose(tiles[:28, :28], scaled[0].reshape(28, 28), atol=1e-6) and np.abs(added).max() > 0
+    at = open_fold(at, "**Where the knobs start")
     assert len(chart(at, "init_race")["data"]) == 4
 
 
@@ -112,7 +113,7 @@ def test_activations_page_gives_the_flat_share_of_the_networks_sums(app):
 
 
 def test_the_softmax_temperature_changes_the_probabilities_as_computed(app):
-    at = on_page(app, "pages/3_Activations.py")
+    at = open_fold(on_page(app, "pages/3_Activations.py"), "**Softmax")
     at.select_slider(key="softmax_temperature").set_value(5.0).run()
     X, _ = validation(at)
     logits = trainer(at).model.forward(X[:1])["Z2"][0]
@@ -134,6 +135,7 @@ def test_forward_page_numbers_are_the_networks_for_the_chosen_sample(app):
     assert np.allclose(z1, cache["Z1"][0]) and not np.allclose(z1, before)
     assert np.allclose(array(chart(at, "forward_probs")["data"][0]["y"]), cache["A2"][0] * 100, atol=1e-4)
 
+    at = open_fold(at, "**Inside one hidden unit")
     at.number_input(key="forward_unit").set_value(9).run()
     parts = inspection.unit_sum(trainer(at).model, X[11], 9)
     assert f"= {parts.z:.4f}" in all_text(at)
@@ -142,7 +144,7 @@ def test_forward_page_numbers_are_the_networks_for_the_chosen_sample(app):
 
 @pytest.mark.slow
 def test_backprop_neuron_sliders_change_the_derivatives(app):
-    at = on_page(app, "pages/5_Backpropagation.py")
+    at = open_fold(on_page(app, "pages/5_Backpropagation.py"), "**1. One neuron")
     at.slider(key="bp_w").set_value(-1.2).run()
     at.slider(key="bp_x").set_value(0.4).run()
     p = neuron.neuron(0.4, -1.2, -0.5, 1.0)
@@ -155,6 +157,8 @@ def test_backprop_neuron_sliders_change_the_derivatives(app):
 @pytest.mark.slow
 def test_backprop_page_numbers_match_nn_core_on_the_sample(app):
     at = on_page(app, "pages/5_Backpropagation.py")
+    for part in ("**2. ", "**3. ", "**4. "):
+        at = open_fold(at, part)
     at.number_input(key="_sample").set_value(3).run()
     X, y = validation(at)
     model = trainer(at).model
@@ -168,7 +172,7 @@ def test_backprop_page_numbers_match_nn_core_on_the_sample(app):
     assert np.allclose(array(chart(at, "bp_dZ2")["data"][0]["y"]), step.backward["dZ2"][0], atol=1e-6)
     assert f"{step.loss_before:.4g}" in all_text(at) and f"{step.loss_after:.4g}" in all_text(at)
 
-    checks = at.dataframe[1].value
+    checks = next(d.value for d in at.dataframe if "tensor" in d.value.columns)
     assert list(checks["tensor"]) == ["W1", "b1", "W2", "b2"]
     assert (checks["relative error"] < 1e-6).all()
 
@@ -181,7 +185,7 @@ def test_backprop_page_numbers_match_nn_core_on_the_sample(app):
 
 @pytest.mark.slow
 def test_fixing_the_notebooks_softmax_changes_its_run(app):
-    at = on_page(app, "pages/5_Backpropagation.py")
+    at = open_fold(on_page(app, "pages/5_Backpropagation.py"), "**5. What went wrong")
     at.select_slider(key="notebook_iterations").set_value(100).run()
     at.radio(key="notebook_init").set_value("uniform").run()
     traces = {t["name"].split(":")[0]: t for t in chart(at, "notebook_runs")["data"]}
@@ -213,7 +217,7 @@ def test_lesson_pages_handle_a_deeper_sigmoid_network_on_8x8_digits(app, path):
 
 @pytest.mark.slow
 def test_a_unit_left_over_from_a_bigger_network_is_brought_into_range(app):
-    at = on_page(app, "pages/4_Forward_pass.py")
+    at = open_fold(on_page(app, "pages/4_Forward_pass.py"), "**Inside one hidden unit")
     at.number_input(key="forward_unit").set_value(100).run()
     control(at.text_input, "_hidden").input("16").run()
     button(at, "New network").click().run()

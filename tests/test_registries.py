@@ -15,7 +15,7 @@ from nn_core.activations import ACTIVATIONS, Activation, Flat
 from nn_core.network import INITS, Init
 from nn_core.optim import OPTIMIZERS, SGD, Optimizer
 from nn_core.settings import SETTINGS
-from tests.apptest import ROOT, all_text, button, chart, control, new_app, on_page, trainer
+from tests.apptest import ROOT, all_text, button, chart, control, new_app, on_page, open_fold, trainer
 
 
 def softplus(Z):
@@ -82,7 +82,7 @@ def test_a_new_activation_initialisation_and_optimizer_appear_everywhere_with_no
     assert "softplus (smooth ReLU)(z)" in names and "softplus (smooth ReLU)′(z)" in names
     assert r"\log(1 + e^{z})" in all_text(at)
 
-    at = on_page(at, "pages/2_Weights_and_biases.py")
+    at = open_fold(on_page(at, "pages/2_Weights_and_biases.py"), "**Where the knobs start")
     assert not at.exception
     bars = chart(at, "init_spread")["data"][0]["x"]
     assert "tiny" in bars

@@ -6,7 +6,7 @@ import pytest
 
 from lessons.probes import probe_curves
 from nn_core import evaluation
-from tests.apptest import all_text, array, button, chart, control, new_app, on_page, trainer
+from tests.apptest import all_text, array, button, chart, control, new_app, on_page, open_fold, trainer
 from tests.test_persistence import open_app, token_of
 
 TRAINING = "pages/6_Training.py"
@@ -106,6 +106,7 @@ def test_the_weights_page_shows_the_moments_biases(trained):
     on_page(at, "pages/2_Weights_and_biases.py")
     text = all_text(at)
     assert f"trained **{step:,}** steps" in text
+    open_fold(at, "**The output layer and the biases")
     biases = chart(at, "biases")["data"]
     past, now = t.model_at(step).params, t.model.params
     assert not np.allclose(past["b1"], now["b1"])

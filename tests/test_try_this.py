@@ -8,17 +8,17 @@ from lessons import pages
 from lessons.chain import PARAMETERS, chain
 from lessons.try_this import TRY_THIS
 from nn_core import diagnostics
-from tests.apptest import all_text, button, new_app, on_page, trainer
+from tests.apptest import all_text, button, new_app, on_page, open_fold, trainer
 from ui import selections
+from ui.widgets import TRY_THIS_LABEL
 
 
 @pytest.mark.parametrize("path", list(TRY_THIS))
 def test_every_lesson_page_has_one_and_draws_it_only_when_opened(path):
     at = on_page(new_app(), path)
     assert not at.exception and TRY_THIS[path] not in " ".join(m.value for m in at.markdown)  # closed: not drawn
-    assert [e.label for e in at.expander].count("**Try this**: one experiment, and what you will find") == 1
-    at.session_state["try_this_" + path.rsplit("/", 1)[-1].removesuffix(".py")] = True
-    at.run()
+    assert [e.label for e in at.expander].count(TRY_THIS_LABEL) == 1
+    at = open_fold(at, TRY_THIS_LABEL)
     assert not at.exception and TRY_THIS[path] in " ".join(m.value for m in at.markdown)
 
 

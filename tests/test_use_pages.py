@@ -74,6 +74,7 @@ def test_the_mistake_browser_walks_the_mistakes_by_confidence(app):
 @pytest.mark.slow
 def test_the_threshold_gives_coverage_and_accuracy_of_what_is_answered(app):
     at = on_page(app, "pages/7_Evaluation.py")
+    button(at, "Show it without predicting").click().run()  # the charts would answer the path's question
     at.slider(key="eval_threshold").set_value(0.8).run()
     data = trainer(at).dataset
     kept = evaluation.abstain_below(evaluation.evaluate(trainer(at).model, data.X_test, data.y_test), 0.8)

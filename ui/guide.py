@@ -21,6 +21,7 @@ from . import actions, selections, shared, state
 
 KEY_DONE = "path_done"  # checkpoint key -> (prediction, Outcome, serial, steps)
 KEY_ARRIVED = "_path_arrived"  # (stop number, page id): the stop a path link brought the learner here for
+KEY_ARRIVED_NOW = "_path_arrived_now"  # True only in the run a stop's link opened the page with
 STOP = "stop"  # the query parameter of a stop's link
 
 
@@ -73,12 +74,19 @@ def arrive() -> None:
     """Before the address is tidied: a stop's link (``?stop=N``) says which stop this page is
     opened for; that holds until the learner goes to another page."""
     asked, here = st.query_params.get(STOP), _page_id()
+    state.set_widget_value(KEY_ARRIVED_NOW, False)
     if asked is not None and asked.isdigit() and 1 <= int(asked) <= len(STOPS):
         state.set_widget_value(KEY_ARRIVED, (int(asked), here))
+        state.set_widget_value(KEY_ARRIVED_NOW, True)
         return
     kept = state.widget_value(KEY_ARRIVED)
     if kept is not None and kept[1] != here:
         state.set_widget_value(KEY_ARRIVED, None)
+
+
+def arrived_now() -> bool:
+    """Whether this run is the one a stop's link opened the page with (not a later click there)."""
+    return bool(state.widget_value(KEY_ARRIVED_NOW))
 
 
 def arrived(page_path: str) -> Stop | None:

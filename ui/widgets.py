@@ -4,6 +4,7 @@ the followed digit and for one unit of a layer."""
 from __future__ import annotations
 
 import inspect
+import re
 
 import streamlit as st
 
@@ -28,21 +29,30 @@ def formula(body: str) -> None:
 
 def try_this(page_path: str) -> None:
     """The experiment that ends every lesson page (``lessons.try_this``), in a fold drawn only while open."""
-    fold(
-        "**Try this**: one experiment, and what you will find",
-        "try_this_" + page_path.rsplit("/", 1)[-1].removesuffix(".py"),
-        lambda: st.markdown(TRY_THIS[page_path]),
-        icon="🧪",
-    )
+    fold(TRY_THIS_LABEL, lambda: st.markdown(TRY_THIS[page_path]), icon="🧪")
 
 
-def fold(label: str, key: str, draw, icon: str | None = None) -> None:
-    """An expander whose content ``draw()`` is drawn only while it is open (opening it reruns the
-    page), so a closed fold costs a click nothing and a reader sees nothing of it."""
-    box = st.expander(label, icon=icon, key=key, on_change="rerun")
+TRY_THIS_LABEL = "**Try this**: one experiment, and what you will find"
+
+
+def fold(label: str, draw, icon: str | None = None) -> None:
+    """An expander whose content ``draw()`` is drawn only while it is open (``folded``)."""
+    box = folded(label, icon=icon)
     if box.open:
         with box:
             draw()
+
+
+def folded(label: str, key: str | None = None, expanded: bool = False, icon: str | None = None):
+    """A fold of a page: an expander that reruns the page when opened or closed, so what is in it
+    is drawn only while it is open (``if box.open: with box: ...``). A closed fold costs a click
+    nothing and a reader sees nothing of it. ``key`` defaults to one made from the label."""
+    return st.expander(label, expanded=expanded, icon=icon, key=key or fold_key(label), on_change="rerun")
+
+
+def fold_key(label: str) -> str:
+    """The session-state key of the fold labelled ``label`` (True while it is open)."""
+    return "fold_" + re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")[:40]
 
 
 def _copy_sample() -> None:
