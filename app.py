@@ -7,7 +7,7 @@ from ui.text import plain
 UNTRAINED_GUESS = "untrained_guess"  # the path's checkpoint on the starting weights' answer
 
 page.setup(pages.HOME)
-st.title("Watch a neural network learn to read digits")
+st.title("Watch a network learn to read digits")
 st.markdown(
     "This network is written from scratch in NumPy, and it is **yours**: it starts from random weights, "
     "and everything on these pages (the plots, the formulas, the numbers in them) comes from it, live. "
@@ -71,11 +71,3 @@ with right:
         f"{sizes['test']:,} for the final test; {data.image_shape[0]}×{data.image_shape[1]} pixels each."
     )
     st.page_link(pages.BACKPROP.path, label="Why the notebook's network never learned", icon="⬅️")
-
-st.subheader("Where to go")
-cols = st.columns(3)
-for col, (section, listed) in zip(cols, pages.SECTIONS.items()):
-    with col.container(border=True):
-        st.markdown(f"**{section}**")
-        for shown in listed:
-            st.page_link(shown.path, label=shown.label, icon=shown.icon)

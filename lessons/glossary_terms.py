@@ -154,7 +154,7 @@ TERMS_BY_SECTION: dict[str, tuple] = {
             "Computing the answer: each layer's weighted sum and then its activation, from the pixels to the "
             "probabilities.",
             "",
-            ((FORWARD, "Forward pass: one digit through the network"),),
+            ((FORWARD, "Forward pass: a digit goes through"),),
         ),
         (
             "pre_activation",
@@ -251,7 +251,7 @@ TERMS_BY_SECTION: dict[str, tuple] = {
             "Working out every weight's gradient in one sweep backwards, from the loss to the first layer, by "
             "the chain rule.",
             r"dZ^{[l-1]} = dZ^{[l]} W_l \odot g'(Z^{[l-1]})",
-            ((BACKPROP, "Backpropagation: which way to turn every knob"),),
+            ((BACKPROP, "Backpropagation: which way is down"),),
         ),
         (
             "chain_rule",
@@ -459,7 +459,7 @@ TERMS_BY_SECTION: dict[str, tuple] = {
             "A way to lay many numbers per digit out on a flat map, along the two directions in which the "
             "digits differ most.",
             "",
-            ((EVALUATION, "The digits as the network sees them, layer by layer"),),
+            ((EVALUATION, "The digits as the network sees them"),),
         ),
     ),
 }

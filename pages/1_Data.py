@@ -34,7 +34,7 @@ glossary.terms_row(("pixel", "label", "one_hot", "training_set", "validation_set
 @st.fragment
 def one_row() -> None:
     """The followed digit as a row and an image: its pickers rerun only this part."""
-    st.header("One row becomes an image")
+    st.subheader("One row becomes an image")
     index = sample_picker(mistakes=False)
     X_val, y_val = data.split("val")
     x, label = X_val[index], int(y_val[index])

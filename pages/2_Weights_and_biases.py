@@ -32,7 +32,6 @@ glossary.terms_row(("unit", "layer", "weight", "bias", "parameter", "initialisat
 @st.fragment
 def one_neuron() -> None:
     """The neuron's knobs rerun only this part."""
-    st.header("One neuron, turned by hand")
     left, right = st.columns([2, 3])
     with left:
         a, b = st.columns(2)
@@ -60,13 +59,16 @@ def one_neuron() -> None:
     show_code(neuron.neuron, neuron.gradient_step)
 
 
-one_neuron()
+part = folded("**One neuron, turned by hand**: its sum, its output, and one step")
+if part.open:
+    with part:
+        one_neuron()
 
 trainer = state.trainer()
 moment = moments.moment()  # the time slider's moment (the present, unless a past one is chosen)
 model, data = moment.model, moment.dataset
 hidden = model.layer_sizes[1]
-st.header("Your network's first layer")
+st.subheader("Your network's first layer")
 st.markdown(
     f"`W1` is a {hidden}×{data.n_features} matrix: row $j$ holds hidden unit $j$'s {data.n_features} weights, one "
     f"per pixel, so it can be drawn as a {data.image_shape[0]}×{data.image_shape[1]} picture. Red pixels push "
@@ -88,6 +90,7 @@ def first_layer_tiles() -> None:
         format_func={"now": "the weights now", "change": "what training added: W1 − W1 at the start"}.get,
         default="change",
         key="tiles_view",
+        label_visibility="collapsed",
     )
     shown_units = min(hidden, 256)
     tiles = (W1 if view == "now" else W1_added)[:shown_units]

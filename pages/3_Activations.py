@@ -47,7 +47,7 @@ glossary.terms_row(("pre_activation", "activation_function", "flat_region", "dea
 @st.fragment
 def functions_section() -> None:
     """The activation shown and its slope rerun only this part."""
-    st.header("The functions, and where your network's values fall")
+    st.subheader("The functions, and where your network's values fall")
     left, right = st.columns([1, 3])
     with left:
         name = st.radio(

@@ -9,7 +9,7 @@ from ui.figures import common
 from ui.widgets import folded, formula, sample_picker, show_code, try_this, unit_picker
 
 page.setup(pages.FORWARD)
-st.title("Forward pass: one digit through the network")
+st.title("Forward pass: a digit goes through")
 # Predict first: the question comes before the page's text, which would give the answer away.
 guide.here(pages.FORWARD.path)
 guide.checkpoints_of(pages.FORWARD.path)
@@ -42,7 +42,7 @@ glossary.terms_row(("forward_pass", "pre_activation", "logit", "softmax", "proba
 @st.fragment
 def layers_and_one_unit() -> None:
     """The unit picker reruns only this part (with the bars that show its unit)."""
-    st.header("Layer by layer, with the shapes")
+    st.subheader("Layer by layer, with the shapes")
     sizes = model.layer_sizes
     hidden_activation = activation(model.activation)
     g = hidden_activation.label
@@ -61,7 +61,7 @@ def layers_and_one_unit() -> None:
     )
     columns = st.columns([1.2] + [2] * (L - 1) + [1.6])
     columns[0].plotly_chart(
-        common.image_figure(x, data.image_shape, f"x: sample {index}", height=260), key="forward_input"
+        common.image_figure(x, data.image_shape, f"x: sample {index}", height=220), key="forward_input"
     )
     unit = state.widget_value("forward_unit", 0)
     for l in range(1, L):
@@ -72,19 +72,19 @@ def layers_and_one_unit() -> None:
                     f"Z{l} = A{l - 1}·W{l}ᵀ + b{l}",
                     f"Z{l}",
                     highlight=unit if l == 1 else None,
-                    height=200,
+                    height=180,
                 ),
                 key=f"forward_Z{l}",
             )
             st.plotly_chart(
                 common.unit_bars(
-                    cache[f"A{l}"][0], f"A{l} = {g}(Z{l})", f"A{l}", highlight=unit if l == 1 else None, height=200
+                    cache[f"A{l}"][0], f"A{l} = {g}(Z{l})", f"A{l}", highlight=unit if l == 1 else None, height=180
                 ),
                 key=f"forward_A{l}",
             )
     with columns[L]:
         st.plotly_chart(
-            common.unit_bars(cache[f"Z{L}"][0], f"Z{L}: the logits", f"Z{L}", height=200, x_title="class"),
+            common.unit_bars(cache[f"Z{L}"][0], f"Z{L}: the logits", f"Z{L}", height=180, x_title="class"),
             key=f"forward_Z{L}",
         )
         st.plotly_chart(

@@ -12,7 +12,7 @@ from nn_core.network import MLP
 from ui import diagram, glossary, guide, moments, page, selections, shared, state
 from ui.figures import backprop, common
 from ui.figures.chain import chain_figure, plain
-from ui.widgets import fold_key, folded, formula, sample_picker, show_code, try_this, unit_picker
+from ui.widgets import folded, formula, open_fold, sample_picker, show_code, try_this, unit_picker
 
 NUDGE_RATES = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0)  # η for the steps along one weight
 NUDGE_MOST = 20.0  # the loss curve along one weight spans at most this far either way
@@ -23,7 +23,7 @@ CHAIN_B1, CHAIN_B2 = -0.5, 0.0  # the two-unit chain's biases (its sliders are x
 
 PAGE = pages.BACKPROP.path
 page.setup(pages.BACKPROP)
-st.title("Backpropagation: which way to turn every knob")
+st.title("Backpropagation: which way is down")
 stop = guide.here(PAGE)
 notebook_first = stop is not None and stop.section == "notebook"  # the stop's link opens the page at its part
 top = st.container()  # part 5 is drawn here when the notebook's stop opened the page
@@ -55,14 +55,13 @@ guide.key_idea(
     f"**{zeros.zero_share:.0%}** of your first layer's weight gradients are exactly 0: **{zeros.blank_inputs}** of "
     f"its {zeros.inputs} pixels are blank ($\\partial z/\\partial w = x = 0$){silent}."
 )
-glossary.terms_row(("loss", "cross_entropy", "gradient", "chain_rule", "backpropagation", "gradient_check"))
+glossary.terms_row(("loss", "cross_entropy", "gradient", "chain_rule", "backpropagation"))
 
 
 # -- the chain rule on two units ------------------------------------------------------------------
 @st.fragment
 def chain_section() -> None:
     """Two units in a row: its sliders rerun only this part."""
-    st.header("The chain rule on two units")
     output_label = ACTIVATIONS[neuron.NEURON_ACTIVATION].label
     st.markdown(
         f"Two units in a row: a hidden unit with your network's activation $g$ ({hidden_label}), then the notebook's "
@@ -118,10 +117,13 @@ def chain_section() -> None:
     show_code(chain.chain, chain.numeric_slope)
 
 
-chain_section()
+part = folded("**The chain rule on two units**: each slope on the path, with sliders")
+if part.open:
+    with part:
+        chain_section()
 
 # -- your network, backwards ------------------------------------------------------------------------
-st.header("Your network, backwards, on one digit")
+st.subheader("Your network, backwards, on one digit")
 st.markdown(
     "The same products on your whole network: every connection's gradient is the gradient arriving at the unit "
     "it feeds times what flows along it, $\\partial L/\\partial w = dZ \\cdot A$, and each unit's $dZ$ comes from the "
@@ -568,7 +570,7 @@ def notebook_bugs() -> None:
 
 with top if notebook_first else st.container():
     if notebook_first and guide.arrived_now():  # the stop's link opens the part it is for
-        st.session_state[fold_key(NOTEBOOK_PART)] = True
+        open_fold(NOTEBOOK_PART)
     part = folded(NOTEBOOK_PART)
     if part.open:
         with part:

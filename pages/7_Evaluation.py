@@ -7,12 +7,12 @@ from nn_core import evaluation
 from ui import glossary, guide, moments, page, robustness, selections
 from ui.figures import common, images
 from ui.figures import evaluation as figures
-from ui.widgets import show_code
+from ui.widgets import folded, show_code
 
 SURE_SHARE = "sure_share"  # the path's question: how much it answers when it must be 90% sure
 
 page.setup(pages.EVALUATION)
-st.title("Evaluation: how good is it, and where does it fail?")
+st.title("Evaluation: where does it fail?")
 # Predict first: the question comes before the page's text, which would give the answer away.
 guide.here(pages.EVALUATION.path)
 guide.train_first()
@@ -46,40 +46,45 @@ cols[1].metric("Loss (cross-entropy)", f"{result.loss:.3f}")
 cols[2].metric("Mistakes", f"{evaluation.mistake_count(result):,} of {len(y):,}")
 cols[3].metric("Trained", f"{moment.steps:,} steps")
 
-left, right = st.columns(2)
-left.plotly_chart(figures.per_class_scores(result.precision, result.recall, names), key="per_class_scores")
-left.caption(lines.per_digit(result.recall, names, "recall"))
-right.dataframe(
-    pd.DataFrame(
-        {
-            "digit": names,
-            "samples": evaluation.class_counts(result),
-            "precision": 100 * result.precision,
-            "recall": 100 * result.recall,
-            "accuracy": 100 * result.per_class_accuracy,
-        }
-    ),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "digit": st.column_config.TextColumn(width="small"),
-        "samples": st.column_config.NumberColumn(width="small"),
-        **{
-            c: st.column_config.ProgressColumn(format="%.0f%%", min_value=0.0, max_value=100.0, width="small")
-            for c in ("precision", "recall", "accuracy")
+
+def per_digit_section() -> None:
+    """Precision and recall of each digit, as a chart and a table."""
+    left, right = st.columns(2)
+    left.plotly_chart(figures.per_class_scores(result.precision, result.recall, names), key="per_class_scores")
+    left.caption(lines.per_digit(result.recall, names, "recall"))
+    right.dataframe(
+        pd.DataFrame(
+            {
+                "digit": names,
+                "samples": evaluation.class_counts(result),
+                "precision": 100 * result.precision,
+                "recall": 100 * result.recall,
+                "accuracy": 100 * result.per_class_accuracy,
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "digit": st.column_config.TextColumn(width="small"),
+            "samples": st.column_config.NumberColumn(width="small"),
+            **{
+                c: st.column_config.ProgressColumn(format="%.0f%%", min_value=0.0, max_value=100.0, width="small")
+                for c in ("precision", "recall", "accuracy")
+            },
         },
-    },
-)
-never_answered = [names[c] for c in evaluation.never_answered(result)]
-st.caption(
-    "**Precision** of a digit: of the answers *it is a 3*, the share that were 3s. **Recall**: of the 3s, the share "
-    "answered 3, which is also the accuracy on 3s."
-    + (
-        f" A blank precision: the network never answered {', '.join(never_answered)}, so there is nothing to be right about."
-        if never_answered
-        else ""
     )
-)
+    never_answered = [names[c] for c in evaluation.never_answered(result)]
+    st.caption(
+        "**Precision** of a digit: of the answers *it is a 3*, the share that were 3s. **Recall**: of the 3s, the share "
+        "answered 3, which is also the accuracy on 3s."
+        + (
+            f" A blank precision: the network never answered {', '.join(never_answered)}, so there is nothing to be right about."
+            if never_answered
+            else ""
+        )
+    )
+
+    st.page_link(pages.TRAINING.path, label="Per-digit accuracy over training is on the Training page", icon="📈")
 
 
 @st.fragment
@@ -125,12 +130,15 @@ def confusion_section() -> None:
 
 
 confusion_section()
+part = folded("**Each digit**: precision and recall")
+if part.open:
+    with part:
+        per_digit_section()
 
 
 @st.fragment
 def mistakes_section() -> None:
     """The mistakes: the browser's buttons rerun only this part."""
-    st.header("Its most confident mistakes")
     mistakes = evaluation.confident_mistakes(result)
     if len(mistakes) == 0:
         st.success("No mistakes on these digits.")
@@ -170,7 +178,10 @@ def mistakes_section() -> None:
         )
 
 
-mistakes_section()
+part = folded("**Its most confident mistakes**, and each one up close")
+if part.open:
+    with part:
+        mistakes_section()
 
 
 @st.fragment
@@ -201,15 +212,16 @@ def confidence_section() -> None:
     )
 
 
-st.header("Confidence")
-if guide.held_back(SURE_SHARE, "How often it is sure, and how right it is then,"):
-    confidence_section()
+part = folded("**Confidence**: how sure it is, and how right it is then")
+if part.open:
+    with part:
+        if guide.held_back(SURE_SHARE, "How often it is sure, and how right it is then,"):
+            confidence_section()
 
 
 @st.fragment
 def layer_map_section() -> None:
     """The layer map: the layer slider or a click reruns only this part."""
-    st.header("The digits as the network sees them, layer by layer")
     layers = list(range(model.n_layers + 1))
     layer_names = {0: "input pixels", model.n_layers: "output probabilities"}
     layer = st.select_slider(
@@ -257,8 +269,15 @@ def layer_map_section() -> None:
     )
 
 
-layer_map_section()
-if not moment.is_past:  # the curves are of the network now (a past moment has no ledger entry of its own)
-    st.fragment(robustness.robustness_section)(split)
+part = folded("**The digits as the network sees them**, layer by layer")
+if part.open:
+    with part:
+        layer_map_section()
+part = folded("**How it holds up**: digits moved, turned, redrawn")
+if part.open:
+    with part:
+        if moment.is_past:  # the curves are of the network now (a past moment has no ledger entry of its own)
+            st.info("These curves are of the network now: press **Back to now** to see them.")
+        else:
+            st.fragment(robustness.robustness_section)(split)
 show_code(evaluation.evaluate, evaluation.reliability, evaluation.pca_2d)
-st.page_link(pages.TRAINING.path, label="Per-digit accuracy over training is on the Training page", icon="📈")

@@ -41,6 +41,24 @@ def open_fold(at: AppTest, starts: str) -> AppTest:
     return at.run()
 
 
+def open_folds(at: AppTest) -> AppTest:
+    """Every fold of the page open (``ui.widgets.folded``), as a reader who opens them all sees it."""
+    from ui.widgets import fold_key
+
+    for _ in range(2):  # a fold may hold another
+        closed = [e.label for e in at.expander if e.label.startswith("**") and not _is_open(at, fold_key(e.label))]
+        if not closed:
+            break
+        for label in closed:
+            at.session_state[fold_key(label)] = True
+        at = at.run()
+    return at
+
+
+def _is_open(at: AppTest, key: str) -> bool:
+    return key in at.session_state and bool(at.session_state[key])
+
+
 def button(at: AppTest, label: str):
     matches = [b for b in at.button if b.label == label]
     assert matches, f"no button {label!r} among {[b.label for b in at.button]}"

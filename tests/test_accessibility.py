@@ -11,7 +11,7 @@ from PIL import Image
 from lessons.pages import PAGES
 from nn_core import evaluation
 from nn_core import handwriting as H
-from tests.apptest import ROOT, new_app, on_page, trainer
+from tests.apptest import ROOT, new_app, on_page, open_fold, trainer
 from tests.csv_maker import kaggle_csv, kaggle_rows
 from tests.test_use_pages import png
 from ui import runs
@@ -53,7 +53,7 @@ def test_every_image_on_every_page_has_alternative_text(trained, path):
 
 
 def test_the_alternative_text_says_what_the_network_answered(trained):
-    at = on_page(trained, "pages/7_Evaluation.py")
+    at = open_fold(on_page(trained, "pages/7_Evaluation.py"), "**Its most confident mistakes")
     t = trainer(at)
     X, y = t.dataset.split("test")
     result = evaluation.evaluate(t.model, X, y)

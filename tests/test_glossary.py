@@ -252,8 +252,11 @@ def test_a_link_is_a_page_link_to_the_glossary_carrying_the_term():
     glossary.link("learning_rate", where=Column())
     glossary.link("batch", "batches", where=Column())
     assert drawn == [
-        (GLOSSARY, {"label": "learning rate", "icon": "📖", "query_params": {"term": "learning_rate"}}),
-        (GLOSSARY, {"label": "batches", "icon": "📖", "query_params": {"term": "batch"}}),
+        (
+            GLOSSARY,
+            {"label": "learning rate", "icon": "📖", "query_params": {"term": "learning_rate"}, "width": "content"},
+        ),
+        (GLOSSARY, {"label": "batches", "icon": "📖", "query_params": {"term": "batch"}, "width": "content"}),
     ]
 
 

@@ -49,18 +49,20 @@ def go(at, path: str):
     """The page ``path`` with its folds open (what is in a fold is drawn only while it is open) and
     what waits for a checkpoint shown: the actions reach every control. Closing is an action too."""
     at = on_page(at, path)
-    folds = [e.label for e in at.expander if e.label.startswith("**")]  # a page's folds (``ui.widgets.folded``)
-    closed = [
-        label for label in folds if fold_key(label) not in at.session_state or not at.session_state[fold_key(label)]
-    ]
-    held = [b for b in at.button if b.key and b.key.startswith("skip_")]
-    if not closed and not held:
-        return at
-    for label in closed:
-        at.session_state[fold_key(label)] = True
-    for key in (b.key for b in held):
-        at.session_state["_" + key] = True
-    return at.run()
+    for _ in range(3):  # a fold may hold another fold, or what waits for a checkpoint
+        folds = [e.label for e in at.expander if e.label.startswith("**")]  # a page's folds (``ui.widgets.folded``)
+        closed = [
+            label for label in folds if fold_key(label) not in at.session_state or not at.session_state[fold_key(label)]
+        ]
+        held = [b for b in at.button if b.key and b.key.startswith("skip_")]
+        if not closed and not held:
+            break
+        for label in closed:
+            at.session_state[fold_key(label)] = True
+        for key in (b.key for b in held):
+            at.session_state["_" + key] = True
+        at = at.run()
+    return at
 
 
 def action_close_folds(at, path):

@@ -73,7 +73,7 @@ def test_next_mistake_picks_a_digit_the_network_gets_wrong(app):
 
 @pytest.mark.slow
 def test_the_knobs_drive_the_neurons_numbers(app):
-    at = on_page(app, "pages/2_Weights_and_biases.py")
+    at = open_fold(on_page(app, "pages/2_Weights_and_biases.py"), "**One neuron")
     at.slider(key="knob_w1").set_value(2.0).run()
     p = neuron.neuron([1.0, 0.5], [2.0, -1.0], 0.0, 1.0)
     assert f"= {p.Z:.3f}" in all_text(at) and f"{p.E:.4f}" in all_text(at)

@@ -7,7 +7,7 @@ import pytest
 from lessons.checkpoints import CHECKPOINTS
 from lessons.guide import STOPS
 from lessons.pages import ACTIVATIONS, BACKPROP, EVALUATION, FORWARD, HOME, TRAINING
-from tests.apptest import all_text, new_app, on_page
+from tests.apptest import all_text, new_app, on_page, open_folds
 
 # (checkpoint, its page, what gives its answer away, what stands there until then)
 GIVEAWAYS = (
@@ -29,7 +29,7 @@ def texts(at) -> str:
 
 @pytest.mark.parametrize(("key", "path", "giveaway", "instead"), GIVEAWAYS)
 def test_what_answers_a_checkpoint_shows_only_with_its_outcome(key, path, giveaway, instead):
-    at = on_page(new_app(), path)
+    at = open_folds(on_page(new_app(), path))  # what a reader who opens every fold sees
     assert not at.exception
     before = texts(at)
     assert giveaway not in before, f"{path} gives {key} away before it is asked: {giveaway!r}"
@@ -40,7 +40,7 @@ def test_what_answers_a_checkpoint_shows_only_with_its_outcome(key, path, giveaw
     at.radio(key=f"_predict_{key}").set_value(choices[0][0]).run()
     next(b for b in at.button if b.key == f"run_{key}").click().run()
     assert not at.exception and key in at.session_state["path_done"]
-    at = at.switch_page(path).run()
+    at = open_folds(at.switch_page(path).run())
     after = texts(at)
     assert giveaway in after, f"{path} does not show {giveaway!r} once {key} is answered"
     if instead is not None:
@@ -49,7 +49,7 @@ def test_what_answers_a_checkpoint_shows_only_with_its_outcome(key, path, giveaw
 
 @pytest.mark.parametrize(("key", "path"), (("linear_collapse", ACTIVATIONS.path), ("sure_share", EVALUATION.path)))
 def test_what_is_held_back_opens_without_predicting_and_the_question_stays_open(key, path):
-    at = on_page(new_app(), path)
+    at = open_folds(on_page(new_app(), path))
     next(b for b in at.button if b.key == f"skip_{key}").click().run()
     assert not at.exception
     assert not any(b.key == f"skip_{key}" for b in at.button)

@@ -8,7 +8,7 @@ from nn_core import MLP
 from nn_core import robustness as R
 from nn_core.augment import Augmentation
 from nn_core.train import Trainer
-from tests.apptest import all_text, array, button, chart, new_app, on_page, trainer
+from tests.apptest import all_text, array, button, chart, new_app, on_page, open_fold, trainer
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,7 @@ def test_the_evaluation_page_draws_the_curves_of_the_network_and_of_a_run_it_is_
     button(at, "New network").click().run()  # the sidebar's: the trained one goes to Your runs
     at = on_page(at, "pages/6_Training.py")
     button(at, "Step ×10").click().run()
-    at = on_page(at, "pages/7_Evaluation.py")
+    at = open_fold(on_page(at, "pages/7_Evaluation.py"), "**How it holds up")
     assert not at.exception
     figure = chart(at, "robustness_chart")
     assert len(figure["data"]) == 1

@@ -7,7 +7,7 @@ import pytest
 from lessons import summaries
 from nn_core import evaluation
 from nn_core.history import ema
-from tests.apptest import all_text, on_page, trained_a_little, trainer
+from tests.apptest import all_text, on_page, open_fold, trained_a_little, trainer
 
 
 def test_the_loss_line_quotes_the_first_loss_the_smoothed_last_and_the_validation_numbers():
@@ -61,7 +61,7 @@ def test_the_training_page_says_what_its_charts_show_with_the_trainers_numbers(a
 
 
 def test_evaluation_and_home_say_it_too(app):
-    at = on_page(app, "pages/7_Evaluation.py")
+    at = open_fold(on_page(app, "pages/7_Evaluation.py"), "**Each digit")
     t = trainer(at)
     X, y = t.dataset.split("test")
     result = evaluation.evaluate(t.model, X, y)

@@ -82,7 +82,7 @@ def test_forward_next_mistake_is_wrong_and_most_are_right_after_an_epoch():
 
 
 def test_backprop_a_negative_w1_leaves_only_b2_learning():
-    at = on_page(new_app(), pages.BACKPROP.path)
+    at = open_fold(on_page(new_app(), pages.BACKPROP.path), "**The chain rule on two units")
     at.slider(key="chain_w1").set_value(-0.5).run()
     assert not at.exception and "learns nothing from this input" in all_text(at)  # the page says it too
     p = chain(1.5, -0.5, 1.2, 1.0, -0.5, 0.0, "relu")  # the page's defaults (x, w2, y, biases), w1 below 0

@@ -9,7 +9,7 @@ from PIL import Image
 from nn_core import MLP, drawing, evaluation, inspection
 from nn_core.io import model_to_bytes
 from nn_core.metrics import accuracy, precision_recall
-from tests.apptest import all_text, array, button, chart, new_app, on_page, trainer
+from tests.apptest import all_text, array, button, chart, new_app, on_page, open_fold, open_folds, trainer
 from tests.csv_maker import kaggle_csv, kaggle_rows
 from ui.files import history_files, network_file
 
@@ -23,7 +23,7 @@ def app():
 
 @pytest.mark.slow
 def test_evaluation_numbers_equal_nn_core_metrics(app):
-    at = on_page(app, "pages/7_Evaluation.py")
+    at = open_folds(on_page(app, "pages/7_Evaluation.py"))
     model, data = trainer(at).model, trainer(at).dataset
     predicted = model.predict(data.X_test)
     metrics = {m.label: m.value for m in at.metric}
@@ -35,7 +35,7 @@ def test_evaluation_numbers_equal_nn_core_metrics(app):
 
 
 def test_a_digit_never_answered_has_its_blank_precision_explained():
-    at = on_page(new_app(), "pages/7_Evaluation.py")  # untrained: it answers only a few digits
+    at = open_fold(on_page(new_app(), "pages/7_Evaluation.py"), "**Each digit")  # untrained: it answers few digits
     data = trainer(at).dataset
     never = sorted(set(range(10)) - set(trainer(at).model.predict(data.X_test).tolist()))
     assert never, "the untrained network answers every digit: this test needs one it never answers"
@@ -46,7 +46,7 @@ def test_a_digit_never_answered_has_its_blank_precision_explained():
 
 @pytest.mark.slow
 def test_choosing_a_confusion_cell_shows_its_digits(app):
-    at = on_page(app, "pages/7_Evaluation.py")
+    at = open_folds(on_page(app, "pages/7_Evaluation.py"))
     data = trainer(at).dataset
     result = evaluation.evaluate(trainer(at).model, data.X_test, data.y_test)
     at.selectbox(key="_cell_true").set_value(4).run()
@@ -60,7 +60,7 @@ def test_choosing_a_confusion_cell_shows_its_digits(app):
 
 @pytest.mark.slow
 def test_the_mistake_browser_walks_the_mistakes_by_confidence(app):
-    at = on_page(app, "pages/7_Evaluation.py")
+    at = open_folds(on_page(app, "pages/7_Evaluation.py"))
     data = trainer(at).dataset
     mistakes = evaluation.confident_mistakes(evaluation.evaluate(trainer(at).model, data.X_test, data.y_test))
     assert f"Mistake **1** of {len(mistakes)}" in all_text(at)
@@ -73,7 +73,7 @@ def test_the_mistake_browser_walks_the_mistakes_by_confidence(app):
 
 @pytest.mark.slow
 def test_the_threshold_gives_coverage_and_accuracy_of_what_is_answered(app):
-    at = on_page(app, "pages/7_Evaluation.py")
+    at = open_folds(on_page(app, "pages/7_Evaluation.py"))
     button(at, "Show it without predicting").click().run()  # the charts would answer the path's question
     at.slider(key="eval_threshold").set_value(0.8).run()
     data = trainer(at).dataset
@@ -83,7 +83,7 @@ def test_the_threshold_gives_coverage_and_accuracy_of_what_is_answered(app):
 
 @pytest.mark.slow
 def test_the_map_follows_the_chosen_layer_and_the_split(app):
-    at = on_page(app, "pages/7_Evaluation.py")
+    at = open_folds(on_page(app, "pages/7_Evaluation.py"))
     at.select_slider(key="pca_layer").set_value(0).run()
     assert "input pixels" in chart(at, "pca_map")["layout"]["title"]["text"]
     at.segmented_control(key="eval_split").set_value("val").run()

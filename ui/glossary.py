@@ -40,7 +40,7 @@ def link(key: str, text: str | None = None, where=st) -> None:
     """A link to the term ``key`` (KeyError if there is none) that keeps the session: the Glossary
     page opens with that term first. ``where``: a column or container to draw it in."""
     entry = TERMS[key]
-    where.page_link(GLOSSARY_PAGE, label=text or entry.name, icon="📖", query_params={TERM: key})
+    where.page_link(GLOSSARY_PAGE, label=text or entry.name, icon="📖", query_params={TERM: key}, width="content")
 
 
 def requested_term() -> Term | None:
@@ -52,6 +52,6 @@ def requested_term() -> Term | None:
 def terms_row(keys: tuple[str, ...]) -> None:
     """A line of links to the Glossary's terms a page uses (KeyError for one that is not a term)."""
     row = st.container(horizontal=True, gap="small", vertical_alignment="center")
-    row.caption("Words on this page:")
+    row.caption("Words on this page:", width="content")
     for key in keys:
         link(key, where=row)

@@ -228,7 +228,8 @@ def checkpoint(key: str) -> None:
         st.markdown(f"🤔 **Predict, then run** ({number} of {len(ALL_CHECKPOINTS)}). {spec.question}")
         if answered is not None:
             state.set_widget_value(f"_predict_{key}", answered[0])
-        choice = st.radio(
+        row = st.container(horizontal=True, vertical_alignment="center", gap="medium")  # one line: choose, run
+        choice = row.radio(
             "Your prediction",
             list(options),
             format_func=options.get,
@@ -237,9 +238,10 @@ def checkpoint(key: str) -> None:
             key=f"_predict_{key}",
             disabled=answered is not None,
             label_visibility="collapsed",
+            width="content",
         )
         if answered is None:
-            st.button(
+            row.button(
                 "Run it",
                 icon="▶️",
                 key=f"run_{key}",

@@ -19,7 +19,9 @@ FOCUS_STYLE = (
     "<style>a:focus-visible, button:focus-visible, [role='slider']:focus-visible, [role='radio']:focus-visible, "
     "[role='checkbox']:focus-visible, [role='switch']:focus-visible, [role='tab']:focus-visible, "
     "input:focus-visible, summary:focus-visible "
-    "{outline: 3px solid #1f4e8c !important; outline-offset: 2px !important;}</style>"
+    "{outline: 3px solid #1f4e8c !important; outline-offset: 2px !important;}"
+    # Streamlit leaves 6rem above a page's title: 3.5rem keeps a page's first screen for the lesson
+    '[data-testid="stMainBlockContainer"] {padding-top: 3.5rem !important;}</style>'
 )
 
 

@@ -33,7 +33,6 @@ def _curve(trainer, split: str, kind: str):
 
 def robustness_section(split: str) -> None:
     """A perturbation to choose, the networks to compare, their curves and one line that reads them."""
-    st.header("How it holds up: digits moved, turned, redrawn")
     st.markdown(
         "Handwriting from other people is not centred and upright the way the training digits are. Here every "
         f"{split} digit is changed by a growing amount, the same change for each network, and each network's accuracy "

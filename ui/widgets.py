@@ -50,6 +50,11 @@ def folded(label: str, key: str | None = None, expanded: bool = False, icon: str
     return st.expander(label, expanded=expanded, icon=icon, key=key or fold_key(label), on_change="rerun")
 
 
+def open_fold(label: str) -> None:
+    """Open the fold labelled ``label`` before it is drawn (a stop's link opens the part it is for)."""
+    state.set_widget_value(fold_key(label), True)
+
+
 def fold_key(label: str) -> str:
     """The session-state key of the fold labelled ``label`` (True while it is open)."""
     return "fold_" + re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")[:40]
