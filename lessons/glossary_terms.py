@@ -112,7 +112,7 @@ TERMS_BY_SECTION: dict[str, tuple] = {
             "weight",
             "A number that multiplies one input of one unit: how much that input matters, and in which direction.",
             r"W_l[j, i]",
-            ((WEIGHTS, "Your network's first layer"), (TRAINING, "What training added to the first-layer weights")),
+            ((WEIGHTS, "Your network's first layer"), (TRAINING, "What training added to the first layer's weights")),
         ),
         (
             "bias",

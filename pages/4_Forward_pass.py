@@ -55,9 +55,9 @@ def layers_and_one_unit() -> None:
             f"\\quad A^{{[{l}]}} = {act}(Z^{{[{l}]}})"
         )
     formula(r"\begin{aligned}" + r" \\ ".join(shape_lines) + r"\end{aligned}")
-    st.caption(
-        f"`W{1}` is stored as {sizes[1]}×{sizes[0]} (one row per unit, as in the notebook), so the code multiplies by "
-        "its transpose: `Z = A @ W.T + b`, for a whole batch of rows at once."
+    st.markdown(  # not a caption: code in a caption's grey fails WCAG's contrast
+        f"`W1` is {sizes[1]}×{sizes[0]}, a row per unit as in the notebook: the code is `Z = A @ W.T + b`, a whole "
+        "batch of rows at once."
     )
     columns = st.columns([1.2] + [2] * (L - 1) + [1.6])
     columns[0].plotly_chart(

@@ -3,7 +3,7 @@ import streamlit as st
 from lessons import pages
 from lessons.hints import training_hints
 from ui import actions, finder, glossary, guide, live, page, persistence, recipe, runs, state, why
-from ui.widgets import fix_buttons
+from ui.widgets import fix_buttons, folded
 
 PAGE = pages.TRAINING.path
 page.setup(pages.TRAINING, live_area=True)
@@ -27,10 +27,8 @@ questions_first = guide.here(PAGE) is not None
 if questions_first:
     predict_then_run()
 st.markdown(
-    "Each **step** takes one batch of training digits, runs them forward, measures the loss, "
-    "backpropagates to get every weight's gradient, and moves each weight a little downhill: "
-    "$W \\leftarrow W - \\eta\\,\\partial L/\\partial W$. Watch the loss fall, the accuracy climb, "
-    "and strokes form in what training adds to the first layer's weights."
+    "Each **step** runs one batch of training digits forward, measures the loss, backpropagates, and moves every "
+    "weight a little downhill: $W \\leftarrow W - \\eta\\,\\partial L/\\partial W$. Press Play and watch."
 )
 trainer = state.trainer()
 state.prepare_play_control()
@@ -92,26 +90,36 @@ why_box = st.expander("Why is it doing that?", icon="❓", key=why.KEY_OPEN, on_
 if why_box.open:
     with why_box:
         why.why_section()
-st.page_link(pages.WEIGHTS.path, label="Inspect each unit's weights", icon="🔍")
-recipe.strong_reader_section()
+
+# Below the live view, each part is a fold, drawn only while open: the page teaches in its first
+# two screens, and a closed part costs a Step click nothing.
+part = folded("**Beyond these digits**: train a strong reader; watch a network memorise, and what stops it")
+if part.open:
+    with part:
+        recipe.strong_reader_section()
+        with st.container(border=True, key="overfitting"):
+            recipe.overfitting_section()
 
 if not questions_first:
-    predict_then_run()
+    # A fixed label: a fold whose label changes is a new fold, and closes (the count is inside it)
+    part = folded("**Predict, then run**: three questions on the learning rate, and your own network trained")
+    if part.open:
+        with part:
+            predict_then_run()
 
-st.header("Through time")
-# Only the open tab runs (a tab change reruns the page): all three cost a Step click 60 ms.
-compare, probes, find = st.tabs(
-    ["Your runs", "Probe digits", "Find a learning rate"], key=runs.KEY_TAB, on_change="rerun"
-)
-if compare.open:
-    with compare:
-        runs.runs_section()  # not a fragment: bringing a run back changes every part of the page
-if probes.open:
-    with probes:
-        st.fragment(runs.probes_section)()  # a swapped probe redraws only its chart
-if find.open:
-    with find:
-        finder.finder_section()  # its suggestion moves the learning rate next to Play too
-
-with st.container(border=True, key="overfitting"):
-    recipe.overfitting_section()
+part = folded("**Through time**: your runs side by side, probe digits, a learning-rate finder")
+if part.open:
+    with part:
+        # Only the open tab runs (a tab change reruns the page): all three cost a Step click 60 ms.
+        compare, probes, find = st.tabs(
+            ["Your runs", "Probe digits", "Find a learning rate"], key=runs.KEY_TAB, on_change="rerun"
+        )
+        if compare.open:
+            with compare:
+                runs.runs_section()  # not a fragment: bringing a run back changes every part of the page
+        if probes.open:
+            with probes:
+                st.fragment(runs.probes_section)()  # a swapped probe redraws only its chart
+        if find.open:
+            with find:
+                finder.finder_section()  # its suggestion moves the learning rate next to Play too

@@ -27,30 +27,26 @@ def trained_a_little(clicks: int = 2) -> AppTest:
     at = on_page(new_app(), "pages/6_Training.py")
     for _ in range(clicks):
         button(at, "Step ×10").click().run()
-    return at
+    return open_folds(at)  # the page's folds open: what it draws below the live view is drawn
 
 
 def open_fold(at: AppTest, starts: str) -> AppTest:
     """Open the page's fold whose label starts with ``starts`` (``ui.widgets.folded``): its content
     is drawn only while it is open."""
-    from ui.widgets import fold_key
-
-    labels = [e.label for e in at.expander if e.label.startswith(starts)]
-    assert len(labels) == 1, f"no one fold {starts!r} among {[e.label for e in at.expander]}"
-    at.session_state[fold_key(labels[0])] = True
+    folds = [e for e in at.expander if e.label.startswith(starts) and e.key]
+    assert len(folds) == 1, f"no one fold {starts!r} among {[e.label for e in at.expander]}"
+    at.session_state[folds[0].key] = True
     return at.run()
 
 
 def open_folds(at: AppTest) -> AppTest:
     """Every fold of the page open (``ui.widgets.folded``), as a reader who opens them all sees it."""
-    from ui.widgets import fold_key
-
-    for _ in range(2):  # a fold may hold another
-        closed = [e.label for e in at.expander if e.label.startswith("**") and not _is_open(at, fold_key(e.label))]
+    for _ in range(3):  # a fold may hold another
+        closed = [e.key for e in at.expander if e.key and not _is_open(at, e.key)]
         if not closed:
             break
-        for label in closed:
-            at.session_state[fold_key(label)] = True
+        for key in closed:
+            at.session_state[key] = True
         at = at.run()
     return at
 

@@ -173,6 +173,16 @@ def wait_for_app(page, timeout: float = 30) -> None:
     time.sleep(0.3)  # the last messages of the run are drawn just after it ends
 
 
+def open_fold(page, label: str) -> None:
+    """Open the page's fold whose label holds ``label`` (``ui.widgets.folded``: what is in it is drawn
+    once it is open, after the rerun the click starts)."""
+    summary = page.locator('[data-testid="stExpander"] summary').filter(has_text=label)
+    summary.first.wait_for(timeout=30_000)
+    if summary.first.locator("xpath=..").get_attribute("open") is None:
+        summary.first.click()
+    wait_for_app(page, timeout=60)
+
+
 def current_button(page, name: str):
     """The button ``name`` as the page draws it now: not a stale copy from the run before, which
     Streamlit leaves on screen (faded) until the run that replaces it ends. Waiting for a button a

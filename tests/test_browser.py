@@ -15,6 +15,7 @@ from tests.browser import (
     ROOT,
     ProblemWatcher,
     draw_a_one,
+    open_fold,
     required,
     slow_down,
     step_count,
@@ -115,6 +116,7 @@ def test_lesson_pages_follow_the_learners_digit(server, page):
     page.get_by_text("1. One neuron, by the chain rule").wait_for(timeout=15_000)
     wait_for_app(page)
     assert page.get_by_label("Validation digit").first.input_value() == row  # the same session's digit
+    open_fold(page, "5. What went wrong in the notebook")
     page.get_by_role("button", name="Show it without predicting").click()  # the path's question is skipped
     wait_for_app(page)
     page.get_by_text("Fix softmax").click()
@@ -151,6 +153,7 @@ def test_clicking_a_confusion_square_shows_its_digits(server, page):
     page.get_by_text("3s answered 5").first.wait_for(timeout=15_000)
     assert_no_exception(page)
 
+    open_fold(page, "The digits as the network sees them")
     dots = page.locator(".st-key-pca_map path.point")  # and a dot of the layer map shows its digit
     dots.first.wait_for(timeout=20_000)
     page.locator(".st-key-pca_map").scroll_into_view_if_needed()

@@ -6,7 +6,7 @@ their hand. Screenshots go to screenshots/ (look at them); the problem watcher i
 
 import time
 
-from tests.browser import ROOT, draw_a_one, required, wait_for_app, wait_until
+from tests.browser import ROOT, draw_a_one, open_fold, required, wait_for_app, wait_until
 from tests.browser import screenshot as full_page_screenshot
 
 pytestmark = required("the browser test")
@@ -49,6 +49,7 @@ def test_the_augmentation_preview_redraws_when_a_range_moves(server, page):
     sidebar(page).screenshot(path=str(SHOTS / "60_sidebar_augmentation.png"))
     status = page.get_by_text("Augmented: rotate ±15°")
     status.first.wait_for(timeout=20_000)  # the status line says it too
+    open_fold(page, "Beyond these digits")
     strong = page.locator(".st-key-strong_reader")
     strong.scroll_into_view_if_needed()
     assert "Train a strong reader" in strong.inner_text()
@@ -58,6 +59,7 @@ def test_the_augmentation_preview_redraws_when_a_range_moves(server, page):
 def test_evaluation_draws_the_robustness_curves(server, page):
     page.goto(server + "/Evaluation")
     wait_for_app(page, timeout=60)
+    open_fold(page, "How it holds up")
     chart = page.locator(".st-key-robustness_chart")
     chart.wait_for(timeout=30_000)
     chart.scroll_into_view_if_needed()

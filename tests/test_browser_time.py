@@ -10,6 +10,7 @@ import re
 from tests.browser import (
     ROOT,
     current_button,
+    open_fold,
     required,
     step_count,
     wait_for_app,
@@ -282,6 +283,7 @@ def test_a_replay_with_another_learning_rate_is_overlaid_on_the_first_run(server
     wait_for_app(page)
     assert train(page, "Step ×10") == 10
 
+    open_fold(page, "Through time")
     page.get_by_role("tab", name="Your runs").click()
     chart = page.locator(".st-key-runs_overlay")
     chart.scroll_into_view_if_needed()
@@ -302,6 +304,7 @@ def test_the_probe_digits_and_the_learning_rate_finder_tabs_draw(server, page):
     fresh_training_page(page, server)
     train(page, "Step ×10")
 
+    open_fold(page, "Through time")
     page.get_by_role("tab", name="Probe digits").click()
     probes = page.locator(".st-key-probes")
     probes.scroll_into_view_if_needed()
@@ -318,6 +321,7 @@ def test_the_probe_digits_and_the_learning_rate_finder_tabs_draw(server, page):
     assert_no_exception(page)
     screenshot(page, "33_Training_probe_digits")
 
+    open_fold(page, "Through time")
     page.get_by_role("tab", name="Find a learning rate").click()
     page.get_by_role("button", name="Find a learning rate").click()
     use = page.get_by_role("button", name=re.compile(r"^Use learning rate [\d.e+-]+$"))

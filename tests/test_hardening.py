@@ -27,7 +27,6 @@ from tests.apptest import ROOT, all_text, button, control, new_app, on_page, tra
 from tests.csv_maker import kaggle_csv, kaggle_rows
 from ui.settings import BATCH_CHOICES, FULL_BATCH, L2_CHOICES, LR_CHOICES
 from ui.text import plain
-from ui.widgets import fold_key
 
 LESSON_PICKERS = ("pages/1_Data.py", "pages/3_Activations.py", "pages/4_Forward_pass.py", "pages/5_Backpropagation.py")
 BARE_NUMBER = re.compile(r"(?<![A-Za-z])(nan|inf)(?![A-Za-z])", re.IGNORECASE)
@@ -50,15 +49,12 @@ def go(at, path: str):
     what waits for a checkpoint shown: the actions reach every control. Closing is an action too."""
     at = on_page(at, path)
     for _ in range(3):  # a fold may hold another fold, or what waits for a checkpoint
-        folds = [e.label for e in at.expander if e.label.startswith("**")]  # a page's folds (``ui.widgets.folded``)
-        closed = [
-            label for label in folds if fold_key(label) not in at.session_state or not at.session_state[fold_key(label)]
-        ]
+        closed = [e.key for e in at.expander if e.key and not (e.key in at.session_state and at.session_state[e.key])]
         held = [b for b in at.button if b.key and b.key.startswith("skip_")]
         if not closed and not held:
             break
-        for label in closed:
-            at.session_state[fold_key(label)] = True
+        for key in closed:
+            at.session_state[key] = True
         for key in (b.key for b in held):
             at.session_state["_" + key] = True
         at = at.run()
@@ -69,8 +65,8 @@ def action_close_folds(at, path):
     """Every fold of a page closed again (the page draws nothing of them)."""
     at = on_page(at, path)
     for e in at.expander:
-        if e.label.startswith("**"):
-            at.session_state[fold_key(e.label)] = False
+        if e.key:
+            at.session_state[e.key] = False
     return at.run()
 
 

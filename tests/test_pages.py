@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lessons.pages import PAGES
-from tests.apptest import all_text, button, control, new_app, on_page, trainer
+from tests.apptest import all_text, button, control, new_app, on_page, open_folds, trainer
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def test_every_page_runs_with_navigation_and_settings(app, path):
 def test_a_setting_changed_on_one_page_is_kept_on_another(app):
     control(app.select_slider, "_lr").set_value(0.5).run()
     control(app.select_slider, "_batch_size").set_value(16).run()
-    at = on_page(app, "pages/6_Training.py")
+    at = open_folds(on_page(app, "pages/6_Training.py"))
     assert control(at.select_slider, "_lr").value == 0.5 and control(at.select_slider, "_batch_size").value == 16
     assert trainer(at).lr == 0.5 and trainer(at).batch_size == 16
     at = on_page(at, "pages/1_Data.py")
@@ -36,7 +36,7 @@ def test_a_setting_changed_on_one_page_is_kept_on_another(app):
 
 @pytest.mark.slow
 def test_step_advances_by_one_and_step_x10_by_ten(app):
-    at = on_page(app, "pages/6_Training.py")
+    at = open_folds(on_page(app, "pages/6_Training.py"))
     button(at, "Step").click().run()
     assert trainer(at).steps == 1
     button(at, "Step ×10").click().run()
@@ -46,7 +46,7 @@ def test_step_advances_by_one_and_step_x10_by_ten(app):
 
 @pytest.mark.slow
 def test_one_epoch_covers_the_training_split(app):
-    at = on_page(app, "pages/6_Training.py")
+    at = open_folds(on_page(app, "pages/6_Training.py"))
     button(at, "+1 epoch").click().run()
     assert trainer(at).epochs_done == 1 and trainer(at).samples_seen == 3500
     assert (
@@ -56,7 +56,7 @@ def test_one_epoch_covers_the_training_split(app):
 
 @pytest.mark.slow
 def test_the_learning_rate_slider_changes_the_trainer_and_keeps_its_steps(app):
-    at = on_page(app, "pages/6_Training.py")
+    at = open_folds(on_page(app, "pages/6_Training.py"))
     button(at, "Step ×10").click().run()
     W1 = trainer(at).model.params["W1"].copy()
     control(at.select_slider, "_lr").set_value(0.02).run()
@@ -66,7 +66,7 @@ def test_the_learning_rate_slider_changes_the_trainer_and_keeps_its_steps(app):
 
 @pytest.mark.slow
 def test_an_absurd_learning_rate_ends_in_the_divergence_box_not_a_traceback(app):
-    at = on_page(app, "pages/6_Training.py")
+    at = open_folds(on_page(app, "pages/6_Training.py"))
     control(at.select_slider, "_lr").set_value(10.0).run()
     button(at, "+1 epoch").click().run()
     assert not at.exception
@@ -82,7 +82,7 @@ def test_an_absurd_learning_rate_ends_in_the_divergence_box_not_a_traceback(app)
 
 @pytest.mark.slow
 def test_after_a_blow_up_and_its_fix_the_hints_agree_with_the_numbers(app):
-    at = on_page(app, "pages/6_Training.py")
+    at = open_folds(on_page(app, "pages/6_Training.py"))
     control(at.select_slider, "_lr").set_value(10.0).run()
     button(at, "+1 epoch").click().run()
     stopped = trainer(at).diverged
@@ -114,7 +114,7 @@ def _falls(text: str) -> bool:
 
 @pytest.mark.slow
 def test_new_network_resets_training(app):
-    at = on_page(app, "pages/6_Training.py")
+    at = open_folds(on_page(app, "pages/6_Training.py"))
     button(at, "Step ×10").click().run()
     before = trainer(at)
     at.button(key="page_new_network").click().run()
@@ -123,7 +123,7 @@ def test_new_network_resets_training(app):
 
 @pytest.mark.slow
 def test_architecture_changes_wait_for_a_new_network(app):
-    at = on_page(app, "pages/6_Training.py")
+    at = open_folds(on_page(app, "pages/6_Training.py"))
     button(at, "Step ×10").click().run()
     control(at.text_input, "_hidden").set_value("64, 32").run()
     assert trainer(at).model.layer_sizes == [784, 128, 10] and trainer(at).steps == 10
@@ -143,7 +143,7 @@ def test_bad_hidden_layer_text_is_explained_and_changes_nothing(app):
 def test_play_and_pause_set_the_playing_state(app):
     from ui import state
 
-    at = on_page(app, "pages/6_Training.py")
+    at = open_folds(on_page(app, "pages/6_Training.py"))
     at.button_group(key=state.KEY_PLAYING).set_value("play").run()
     assert at.session_state[state.KEY_PLAYING] == "play" and not at.exception
     at.button_group(key=state.KEY_PLAYING).set_value("pause").run()
@@ -154,7 +154,7 @@ def test_play_and_pause_set_the_playing_state(app):
 def test_stepping_by_hand_pauses_play(app):
     from ui import state
 
-    at = on_page(app, "pages/6_Training.py")
+    at = open_folds(on_page(app, "pages/6_Training.py"))
     at.button_group(key=state.KEY_PLAYING).set_value("play").run()
     before = trainer(at).steps  # a full run while playing trains one tick too
     button(at, "Step ×10").click().run()
@@ -163,7 +163,7 @@ def test_stepping_by_hand_pauses_play(app):
 
 @pytest.mark.slow
 def test_the_training_page_has_one_control_per_live_setting_next_to_play(app):
-    at = on_page(app, "pages/6_Training.py")
+    at = open_folds(on_page(app, "pages/6_Training.py"))
     for base in ("_lr", "_batch_size", "_speed"):  # exactly one, in the main area (not the sidebar)
         main = [w for w in at.main.select_slider if w.key.rsplit("@", 1)[0] == base]
         side = [w for w in at.sidebar.select_slider if w.key.rsplit("@", 1)[0] == base]
@@ -178,7 +178,7 @@ def test_the_training_page_has_one_control_per_live_setting_next_to_play(app):
     other = on_page(at, "pages/1_Data.py")  # the sidebar's copy on another page shows it, and moves it
     assert control(other.select_slider, "_lr").value == 0.5
     control(other.select_slider, "_lr").set_value(0.02).run()
-    back = on_page(other, "pages/6_Training.py")
+    back = open_folds(on_page(other, "pages/6_Training.py"))
     assert control(back.select_slider, "_lr").value == 0.02 and trainer(back).lr == 0.02
 
 
@@ -186,7 +186,7 @@ def test_the_training_page_has_one_control_per_live_setting_next_to_play(app):
 def test_a_change_made_elsewhere_makes_a_new_control_and_a_stale_copy_of_the_old_one_is_ignored(app):
     """A setting changed elsewhere makes a new control showing it, and the old one is gone (that a
     late value of the old one runs no callback is tests/test_controls.py's)."""
-    at = on_page(app, "pages/6_Training.py")
+    at = open_folds(on_page(app, "pages/6_Training.py"))
     old = control(at.select_slider, "_lr")
     old.set_value(0.5).run()
     at.session_state["settings"] = at.session_state["settings"].update(lr=0.05)  # a hint's fix, say
@@ -201,14 +201,14 @@ def test_a_change_made_elsewhere_makes_a_new_control_and_a_stale_copy_of_the_old
 
 @pytest.mark.slow
 def test_the_status_line_says_when_the_accuracy_was_measured(app):
-    at = on_page(app, "pages/6_Training.py")
+    at = open_folds(on_page(app, "pages/6_Training.py"))
     for _ in range(13):
         button(at, "Step").click().run()
     assert "(at step 10)" in all_text(at)  # measured densely at first: steps 1, 2, 3, 5, 10
 
 
 def test_the_speed_control_sets_batches_per_tick(app):
-    at = on_page(app, "pages/6_Training.py")
+    at = open_folds(on_page(app, "pages/6_Training.py"))
     control(at.select_slider, "_speed").set_value(20).run()
     assert at.session_state["steps_per_tick"] == 20
 
@@ -266,7 +266,7 @@ def test_play_is_paced_only_when_more_learners_play_than_the_server_serves_at_fu
 
 @pytest.mark.slow
 def test_new_network_on_a_trained_one_offers_undo_until_the_next_step(app):
-    at = on_page(app, "pages/6_Training.py")
+    at = open_folds(on_page(app, "pages/6_Training.py"))
     button(at, "Step ×10").click().run()
     trained = trainer(at)
     button(at, "New network").click().run()

@@ -5,7 +5,7 @@ import pytest
 
 from lessons import experiments
 from nn_core.recipes import ROBUST
-from tests.apptest import all_text, button, chart, control, new_app, on_page, trainer
+from tests.apptest import all_text, button, chart, control, new_app, on_page, open_folds, trainer
 from ui import recipe, sidebar
 
 
@@ -17,7 +17,7 @@ def short_recipe(monkeypatch):
 
 @pytest.mark.slow
 def test_the_recipe_button_replaces_the_network_with_the_recipes_and_trains_it(short_recipe):
-    at = on_page(new_app(), "pages/6_Training.py")
+    at = open_folds(on_page(new_app(), "pages/6_Training.py"))
     button(at, "Step ×10").click().run()
     old = trainer(at)
     text = all_text(at)
@@ -42,7 +42,7 @@ def test_the_recipe_button_replaces_the_network_with_the_recipes_and_trains_it(s
 def test_the_memorising_experiment_shows_the_gap_without_and_with_augmentation(monkeypatch):
     monkeypatch.setattr(experiments, "OVERFIT_EPOCHS", 4)
     monkeypatch.setattr(experiments, "OVERFIT_HIDDEN", 64)
-    at = on_page(new_app(), "pages/6_Training.py")
+    at = open_folds(on_page(new_app(), "pages/6_Training.py"))
     before = trainer(at)
     button(at, "Train both (a few seconds)").click().run()
     assert not at.exception and trainer(at) is before and before.steps == 0

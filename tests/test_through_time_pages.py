@@ -6,7 +6,7 @@ import pytest
 
 from lessons.probes import probe_curves
 from nn_core import evaluation
-from tests.apptest import all_text, array, button, chart, control, new_app, on_page, open_fold, trainer
+from tests.apptest import all_text, array, button, chart, control, new_app, on_page, open_fold, open_folds, trainer
 from tests.test_persistence import open_app, token_of
 
 TRAINING = "pages/6_Training.py"
@@ -18,7 +18,7 @@ def trained():
     at = on_page(new_app(), TRAINING)
     button(at, "+1 epoch").click().run()
     assert not at.exception and trainer(at).steps > 20
-    return at
+    return open_folds(at)  # "Through time" and "More charts" are folds, drawn while open
 
 
 def slider(at):
@@ -80,7 +80,7 @@ def test_a_past_moment_is_what_the_training_page_draws_and_every_page_says_so(tr
         on_page(at, page)
         assert not at.exception, page
         assert f"as it was at step {step:,}" in all_text(at), page
-    on_page(at, TRAINING)
+    open_folds(on_page(at, TRAINING))
 
 
 @pytest.mark.slow
@@ -95,7 +95,7 @@ def test_the_evaluation_page_follows_the_slider(trained):
     assert at.metric[3].value == f"{step:,} steps"
     button(at, "Back to now").click().run()
     assert at.metric[0].value == f"{evaluation.evaluate(t.model, X, y).accuracy:.1%}"
-    on_page(at, TRAINING)
+    open_folds(on_page(at, TRAINING))
 
 
 @pytest.mark.slow
@@ -116,7 +116,7 @@ def test_the_weights_page_shows_the_moments_biases(trained):
     assert histograms[1]["name"] == f"at step {step:,}"
     button(at, "Back to now").click().run()
     assert f"trained **{t.steps:,}** steps" in all_text(at)
-    on_page(at, TRAINING)
+    open_folds(on_page(at, TRAINING))
 
 
 @pytest.mark.slow
@@ -169,7 +169,7 @@ def test_replay_with_no_change_gives_the_same_weights_and_with_another_rate_anot
 
 @pytest.mark.slow
 def test_the_ledger_overlays_ticked_runs_with_labels_naming_what_differs():
-    at = on_page(new_app(), TRAINING)
+    at = open_folds(on_page(new_app(), TRAINING))
     button(at, "Step ×10").click().run()
     control(at.select_slider, "_lr").set_value(0.01).run()
     button(at, "Replay with these settings").click().run()
@@ -191,7 +191,7 @@ def test_the_ledger_overlays_ticked_runs_with_labels_naming_what_differs():
 
 @pytest.mark.slow
 def test_a_run_can_be_brought_back_and_removed():
-    at = on_page(new_app(), TRAINING)
+    at = open_folds(on_page(new_app(), TRAINING))
     button(at, "Step ×10").click().run()
     first = trainer(at)
     button(at, "New network").click().run()
@@ -212,7 +212,7 @@ def test_a_run_can_be_brought_back_and_removed():
 
 def test_probe_digits_chart_holds_nn_cores_numbers_and_a_probe_can_be_swapped(trained):
     at, t = trained, trainer(trained)
-    open_tab(on_page(at, TRAINING), "Probe digits")
+    open_tab(open_folds(on_page(at, TRAINING)), "Probe digits")
     rows = at.session_state["probe_rows"][1]
     figure = chart(at, "probes")
     steps, probabilities = probe_curves(t, rows)

@@ -28,6 +28,7 @@ from . import controls, diagram, moments, pacing, persistence, selections, state
 from .figures import evaluation as evaluation_figures
 from .figures import images, timeline, training
 from .settings import DISPLAY
+from .widgets import fold_key, folded
 
 LOSS_REDRAW = 0.6  # seconds between redraws of the loss curve while playing (the status line: every tick)
 SLOW_TICK = 0.5  # seconds between redraws of one of the slower charts while playing
@@ -119,7 +120,7 @@ CHARTS = (
         ),
         ("steps", "evaluations", "moment"),
         row=0,
-        width=2,
+        width=1,
         pace="loss",
         summary=lambda t, m: summaries.loss(
             t.history["steps"].column("step"),
@@ -138,11 +139,11 @@ CHARTS = (
             each_tile=True,
         ),
         ("weights",),
-        row=0,
-        width=3,
+        row=1,
+        width=1,
         pace="tick",
-        title="**What training added to the first-layer weights** (W1 now − W1 at the start), one tile per "
-        "hidden unit, each on its own colour scale: red pulls the unit's output up where there is ink, blue down",
+        title="**What training added to the first layer's weights** (W1 − W1 at the start), a tile per unit: "
+        "red, ink there pulls its output up",
         shown=lambda t: tiles_view() == "added",
         at_start="*At step 0 nothing has been added yet: every tile is blank. Move the slider on, or train.*",
         alt=lambda t, m: (
@@ -154,8 +155,8 @@ CHARTS = (
         "tiles_now",
         lambda t, m: images.weight_tiles_rgb(m.model.params["W1"][:TILE_UNITS], t.dataset.image_shape, columns=16),
         ("weights",),
-        row=0,
-        width=3,
+        row=1,
+        width=1,
         pace="tick",
         title="**First-layer weights now**, one tile per hidden unit: the random start still dominates them",
         shown=lambda t: tiles_view() == "now",
@@ -166,10 +167,10 @@ CHARTS = (
     ),
     Chart(
         "diagram",
-        lambda t, m: diagram.network_figure(m, selections.sample_index(), height=340),
+        lambda t, m: diagram.network_figure(m, selections.sample_index(), height=300),
         ("weights",),
         row=1,
-        width=3,
+        width=1.3,
         follows_digit=True,
         summary=lambda t, m: summaries.followed(m.model, m.dataset, selections.sample_index()),
     ),
@@ -182,8 +183,8 @@ CHARTS = (
             m,
         ),
         ("evaluations", "moment"),
-        row=1,
-        width=2,
+        row=0,
+        width=1,
         summary=lambda t, m: summaries.accuracy(
             _evals(t).column("step"), _evals(t).column("train_accuracy"), _evals(t).column("val_accuracy")
         ),
@@ -192,8 +193,8 @@ CHARTS = (
         "per_class_bars",
         _per_class,
         ("evaluations", "weights"),
-        row=4,
-        width=2,
+        row=0,
+        width=1,
         shown=_has_evaluation,
         summary=lambda t, m: summaries.per_digit(_per_class_accuracy(t, m), t.dataset.class_names),
     ),
@@ -206,7 +207,7 @@ CHARTS = (
             m,
         ),
         ("evaluations", "moment"),
-        row=2,
+        row=4,
         width=3,
         shown=_has_evaluation,
     ),
@@ -563,6 +564,13 @@ def _draw(charts, shown: dict, static: bool, moment: Moment | None = None, train
                 column.image(_as_url(chart.name, item), width="stretch", alt=alt or chart.name.replace("_", " "))
 
 
+# What the live area draws by default (the issue of a page that asks too much: at most six charts);
+# the others are under one fold, built only while it is open.
+MAIN_CHARTS = frozenset({"loss", "accuracy", "per_class_bars", "tiles_added", "tiles_now", "diagram"})
+MORE_CHARTS = "**More charts**: gradients, updates, dead units, weight histograms, each digit over time, confusion"
+KEY_MORE_CHARTS = fold_key(MORE_CHARTS)
+
+
 def training_view(charts=CHARTS) -> None:
     """The live area: while playing, trains a tick and redraws what moved, as one fragment.
 
@@ -617,8 +625,14 @@ def training_view(charts=CHARTS) -> None:
         # redraw budget, stretched, as Play's (a renderer slowed 4x queued a whole walk's redraws, and
         # a click on Stop waited 30 s behind them)
         budget = state.is_playing() or (past and slowness > 1.5)
-        shown = shown_now(trainer, budget, charts, moment, slowness, interval or pacing.PLAY_INTERVAL)
-        _draw(charts, shown, static=playing or past, moment=moment, trainer=trainer)
+        main = [c for c in charts if c.name in MAIN_CHARTS]
+        others = [c for c in charts if c.name not in MAIN_CHARTS] if state.widget_value(KEY_MORE_CHARTS) else []
+        shown = shown_now(trainer, budget, main + others, moment, slowness, interval or pacing.PLAY_INTERVAL)
+        _draw(main, shown, static=playing or past, moment=moment, trainer=trainer)
+        more = folded(MORE_CHARTS)
+        if more.open:  # the others are built and drawn only while their fold is open
+            with more:
+                _draw(others, shown, static=playing or past, moment=moment, trainer=trainer)
         persistence.save_if_due(playing=state.is_playing())
         tick_ended()
 
