@@ -225,7 +225,7 @@ def test_training_page_steps_plays_and_pauses(server, page):
     page.get_by_role("radio", name="Play").click()
     time.sleep(3)
     assert step_count(page) > start + 5, "Play did not train"
-    assert page.locator(".js-plotly-plot").count() >= 6
+    assert page.locator(".js-plotly-plot").count() >= 4  # loss, accuracy, each digit, the diagram (the tiles: an image)
     page.get_by_role("radio", name="Pause").click()
     assert seconds_until_steps_stop(page, time.time()) <= 1.0, "training went on after Pause"
     wait_for_app(page)

@@ -109,6 +109,7 @@ def test_a_past_step_is_shown_on_every_page_until_back_to_now(server, page):
     # the curves mark the moment shown
     mark = page.locator(".st-key-loss .annotation-text").filter(has_text=re.compile(rf"\bstep {shown:,}$"))
     mark.first.wait_for(timeout=20_000)
+    open_fold(page, "More charts")  # the confusion matrix is one of them
     page.get_by_text(f"Confusion on the validation digits at step {shown:,}").first.wait_for(timeout=20_000)
 
     thumb.focus()
