@@ -69,11 +69,21 @@ def confusion(matrix: Array, class_names: tuple[str, ...], of: str = "validation
     return f"{right:,} of the {total:,} {of} digits on the diagonal (right); {mistake}."
 
 
+def article(name: str) -> str:
+    """The article before ``name``: "a" (a 4), "an" (an 8, an Ankle boot)."""
+    return "an" if str(name)[:1] in "8AEIOUaeiou" else "a"
+
+
+def a(name: str) -> str:
+    """``name`` with its article: "a 4", "an 8"."""
+    return f"{article(name)} {name}"
+
+
 def answer(probs: Array, class_names: tuple[str, ...], label: int | None = None) -> str:
     """What the network said about one digit: its answer, the runner-up, and if known the truth."""
     order = np.argsort(probs)[::-1]
     first, second = int(order[0]), int(order[1])
-    truth = "" if label is None else f" It is a {class_names[label]}: " + ("right." if first == label else "wrong.")
+    truth = "" if label is None else f" It is {a(class_names[label])}: " + ("right." if first == label else "wrong.")
     return (
         f"The network says {class_names[first]} with {probs[first]:.0%}; next, {class_names[second]} with "
         f"{probs[second]:.0%}.{truth}"

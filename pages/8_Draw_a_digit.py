@@ -1,6 +1,6 @@
 import streamlit as st
 
-from lessons import pages
+from lessons import pages, summaries
 from nn_core import drawing, inspection
 from ui import handwriting, moments, page
 from ui.figures import common, images
@@ -130,7 +130,7 @@ with right:
         answer = inspection.answer(model, prepared.pixels)
         probs, guess, runner_up = answer.probs, answer.guess, answer.runner_up
         st.markdown(
-            f"### It's a **{data.class_names[guess]}** ({probs[guess]:.0%})\n"
+            f"### It's {summaries.article(data.class_names[guess])} **{data.class_names[guess]}** ({probs[guess]:.0%})\n"
             f"Next guess: {data.class_names[runner_up]} ({probs[runner_up]:.0%})."
         )
         st.plotly_chart(common.probability_bars(probs, data.class_names, None, "Probabilities"), key="draw_probs")

@@ -32,6 +32,7 @@ def test_the_other_lines_name_their_extremes():
     )
     probs = np.array([0.05, 0.7, 0.2, 0.05, 0, 0, 0, 0, 0, 0])
     assert summaries.answer(probs, names, 2) == "The network says 1 with 70%; next, 2 with 20%. It is a 2: wrong."
+    assert summaries.answer(probs, names, 8).endswith("It is an 8: wrong.") and summaries.a("4") == "a 4"
     accuracy = summaries.accuracy(np.array([0, 10, 20]), np.array([0.1, 0.8, 0.9]), np.array([0.1, 0.82, 0.8]))
     assert "gap of +10.0 points" in accuracy and "82.0%, was at step 10" in accuracy
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from lessons import summaries
 from nn_core import MLP, drawing, evaluation, inspection
 from nn_core.io import model_to_bytes
 from nn_core.metrics import accuracy, precision_recall
@@ -108,7 +109,8 @@ def test_an_uploaded_picture_is_prepared_and_answered(app):
     prepared = drawing.prepare(picture)
     probs = trainer(at).model.predict_proba(prepared.pixels[None])[0]
     guess = int(np.argmax(probs))
-    assert f"It's a **{data.class_names[guess]}** ({probs[guess]:.0%})" in all_text(at)
+    name = data.class_names[guess]
+    assert f"It's {summaries.article(name)} **{name}** ({probs[guess]:.0%})" in all_text(at)
     assert np.allclose(array(chart(at, "draw_probs")["data"][0]["y"]), probs * 100, atol=1e-4)
     assert np.allclose(array(chart(at, "draw_input")["data"][0]["z"]), prepared.framed, atol=1e-6)
     assert "where your ink pushed" in chart(at, "draw_gradient")["layout"]["title"]["text"]

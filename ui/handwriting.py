@@ -145,7 +145,8 @@ def my_digits_section(model, data) -> None:
         shown = min(len(mine), 60)
         left.image(
             images.gray_rgb(images.tile_grid(mine.X[-shown:], data.image_shape, columns=10), scale=2),
-            caption=f"Your last {shown} digits, oldest first; labels: {', '.join(map(str, mine.y[-shown:]))}",
+            caption=(f"Your last {shown} digits, oldest first" if shown > 1 else "Your digit")
+            + f"; labels: {', '.join(map(str, mine.y[-shown:]))}",
             alt=f"your last {shown} handwritten digits, which you labelled {', '.join(map(str, mine.y[-shown:]))}",
             width="stretch",
         )
