@@ -140,11 +140,16 @@ def test_live_settings_hold_while_playing(server, page):
     press(page, "Learning rate", "ArrowLeft")  # and one notch back
     hold(page, "lr", "0.2", "lr", focus="Learning rate")
 
-    thumb = slider(page, "Learning rate").bounding_box()  # a drag, as a mouse does it
-    page.mouse.move(thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] / 2)
+    # A drag, as a mouse does it: onto the thumb where it is now (hover waits until it stands still:
+    # a box read while a tick redrew the row put the press on the track, which jumped the rate to 1,
+    # where this network blows up and Play stops), then to the left
+    thumb = slider(page, "Learning rate")
+    thumb.hover()
+    box = thumb.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.down()
     for dx in range(1, 9):
-        page.mouse.move(thumb["x"] + thumb["width"] / 2 - dx * 6, thumb["y"] + thumb["height"] / 2)
+        page.mouse.move(x - dx * 6, y)
         time.sleep(0.03)
     page.mouse.up()
     dragged = wait_until(
@@ -152,6 +157,7 @@ def test_live_settings_hold_while_playing(server, page):
         10,
         "the drag moved nothing",
     )
+    assert float(dragged) < 0.2, f"a drag to the left set the learning rate to {dragged}, up from 0.2"
     hold(page, "lr", dragged, "lr")
 
     press(page, "Batch size", "ArrowRight")  # 64 -> 128
