@@ -111,6 +111,30 @@ def hold(page, what: str, value: str, control: str | None = None, focus: str | N
     assert steps and steps[-1] > steps[0], "training did not go on while the value held"
 
 
+def thumb_centre(page, label: str) -> tuple[float, float]:
+    """Where the main area's slider ``label`` has its thumb, once it stands still: across, the
+    thumb's value above it; down, the slider's track (its range input)."""
+    control = page.locator('[data-testid="stMain"] [data-testid="stSlider"]').filter(has_text=label)
+
+    def where():
+        value = control.locator('[data-testid="stSliderThumbValue"]').bounding_box()
+        track = control.get_by_role("slider").bounding_box()
+        return (
+            None
+            if value is None or track is None
+            else (value["x"] + value["width"] / 2, track["y"] + track["height"] / 2)
+        )
+
+    last = where()
+    for _ in range(50):  # still for 0.2 s: no tick is redrawing the row
+        time.sleep(0.2)
+        now = where()
+        if now is not None and now == last:
+            return now
+        last = now
+    raise AssertionError(f"the {label} slider's thumb never stood still")
+
+
 def press(page, label: str, key: str, times: int = 1) -> None:
     thumb = slider(page, label)
     thumb.focus()
@@ -140,13 +164,11 @@ def test_live_settings_hold_while_playing(server, page):
     press(page, "Learning rate", "ArrowLeft")  # and one notch back
     hold(page, "lr", "0.2", "lr", focus="Learning rate")
 
-    # A drag, as a mouse does it: onto the thumb where it is now (hover waits until it stands still:
-    # a box read while a tick redrew the row put the press on the track, which jumped the rate to 1,
-    # where this network blows up and Play stops), then to the left
-    thumb = slider(page, "Learning rate")
-    thumb.hover()
-    box = thumb.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    # A drag, as a mouse does it: onto the thumb where it stands (a box read while a tick redrew the
+    # row put the press on the track, which jumped the rate to 1, where this network blows up and
+    # Play stops), then to the left
+    x, y = thumb_centre(page, "Learning rate")
+    page.mouse.move(x, y)
     page.mouse.down()
     for dx in range(1, 9):
         page.mouse.move(x - dx * 6, y)
