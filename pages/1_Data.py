@@ -9,7 +9,7 @@ from nn_core.losses import one_hot
 from ui import glossary, guide, page, selections, state
 from ui.figures import basics, common, images
 from ui.text import plain
-from ui.widgets import folded, formula, sample_picker, show_code, try_this
+from ui.widgets import fold, folded, formula, sample_picker, show_code, try_this
 
 page.setup(pages.DATA)
 st.title("Data: what the network sees")
@@ -92,10 +92,7 @@ def label_one_hot() -> None:
     show_code(one_hot)
 
 
-part = folded("**The label, one-hot**: what the network is asked to answer")
-if part.open:
-    with part:
-        label_one_hot()
+fold("**The label, one-hot**: what the network is asked to answer", label_one_hot)
 part = folded("**Every digit, many hands**: samples, counts and the average of each class")
 if part.open:
     with part:

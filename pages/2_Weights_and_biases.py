@@ -8,7 +8,7 @@ from nn_core.diagnostics import dead_description
 from nn_core.network import INITS, init_params
 from ui import glossary, guide, moments, page, shared, state
 from ui.figures import basics, common, training
-from ui.widgets import folded, formula, show_code, try_this, unit_picker
+from ui.widgets import fold, folded, formula, show_code, try_this, unit_picker
 
 RACE_AUTOMATIC_PARAMS = 300_000  # larger networks race only when asked: it takes seconds
 
@@ -59,10 +59,7 @@ def one_neuron() -> None:
     show_code(neuron.neuron, neuron.gradient_step)
 
 
-part = folded("**One neuron, turned by hand**: its sum, its output, and one step")
-if part.open:
-    with part:
-        one_neuron()
+fold("**One neuron, turned by hand**: its sum, its output, and one step", one_neuron)
 
 trainer = state.trainer()
 moment = moments.moment()  # the time slider's moment (the present, unless a past one is chosen)

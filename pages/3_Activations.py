@@ -7,7 +7,7 @@ from nn_core.activations import ACTIVATIONS, DEFAULT_LEAKY_SLOPE, get_activation
 from ui import glossary, guide, moments, page
 from ui.figures import basics, common
 from ui.text import latex_matrix
-from ui.widgets import folded, formula, sample_picker, show_code, try_this
+from ui.widgets import fold, folded, formula, sample_picker, show_code, try_this
 
 page.setup(pages.ACTIVATIONS)
 st.title("Activations: the bend in every unit")
@@ -155,10 +155,7 @@ def softmax_section() -> None:
     show_code(softmax_steps, softmax)
 
 
-part = folded("**Softmax: from scores to probabilities**: the output layer's bend, step by step")
-if part.open:
-    with part:
-        softmax_section()
+fold("**Softmax: from scores to probabilities**: the output layer's bend, step by step", softmax_section)
 
 if guide.held_back(LINEAR_COLLAPSE, "Why bend at all, the algebra with numbers,"):
     part = folded("**Why bend at all: two linear layers are one**: the algebra, with numbers")

@@ -12,7 +12,7 @@ from nn_core.network import MLP
 from ui import diagram, glossary, guide, moments, page, selections, shared, state
 from ui.figures import backprop, common
 from ui.figures.chain import chain_figure, plain
-from ui.widgets import folded, formula, open_fold, sample_picker, show_code, try_this, unit_picker
+from ui.widgets import fold, folded, formula, open_fold, sample_picker, show_code, try_this, unit_picker
 
 NUDGE_RATES = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0)  # η for the steps along one weight
 NUDGE_MOST = 20.0  # the loss curve along one weight spans at most this far either way
@@ -117,10 +117,7 @@ def chain_section() -> None:
     show_code(chain.chain, chain.numeric_slope)
 
 
-part = folded("**The chain rule on two units**: each slope on the path, with sliders")
-if part.open:
-    with part:
-        chain_section()
+fold("**The chain rule on two units**: each slope on the path, with sliders", chain_section)
 
 # -- your network, backwards ------------------------------------------------------------------------
 st.subheader("Your network, backwards, on one digit")
@@ -194,10 +191,7 @@ def neuron_section() -> None:
     show_code(neuron.neuron, neuron.numeric_neuron_gradients, neuron.notebook_boxed_gradients)
 
 
-part = folded("**1. One neuron, by the chain rule**: the notebook's derivation, checked")
-if part.open:
-    with part:
-        neuron_section()
+fold("**1. One neuron, by the chain rule**: the notebook's derivation, checked", neuron_section)
 
 # -- 2. softmax and cross-entropy ------------------------------------------------------------------
 part = folded("**2. Softmax with cross-entropy**: the missing derivative, where the backward sweep starts")
@@ -376,10 +370,7 @@ def network_backwards() -> None:
     show_code(MLP.backward, inspection.one_sample_step)
 
 
-part = folded("**3. Your network backwards, layer by layer**, and one step downhill")
-if part.open:
-    with part:
-        network_backwards()
+fold("**3. Your network backwards, layer by layer**, and one step downhill", network_backwards)
 
 
 # -- 4. gradient check ------------------------------------------------------------------------------
@@ -471,10 +462,7 @@ def gradient_check() -> None:
     show_code(numeric_gradient, check_gradients, inspection.loss_slice)
 
 
-part = folded("**4. Check every gradient**, and nudge one weight")
-if part.open:
-    with part:
-        gradient_check()
+fold("**4. Check every gradient**, and nudge one weight", gradient_check)
 
 
 # -- 5. the notebook ------------------------------------------------------------------------------------

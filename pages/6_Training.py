@@ -3,7 +3,7 @@ import streamlit as st
 from lessons import pages
 from lessons.hints import training_hints
 from ui import actions, finder, glossary, guide, live, page, persistence, recipe, runs, state, why
-from ui.widgets import fix_buttons, folded
+from ui.widgets import fix_buttons, fold, folded
 
 PAGE = pages.TRAINING.path
 page.setup(pages.TRAINING, live_area=True)
@@ -102,10 +102,7 @@ if part.open:
 
 if not questions_first:
     # A fixed label: a fold whose label changes is a new fold, and closes (the count is inside it)
-    part = folded("**Predict, then run**: three questions on the learning rate, and your own network trained")
-    if part.open:
-        with part:
-            predict_then_run()
+    fold("**Predict, then run**: three questions on the learning rate, and your own network trained", predict_then_run)
 
 part = folded("**Through time**: your runs side by side, probe digits, a learning-rate finder")
 if part.open:

@@ -7,7 +7,7 @@ from nn_core import evaluation
 from ui import glossary, guide, moments, page, robustness, selections
 from ui.figures import common, images
 from ui.figures import evaluation as figures
-from ui.widgets import folded, show_code
+from ui.widgets import fold, folded, show_code
 
 SURE_SHARE = "sure_share"  # the path's question: how much it answers when it must be 90% sure
 
@@ -130,10 +130,7 @@ def confusion_section() -> None:
 
 
 confusion_section()
-part = folded("**Each digit**: precision and recall")
-if part.open:
-    with part:
-        per_digit_section()
+fold("**Each digit**: precision and recall", per_digit_section)
 
 
 @st.fragment
@@ -178,10 +175,7 @@ def mistakes_section() -> None:
         )
 
 
-part = folded("**Its most confident mistakes**, and each one up close")
-if part.open:
-    with part:
-        mistakes_section()
+fold("**Its most confident mistakes**, and each one up close", mistakes_section)
 
 
 @st.fragment
@@ -269,10 +263,7 @@ def layer_map_section() -> None:
     )
 
 
-part = folded("**The digits as the network sees them**, layer by layer")
-if part.open:
-    with part:
-        layer_map_section()
+fold("**The digits as the network sees them**, layer by layer", layer_map_section)
 part = folded("**How it holds up**: digits moved, turned, redrawn")
 if part.open:
     with part:

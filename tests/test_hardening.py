@@ -23,7 +23,7 @@ from nn_core.activations import ACTIVATIONS
 from nn_core.data import available_datasets
 from nn_core.network import INITS
 from nn_core.optim import OPTIMIZERS
-from tests.apptest import ROOT, all_text, button, control, new_app, on_page, trainer
+from tests.apptest import ROOT, all_text, button, control, new_app, on_page, open_folds, trainer
 from tests.csv_maker import kaggle_csv, kaggle_rows
 from ui.settings import BATCH_CHOICES, FULL_BATCH, L2_CHOICES, LR_CHOICES
 from ui.text import plain
@@ -47,18 +47,11 @@ def check(at, where: str) -> None:
 def go(at, path: str):
     """The page ``path`` with its folds open (what is in a fold is drawn only while it is open) and
     what waits for a checkpoint shown: the actions reach every control. Closing is an action too."""
-    at = on_page(at, path)
-    for _ in range(3):  # a fold may hold another fold, or what waits for a checkpoint
-        closed = [e.key for e in at.expander if e.key and not (e.key in at.session_state and at.session_state[e.key])]
-        held = [b for b in at.button if b.key and b.key.startswith("skip_")]
-        if not closed and not held:
-            break
-        for key in closed:
-            at.session_state[key] = True
-        for key in (b.key for b in held):
-            at.session_state["_" + key] = True
-        at = at.run()
-    return at
+    at = open_folds(on_page(at, path))
+    held = [b.key for b in at.button if b.key and b.key.startswith("skip_")]
+    for key in held:
+        at.session_state["_" + key] = True
+    return open_folds(at.run()) if held else at
 
 
 def action_close_folds(at, path):
