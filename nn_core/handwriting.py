@@ -3,9 +3,12 @@ Kaggle-format CSV, and fine-tuning a network on them ("teach it my handwriting")
 
 Fine-tuning is honest about what it measures: a part of the learner's digits (some of each
 label) is held back, never trained on, and the network's accuracy on that part is compared before
-and after. The digits it trains on are mixed into the training digits (each repeated so that they
-make about a fifth of every epoch), so the network learns the learner's hand without forgetting
-everyone else's.
+and after. The digits it trains on are mixed with up to 4,000 of the training digits (each of
+the learner's repeated so that they make about a fifth of the mix), so the network learns the
+learner's hand without forgetting everyone else's; the mix is made from the base data and the
+learner's digits alone, so it is small (about 16 MB, however large the base) and can be made
+again after a restart. The taught run goes on from the run it was taught from: its steps, epochs,
+history and moments so far.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ MOST_DIGITS = 2000  # a learner's collection at most (a CSV of more is refused)
 FINE_TUNE_EPOCHS = 3
 MINE_SHARE = 0.2  # the learner's digits make about this share of each fine-tuning epoch
 MIN_TO_TEACH = 10  # digits needed before fine-tuning means anything
+REHEARSAL = 4000  # at most this many of the training digits go into the mix, so nothing is forgotten
 
 
 @dataclass(frozen=True)
@@ -135,21 +139,52 @@ def held_back(y: Array) -> tuple[Array, Array]:
     return np.setdiff1d(np.arange(len(y)), held), held
 
 
-def mixed_dataset(data: Dataset, X: Array, y: Array, share: float = MINE_SHARE) -> Dataset:
-    """``data`` with ``X, y`` added to its training digits, repeated to make about ``share`` of them."""
-    copies = max(1, round(share * len(data.y_train) / max(1, len(y))))
+def teach_problem(mine: MyDigits) -> str | None:
+    """Why these digits cannot be taught yet (a sentence to show beside the button), or None."""
+    if len(mine) < MIN_TO_TEACH:
+        return f"add at least {MIN_TO_TEACH} of your digits first (you have {len(mine)})"
+    if not len(held_back(mine.y)[1]):
+        return (
+            "draw at least two of one digit: the second of each is held back, never trained on, to measure "
+            "what teaching did"
+        )
+    return None
+
+
+def mine_copies(data: Dataset, mine: int, share: float = MINE_SHARE) -> int:
+    """How many times each of ``mine`` learner's digits goes into the mix with ``data``."""
+    return max(1, round(share / (1 - share) * min(len(data.y_train), REHEARSAL) / max(1, mine)))
+
+
+def mixed_dataset(data: Dataset, X: Array, y: Array, share: float = MINE_SHARE, seed: int = 0) -> Dataset:
+    """``X, y`` with at most REHEARSAL of ``data``'s training digits (a fixed random choice, all of
+    them in a smaller set), the learner's repeated to make about ``share`` of the mix; the
+    validation and test digits are ``data``'s own arrays, not copies. A pure function of its
+    inputs: the same digits give the same mix, so a taught run is rebuilt from the base data and
+    the learner's digits (after a restart too), and it holds at most about REHEARSAL rows
+    (16 MB), however large the base."""
+    rows = len(data.y_train)
+    chosen = (
+        np.arange(rows) if rows <= REHEARSAL else np.sort(np.random.default_rng(seed).choice(rows, REHEARSAL, False))
+    )
+    copies = mine_copies(data, len(y), share)
     return replace(
         data,
         name=f"{data.name} + your digits",
-        X_train=np.vstack([data.X_train, np.repeat(X, copies, axis=0)]),
-        y_train=np.concatenate([data.y_train, np.repeat(y, copies)]),
-        description=f"{data.description}, and {len(y)} of your digits (each {copies} times)",
+        X_train=np.vstack([data.X_train[chosen], np.repeat(np.asarray(X, np.float32), copies, axis=0)]),
+        y_train=np.concatenate([data.y_train[chosen], np.repeat(y, copies)]),
+        description=(
+            f"{len(chosen):,} of the training digits of {data.description}, and {len(y)} of your digits (each "
+            f"{copies} times)"
+        ),
     )
 
 
 @dataclass(frozen=True)
 class FineTune:
     trainer: Trainer  # the new run: the network before, trained further on the mixed digits
+    taught: MyDigits  # the learner's digits it trained on (the mix is made from these and the base)
+    copies: int  # how many times each of them is in the mix
     trained_on: int  # the learner's digits it trained on
     held: Array  # the rows of the learner's digits held back
     before: float  # accuracy on the held-back digits, before
@@ -165,21 +200,21 @@ def accuracy(model: MLP, X: Array, y: Array) -> float:
 def fine_tune(
     trainer: Trainer, mine: MyDigits, epochs: int = FINE_TUNE_EPOCHS, seed: int = 0, base: Dataset | None = None
 ) -> FineTune:
-    """A new run from ``trainer``'s network now, trained ``epochs`` epochs on the training digits
-    of ``base`` (the trainer's own by default: pass the unmixed data when teaching again) with the
-    learner's, but the held-back ones, mixed in; ``trainer`` itself is not changed. The learning
-    rate is the run's own, without its schedule (a finished cosine would be at its floor)."""
-    if len(mine) < MIN_TO_TEACH:
-        raise ValueError(f"add at least {MIN_TO_TEACH} of your digits first (you have {len(mine)})")
+    """The run going on from ``trainer``'s network now (its steps, epochs, history and moments so
+    far), trained ``epochs`` epochs on a mix of ``base``'s training digits (the trainer's own by
+    default: pass the unmixed data when teaching again) and the learner's, but the held-back ones;
+    ``trainer`` itself is not changed. The learning rate is the run's own, without its schedule (a
+    finished cosine would be at its floor)."""
+    problem = teach_problem(mine)
+    if problem is not None:
+        raise ValueError(problem)
     if trainer.model.layer_sizes[0] != PIXELS:
         raise ValueError("your digits are 28 x 28: this network reads another size")
     train_rows, held = held_back(mine.y)
-    if not len(held):
-        raise ValueError("draw at least two of one digit: the second is held back to measure what teaching did")
     data = base if base is not None else trainer.dataset
-    mixed = mixed_dataset(data, mine.X[train_rows], mine.y[train_rows])
-    tuned = trainer.like(trainer.model.with_params(trainer.model.params), mixed, schedule=Schedule(), seed=seed)
-    tuned.initial_params = trainer.initial_params  # what training added counts from the very start
+    taught = MyDigits(mine.X[train_rows], mine.y[train_rows])
+    mixed = mixed_dataset(data, taught.X, taught.y)
+    tuned = trainer.continue_from(trainer.steps, mixed, schedule=Schedule(), seed=seed)
     X_held, y_held = mine.X[held], mine.y[held]
     X_val, y_val = data.split("val")
     before, val_before = accuracy(trainer.model, X_held, y_held), accuracy(trainer.model, X_val, y_val)
@@ -189,6 +224,8 @@ def fine_tune(
             break
     return FineTune(
         tuned,
+        taught,
+        mine_copies(data, len(train_rows)),
         len(train_rows),
         held,
         before,

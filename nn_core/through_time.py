@@ -83,11 +83,14 @@ def like(trainer: Trainer, model: MLP, dataset: Dataset | None = None, **setting
     )
 
 
-def continue_from(trainer: Trainer, step: int) -> Trainer:
+def continue_from(trainer: Trainer, step: int, dataset: Dataset | None = None, **settings) -> Trainer:
     """A new run from the held moment at or before ``step``, with this run's settings as they
-    are now: the same start (for what training added), the history and snapshots up to that
-    moment, and the batches that came next in this run. The optimizer's state (momentum,
-    Adam's averages) starts afresh: it is not kept in snapshots."""
+    are now but ``settings``: the same start (for what training added), the history and
+    snapshots up to that moment, and the batches that came next in this run. The optimizer's
+    state (momentum, Adam's averages) starts afresh: it is not kept in snapshots. On another
+    ``dataset`` (the same splits but the training digits: teaching the learner's hand), the run
+    goes on in a fresh order of its training digits, with its epochs so far counted in their
+    number (epochs elapsed go on from where they were)."""
     snapshot = trainer.snapshots.at(min(step, trainer.steps))
     if step >= trainer.steps:
         snapshot = Snapshot(
@@ -98,13 +101,16 @@ def continue_from(trainer: Trainer, step: int) -> Trainer:
             trainer._position,
             trainer._order_state,
         )
-    new = trainer.like(trainer.model.with_params(snapshot.params))
+    new = trainer.like(trainer.model.with_params(snapshot.params), dataset, **settings)
     new.initial_params = trainer.initial_params
     new.steps, new.revision = snapshot.step, snapshot.step
     new.samples_seen, new.epochs_done = snapshot.samples_seen, snapshot.epochs_done
-    new._rng.bit_generator.state = snapshot.order_state
-    new._new_order(len(trainer._order))
-    new._position = snapshot.position
+    if dataset is None:
+        new._rng.bit_generator.state = snapshot.order_state
+        new._new_order(len(trainer._order))
+        new._position = snapshot.position
+    else:
+        new.samples_seen = round(snapshot.samples_seen / len(trainer.dataset.y_train) * len(dataset.y_train))
     new.history = {name: trace.until(snapshot.step) for name, trace in trainer.history.items()}
     new.snapshots.held = [s for s in trainer.snapshots.held if s.step < snapshot.step]
     new.take_snapshot()

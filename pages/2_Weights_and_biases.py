@@ -43,8 +43,13 @@ def one_neuron() -> None:
         target = b.slider("wanted output Y", 0.0, 1.0, 1.0, 0.05, key="knob_y")
     p = neuron.neuron([x1, x2], [w1, w2], bias, target)
     with right:
-        formula(f"Z = w_1 x_1 + w_2 x_2 + b = ({w1:g})({x1:g}) + ({w2:g})({x2:g}) + ({bias:g}) = {p.Z:.3f}")
-        formula(f"A = \\sigma(Z) = \\frac{{1}}{{1 + e^{{-Z}}}} = {p.A:.3f} \\qquad E = (A - Y)^2 = {p.E:.4f}")
+        formula(  # short lines: at 1280 px the sum on one line was cut off at the right
+            "\\begin{aligned} "
+            f"Z &= w_1 x_1 + w_2 x_2 + b \\\\ &= ({w1:g})({x1:g}) + ({w2:g})({x2:g}) + ({bias:g}) = {p.Z:.3f} \\\\ "
+            f"A &= \\sigma(Z) = \\frac{{1}}{{1 + e^{{-Z}}}} = {p.A:.3f} \\\\ "
+            f"E &= (A - Y)^2 = {p.E:.4f}"
+            " \\end{aligned}"
+        )
         new_w, new_b = neuron.gradient_step(p, lr=1.0)
         after = neuron.neuron([x1, x2], new_w, new_b, target)
         st.markdown(

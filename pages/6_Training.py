@@ -33,23 +33,22 @@ st.markdown(
 trainer = state.trainer()
 state.prepare_play_control()
 
-controls = st.columns([1.7, 1, 1, 1, 1.3, 0.9], vertical_alignment="bottom")
-controls[0].segmented_control(
+# One row that wraps on a narrow screen (a phone's columns would stack the six one per line, and put
+# the status line and the loss curve a screen and a half below Play)
+controls = st.container(horizontal=True, gap="small", vertical_alignment="bottom", key="play_row")
+controls.segmented_control(
     "Play",
     ["play", "pause"],
     format_func={"play": "▶️ Play", "pause": "⏸️ Pause"}.get,
     key=state.KEY_PLAYING,
     label_visibility="collapsed",
     disabled=trainer.diverged is not None,
-    width="stretch",
 )
-controls[1].button("Step", icon="👣", on_click=actions.run_steps, args=(1,), help="One batch", width="stretch")
-controls[2].button("Step ×10", on_click=actions.run_steps, args=(10,), help="Ten batches", width="stretch")
-controls[3].button(
-    "+1 epoch", on_click=actions.run_epoch, help="To the end of this pass over the training digits", width="stretch"
-)
-controls[4].button("New network", icon="🔄", on_click=state.new_network, key="page_new_network", width="stretch")
-with controls[5].popover("Link", icon="🔗", width="stretch", help="Copy a link to these settings"):
+controls.button("Step", on_click=actions.run_steps, args=(1,), help="One batch")  # no icon: Step ×10 fits beside it
+controls.button("Step ×10", on_click=actions.run_steps, args=(10,), help="Ten batches")
+controls.button("+1 epoch", on_click=actions.run_epoch, help="To the end of this pass over the training digits")
+controls.button("New network", icon="🔄", on_click=state.new_network, key="page_new_network")
+with controls.popover("Link", icon="🔗", help="Copy a link to these settings"):
     st.markdown(
         "**A link to these settings.** Whoever opens it starts a network of their own with them (your "
         "network is not in it). The copy button is at the code's right:"

@@ -39,7 +39,7 @@ def canvas_image():
         height=280,
         width=280,
         return_image_data=True,
-        key="canvas",
+        key=handwriting.canvas_key(),
     )
     return result.image_data
 
@@ -125,7 +125,11 @@ if image is not None:
         prepared = None
 with right:
     if prepared is None:
-        st.info("✏️ **Draw a digit** in the box: the network's answer appears here.")
+        added = handwriting.added_message()
+        if added:
+            st.success(added, icon="✅")
+        else:
+            st.info("✏️ **Draw a digit** in the box: the network's answer appears here.")
     else:
         answer = inspection.answer(model, prepared.pixels)
         probs, guess, runner_up = answer.probs, answer.guess, answer.runner_up

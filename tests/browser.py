@@ -205,17 +205,42 @@ def wait_until(condition, timeout: float, message, every: float = 0.1):
         time.sleep(every)
 
 
-def draw_a_one(page) -> None:
-    """On Draw a digit: a stroke down the middle of the canvas, as a mouse draws it, until the network answers."""
-    canvas = page.locator("canvas").last
+def draw_stroke(page, points) -> None:
+    """On Draw a digit: one stroke through ``points`` ((x, y) in the canvas's 280 px box), as a mouse draws it."""
+    canvas = page.locator(".dc-root canvas").last
     canvas.wait_for(timeout=30_000)
     box = canvas.bounding_box()
-    page.mouse.move(box["x"] + 150, box["y"] + 50)
+    (x, y), *rest = points
+    page.mouse.move(box["x"] + x, box["y"] + y)
     page.mouse.down()
-    for i in range(1, 25):
-        page.mouse.move(box["x"] + 148, box["y"] + 50 + i * 8)
+    for x, y in rest:
+        page.mouse.move(box["x"] + x, box["y"] + y)
     page.mouse.up()
+
+
+def draw_a_one(page) -> None:
+    """On Draw a digit: a stroke down the middle of the canvas, as a mouse draws it, until the network answers."""
+    draw_stroke(page, [(150, 50)] + [(148, 50 + i * 8) for i in range(1, 25)])
     page.get_by_text("It's a").first.wait_for(timeout=20_000)
+
+
+def draw_a_seven(page) -> None:
+    """On Draw a digit: a bar across the top, then a stroke down to the bottom left."""
+    points = [(70 + i * 10, 60) for i in range(15)] + [(210 - i * 5, 60 + i * 9) for i in range(1, 20)]
+    draw_stroke(page, points)
+
+
+# Dark pixels on the drawing canvas's layers (Fabric draws on stacked canvases; a heatmap elsewhere on the
+# page is a canvas too, so only those inside the component's ``.dc-root``): 0 when it is empty.
+CANVAS_INK = """(canvases) => canvases.reduce((n, c) => {
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && d[i] < 128) n++;
+  return n;
+}, 0)"""
+
+
+def canvas_ink(page) -> int:
+    return page.locator(".dc-root canvas").evaluate_all(CANVAS_INK)  # locators reach into the shadow root
 
 
 def step_count(page) -> int:

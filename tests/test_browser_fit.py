@@ -8,7 +8,7 @@ import time
 import pytest
 
 from lessons.pages import GLOSSARY, PAGES
-from tests.browser import ROOT, required, wait_for_app
+from tests.browser import ROOT, required, wait_for_app, wait_until
 from tests.page_fit import measure
 
 pytestmark = required("the pages' size check")
@@ -56,3 +56,28 @@ def test_each_page_fits_two_screens_and_450_words(sizes, label):
 def test_the_training_page_draws_at_most_six_charts(sizes):
     fit = sizes["Training"]
     assert 0 < fit.charts <= MOST_TRAINING_CHARTS, f"the Training page draws {fit.charts} charts"
+
+
+def test_on_a_phone_pressing_play_shows_the_status_line_and_the_loss_curve(server, page):  # noqa: F811
+    """At 390x844, with Play scrolled to the top of the screen as a thumb leaves it: once pressed, the
+    step counter and the loss curve are both on the screen (not a screen and a half below)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        page.goto(server + "/Training")
+        wait_for_app(page, timeout=90)
+        play = page.get_by_role("radio", name="Play")
+        play.evaluate("e => e.scrollIntoView({block: 'start'})")
+        time.sleep(0.5)
+        play.click()
+        wait_until(lambda: page.get_by_role("radio", name="Pause").count() == 1, 20, "Play did not start")
+        time.sleep(2)  # a few ticks drawn
+        # a chart redrawn by a tick is briefly not on the page: its box is read once it is
+        status = wait_until(lambda: page.locator(".st-key-status").first.bounding_box(), 10, "no status line")
+        loss = wait_until(lambda: page.locator(".st-key-loss").first.bounding_box(), 10, "no loss curve")
+        page.screenshot(path=str(ROOT / "screenshots" / "66_Training_phone_after_play.png"))
+        page.get_by_role("radio", name="Pause").click()
+        wait_for_app(page, timeout=60)
+        assert 0 <= status["y"] and status["y"] + status["height"] <= 844, f"the status line is at {status}"
+        assert loss["y"] + 150 <= 844, f"the loss curve starts at {loss['y']:.0f} px: off the phone's screen"
+    finally:
+        page.set_viewport_size({"width": 1280, "height": SCREEN})

@@ -6,7 +6,16 @@ their hand. Screenshots go to screenshots/ (look at them); the problem watcher i
 
 import time
 
-from tests.browser import ROOT, draw_a_one, open_fold, required, wait_for_app, wait_until
+from tests.browser import (
+    ROOT,
+    canvas_ink,
+    draw_a_one,
+    draw_a_seven,
+    open_fold,
+    required,
+    wait_for_app,
+    wait_until,
+)
 from tests.browser import screenshot as full_page_screenshot
 
 pytestmark = required("the browser test")
@@ -68,20 +77,50 @@ def test_evaluation_draws_the_robustness_curves(server, page):
     chart.screenshot(path=str(SHOTS / "62_Evaluation_robustness.png"))
 
 
+def add_as(page, label: str) -> None:
+    """Say which digit the drawing is, and press Add to my digits."""
+    adder = page.locator(".st-key-add_digit")
+    adder.get_by_role("combobox").click()
+    page.get_by_role("option", name=label, exact=True).click()
+    wait_for_app(page, timeout=30)
+    add = adder.get_by_role("button", name="Add to my digits")
+    wait_until(lambda: add.is_enabled(), 20, "Add stayed disabled after a label")
+    add.click()
+    wait_for_app(page, timeout=30)
+
+
+def test_after_add_the_canvas_is_ready_for_the_next_digit_and_keeps_it(server, page):
+    """Add empties the canvas and the answer with it (never a blank canvas beside the last answer); the
+    next drawing stays on the canvas, is the one answered, and nothing above the canvas moves."""
+    page.goto(server + "/Draw_a_digit")
+    wait_for_app(page, timeout=60)
+    page.get_by_text("Draw a digit in the box").first.wait_for(timeout=15_000)
+    draw_a_one(page)
+    canvas = page.locator(".dc-root canvas").last
+    top = canvas.bounding_box()["y"]
+    add_as(page, "1")
+    page.get_by_text("Added to your digits as a 1").first.wait_for(timeout=20_000)
+    assert canvas_ink(page) == 0, "Add left the last drawing on the canvas"
+    assert not page.get_by_text("It's a").count(), "the answer to the digit just added is still shown"
+    draw_a_seven(page)
+    page.get_by_text("It's a").first.wait_for(timeout=20_000)
+    wait_for_app(page, timeout=30)
+    end = time.time() + 3
+    while time.time() < end:  # the drawing stays, and the page does not move under it
+        assert canvas_ink(page) > 0, "the second drawing vanished from the canvas"
+        assert abs(canvas.bounding_box()["y"] - top) < 2, "the canvas moved after the drawing"
+        time.sleep(0.2)
+    assert page.get_by_text("1 digit (1 × 1)").count()  # the first is kept
+    screenshot(page, "64_Draw_a_digit_next_after_add")
+
+
 def test_drawn_digits_are_added_with_their_label_and_the_network_is_taught_them(server, page):
     page.goto(server + "/Draw_a_digit")
     wait_for_app(page, timeout=60)
     page.get_by_text("Draw a digit in the box").first.wait_for(timeout=15_000)
-    draw_a_one(page)  # a stroke down the middle: a 1
-    adder = page.locator(".st-key-add_digit")
-    for count in range(1, 11):
-        adder.get_by_role("combobox").click()
-        page.get_by_role("option", name="1", exact=True).click()
-        wait_for_app(page, timeout=30)
-        add = adder.get_by_role("button", name="Add to my digits")
-        wait_until(lambda add=add: add.is_enabled(), 20, "Add stayed disabled after a label")
-        add.click()
-        wait_for_app(page, timeout=30)
+    for count in range(1, 11):  # each Add empties the canvas for the next
+        draw_a_one(page)  # a stroke down the middle: a 1
+        add_as(page, "1")
         page.get_by_text(f"{count} digit" + ("s" if count > 1 else "") + " (").first.wait_for(timeout=20_000)
     teach = page.get_by_role("button", name="Teach it my handwriting (3 epochs)")
     teach.scroll_into_view_if_needed()

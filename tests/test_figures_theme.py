@@ -32,6 +32,12 @@ def test_log_axes_are_labelled_at_whole_powers_of_ten_over_at_least_one_decade(l
     assert axis.exponentformat == ("power" if high < 1e-4 else "none")  # 0.001, 0.01, ... or 10⁻⁸
 
 
+def test_a_log_axis_over_sixteen_decades_is_labelled_at_every_third_power_so_labels_never_collide():
+    axis = theme.log_axis(go.Figure(go.Scatter(y=[1e-16, 1.0])), [1e-16, 1.0]).layout.yaxis
+    bottom, top = axis.range
+    assert axis.dtick == 3 and (top - bottom) / axis.dtick <= 7
+
+
 def test_every_axis_of_the_training_charts_names_what_it_shows():
     from ui.figures import training
 

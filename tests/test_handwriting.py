@@ -121,3 +121,54 @@ def test_ten_different_digits_cannot_be_measured_so_teaching_says_why(base, mnis
         mine = mine.add(mnist.X_test[np.flatnonzero(mnist.y_test == c)[0]], c)
     with pytest.raises(ValueError, match="at least two of one digit"):
         H.fine_tune(base, mine)
+
+
+def test_ten_different_digits_are_not_teachable_and_the_reason_is_given_before_the_click(mnist):
+    one_of_each = H.NONE
+    for c in range(10):
+        one_of_each = one_of_each.add(mnist.X_test[np.flatnonzero(mnist.y_test == c)[0]], c)
+    assert "at least two of one digit" in H.teach_problem(one_of_each)
+    assert "at least 10" in H.teach_problem(H.NONE.add(mnist.X_val[0], 1))
+    assert H.teach_problem(one_of_each.add(mnist.X_val[0], int(mnist.y_val[0]))) is None
+
+
+def test_the_taught_run_goes_on_from_the_run_it_was_taught_from(base, slanted_hand):
+    tuned = H.fine_tune(base, slanted_hand)
+    run = tuned.trainer
+    mix_steps = run.steps - base.steps
+    assert mix_steps == H.FINE_TUNE_EPOCHS * -(-len(run.dataset.y_train) // run.batch_size)  # 3 whole epochs of the mix
+    assert run.epochs_done == base.epochs_done + H.FINE_TUNE_EPOCHS
+    assert run.epochs_elapsed == pytest.approx(base.epochs_elapsed + H.FINE_TUNE_EPOCHS, abs=0.01)
+    losses = run.history["steps"].column("step")
+    assert losses[0] == base.history["steps"].column("step")[0] and losses[-1] == run.steps  # the curve goes on
+    np.testing.assert_array_equal(
+        run.initial_params["W1"], base.initial_params["W1"]
+    )  # what training added: from the start
+    assert tuned.taught.y.tolist() == slanted_hand.y[np.setdiff1d(np.arange(len(slanted_hand)), tuned.held)].tolist()
+
+
+def test_the_mix_is_made_from_the_base_and_the_learners_digits_and_stays_small_however_large_the_base(
+    mnist, slanted_hand
+):
+    import tracemalloc
+    from dataclasses import replace
+
+    big = replace(mnist, X_train=np.tile(mnist.X_train, (5, 1)), y_train=np.tile(mnist.y_train, 5))  # 20,000 digits
+    run = Trainer(MLP([784, 32, 10], seed=0), big, lr=0.05, eval_every=None)
+    run.step(20)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        tuned = H.fine_tune(run, slanted_hand, epochs=1)
+        added = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    mix = tuned.trainer.dataset
+    assert len(mix.y_train) <= H.REHEARSAL / (1 - H.MINE_SHARE) + tuned.copies  # not the 20,000 and more
+    assert added < 20 * 2**20, f"teaching added {added / 2**20:.1f} MB"  # 16 MB of mix, then the run's own arrays
+    assert mix.X_val is big.X_val and mix.X_test is big.X_test  # the splits it is measured on are not copied
+    again = H.mixed_dataset(big, tuned.taught.X, tuned.taught.y)  # the same inputs make the same mix
+    np.testing.assert_array_equal(again.X_train, mix.X_train)
+    np.testing.assert_array_equal(again.y_train, mix.y_train)
+    share = np.isin(np.arange(len(mix.y_train)), np.arange(H.REHEARSAL, len(mix.y_train))).mean()
+    assert share == pytest.approx(H.MINE_SHARE, abs=0.02)

@@ -86,7 +86,9 @@ def test_teaching_it_the_learners_hand_installs_a_new_run_and_says_what_it_did(a
     next(b for b in at.button if b.label.startswith("Teach it my handwriting")).click().run()
     new = trainer(at)
     assert new is not old and old.steps == 60 and not at.exception
-    assert new.steps == expected.trainer.steps and new.epochs_done == 3
+    assert new.steps == expected.trainer.steps > old.steps and new.epochs_done == old.epochs_done + 3  # it goes on
+    assert "Your network was taught your handwriting: a new run, kept in Your runs" in all_text(at)
+    assert "Until the new one trains" not in all_text(at)  # it has trained
     assert f"**{expected.before:.0%}** right before, **{expected.after:.0%}** after" in all_text(at)
     assert [e.trainer.serial for e in at.session_state["ledger"].runs][-2:] == [old.serial, new.serial]
     np.testing.assert_array_equal(new.model.params["W1"], expected.trainer.model.params["W1"])
@@ -113,3 +115,43 @@ def test_the_digits_come_back_after_a_reload_and_travel_in_a_saved_file(app, mni
     fresh = on_page(new_app(), "pages/9_Model.py")
     fresh.file_uploader(key="_model_file").upload(name, data, "application/octet-stream").run()
     assert len(fresh.session_state["my_digits"]) == 20 and "20 of your digits saved beside it joined" in all_text(fresh)
+
+
+def teach(at):
+    next(b for b in at.button if b.label.startswith("Teach it my handwriting")).click().run()
+    return at
+
+
+def test_ten_different_digits_leave_teaching_off_and_say_why_beside_the_button(app, mnist):
+    at = upload_digits(app, slanted(mnist, 1))  # one of each digit: none can be held back
+    assert next(b for b in at.button if b.label.startswith("Teach it my handwriting")).disabled
+    assert "To teach it: draw at least two of one digit" in all_text(at) and not at.exception
+
+
+@pytest.mark.slow
+def test_undo_after_teaching_brings_back_the_network_before_and_keeps_the_taught_run(app, mnist):
+    at = upload_digits(app, slanted(mnist, 3))
+    old = trainer(at)
+    at = teach(at)
+    taught = trainer(at)
+    button(at, "Undo").click().run()
+    assert trainer(at) is old and not at.exception
+    assert taught.serial in [e.trainer.serial for e in at.session_state["ledger"].runs]  # still in Your runs
+
+
+@pytest.mark.slow
+def test_a_taught_run_comes_back_after_a_restart_made_again_from_the_base_and_the_digits(app, mnist):
+    from ui import shared
+
+    at = teach(upload_digits(app, slanted(mnist, 3)))
+    taught = trainer(at)
+    at = on_page(at, DRAW)  # a page drawn after teaching saves it
+    mix = taught.dataset
+    shared._upload_store.clear()  # a restart: nothing the process held is left
+    shared._taught_store.clear()
+    again = open_app(run=token_of(at))
+    back = trainer(again)
+    assert not again.exception and back.steps == taught.steps
+    assert again.session_state["settings"].dataset.startswith("mine:")
+    np.testing.assert_array_equal(back.dataset.X_train, mix.X_train)  # the same mix, made again
+    np.testing.assert_array_equal(back.model.params["W1"], taught.model.params["W1"])

@@ -24,6 +24,9 @@ KEY_DIGITS = "my_digits"  # nn_core.handwriting.MyDigits
 KEY_TAUGHT = "_my_digits_taught"  # (the new run's serial, FineTune numbers) of the last teaching
 KEY_LABEL = "_my_label"
 KEY_UPLOAD = "_my_digits_upload"
+KEY_ROUND = "_canvas_round"  # how many drawings were added: each addition starts a new, empty canvas
+KEY_ADDED = "_my_added"  # (kind, text): what the last Add did, said where the answer was
+KEY_TEACH_ERROR = "_my_teach_error"  # why the last teaching did not happen, said under its button
 
 
 def digits() -> handwriting.MyDigits:
@@ -39,6 +42,12 @@ def usable(data) -> bool:
     return data.n_features == handwriting.PIXELS and data.n_classes == 10
 
 
+def canvas_key() -> str:
+    """The drawing canvas's key: a new one after each Add, so the canvas is empty for the next digit
+    (and the answer to the one just added goes with it)."""
+    return f"canvas_{state.widget_value(KEY_ROUND, 0)}"
+
+
 def _add(pixels: np.ndarray) -> None:
     label = state.widget_value(KEY_LABEL)
     if label is None:
@@ -46,15 +55,30 @@ def _add(pixels: np.ndarray) -> None:
     try:
         set_digits(digits().add(pixels, int(label)))
     except ValueError as error:
-        state.notice(f"Not added: {plain(error)}.", "error")
+        state.set_widget_value(KEY_ADDED, ("error", f"Not added: {plain(error)}."))
         return
     state.set_widget_value(KEY_LABEL, None)
-    state.notice(f"Added to your digits as a **{label}** (you have {len(digits())}).", "success")
+    state.forget(canvas_key())
+    state.set_widget_value(KEY_ROUND, state.widget_value(KEY_ROUND, 0) + 1)
+    state.set_widget_value(
+        KEY_ADDED, ("success", f"Added to your digits as a **{label}** (you have {len(digits())}). Draw the next one.")
+    )
+
+
+def added_message() -> str | None:
+    """What the last Add did, for where the answer was until the next drawing (not at the top of
+    the page: a message that comes and goes there moves the canvas)."""
+    said = state.widget_value(KEY_ADDED)
+    return said[1] if said is not None and said[0] == "success" else None
 
 
 def add_box(pixels: np.ndarray, guess: int) -> None:
     """Under the answer: say which digit it really is, and keep it."""
+    said = state.widget_value(KEY_ADDED)
+    state.forget(KEY_ADDED)  # a drawing: the last Add's message has had its moment
     with st.container(border=True, key="add_digit"):
+        if said is not None:  # an upload stays after Add (a drawing does not): say it here
+            getattr(st, said[0])(said[1])
         left, right = st.columns([3, 2], vertical_alignment="bottom")
         label = left.selectbox(
             "Which digit did you draw?",
@@ -98,16 +122,20 @@ def _upload() -> None:
 def _teach() -> None:
     trainer = state.trainer()
     base_source = shared.base_source(state.built_source())  # teaching again mixes into everyone's digits
+    state.set_widget_value(KEY_TEACH_ERROR, None)
+    state.forget(KEY_ADDED)  # what the last Add said is old news once teaching is asked for
     try:
         result = handwriting.fine_tune(trainer, digits(), base=shared.shared_dataset(base_source))
     except ValueError as error:
-        state.notice(f"Not taught: {plain(error)}.", "error")
+        state.set_widget_value(KEY_TEACH_ERROR, f"Not taught: {plain(error)}.")
         return
-    source = shared.add_dataset(result.trainer.dataset, base_source)
-    state.install(result.trainer, source, origin="taught your handwriting")  # first: Undo keeps the settings before
+    source = shared.add_mix(result.trainer.dataset, base_source, result.taught)
+    # first: Undo keeps the settings before
+    state.install(result.trainer, source, origin="taught your handwriting", trained=True)
     # the settings of the run it is now: its data (everyone's digits and yours) and its constant rate
     state.replace_settings(settings_of(result.trainer, state.settings().update(dataset=source)))
     numbers = {
+        "copies": result.copies,
         "before": result.before,
         "after": result.after,
         "held": len(result.held),
@@ -191,25 +219,46 @@ def my_digits_section(model, data) -> None:
 def teach_section(mine: handwriting.MyDigits) -> None:
     st.subheader("Teach it my handwriting")
     st.markdown(
-        f"{handwriting.FINE_TUNE_EPOCHS} more epochs for your network, with your digits mixed into the training "
-        f"digits. {handwriting.HELD_BACK:.0%} of each digit you drew is **held back** and never trained on: the "
-        "network's accuracy on those, before and after, is the honest measure. Your network now stays in Your runs."
+        f"{handwriting.FINE_TUNE_EPOCHS} more epochs for your network on a mix: up to "
+        f"{handwriting.REHEARSAL:,} of the training digits and yours, repeated to make about "
+        f"{handwriting.MINE_SHARE:.0%} of it. {handwriting.HELD_BACK:.0%} of each digit you drew is **held back** "
+        "and never trained on: the network's accuracy on those, before and after, is the honest measure. The "
+        "taught network is a new run, kept in Your runs."
     )
-    enough = len(mine) >= handwriting.MIN_TO_TEACH
+    problem = handwriting.teach_problem(mine)
     st.button(
         f"Teach it my handwriting ({handwriting.FINE_TUNE_EPOCHS} epochs)",
         icon="🎓",
         on_click=_teach,
-        disabled=not enough,
-        help=None if enough else f"Add at least {handwriting.MIN_TO_TEACH} of your digits first",
+        disabled=problem is not None,
+        help=None if problem is None else f"{plain(problem).capitalize()}.",
         key="my_teach",
     )
+    failed = state.widget_value(KEY_TEACH_ERROR)
+    if failed:
+        st.error(failed)
+    elif problem is not None and len(mine):  # said beside the button, where the learner is looking
+        st.caption(f"To teach it: {plain(problem)}.")
     taught = state.widget_value(KEY_TAUGHT)
     if taught is not None and taught[0] == state.trainer().serial:
-        n = taught[1]
-        st.success(
-            f"On the **{n['held']}** of your digits held back (never trained on): **{n['before']:.0%}** right before, "
-            f"**{n['after']:.0%}** after, trained on the other {n['trained_on']}. On everyone's validation digits: "
-            f"{n['val_before']:.1%} before, {n['val_after']:.1%} after.",
-            icon="🎓",
+        st.success(teaching_outcome(taught[1]), icon="🎓")
+
+
+def teaching_outcome(n: dict) -> str:
+    """What teaching did, measured: on the learner's held-back digits and on everyone's."""
+    said = (
+        f"On the **{n['held']}** of your digits held back (never trained on): **{n['before']:.0%}** right before, "
+        f"**{n['after']:.0%}** after, trained on the other {n['trained_on']}. On everyone's validation digits: "
+        f"{n['val_before']:.1%} before, {n['val_after']:.1%} after"
+    )
+    fell = n["val_before"] - n["val_after"]
+    if fell >= 0.005:
+        return (
+            f"{said}: {fell * 100:.1f} points fewer. Each of your digits was in the mix {n['copies']} times, so "
+            "the network leant towards your hand a little at everyone else's expense. More of your digits repeat "
+            "less; Undo brings the network before back."
         )
+    hand = "it learned your hand" if n["after"] > n["before"] else "it read your held-back digits no better"
+    if fell <= -0.005:
+        return f"{said}: {hand}, and read everyone's digits better too."
+    return f"{said}: {hand}, and read everyone else's as well as before."

@@ -342,7 +342,7 @@ def status_line(metrics: dict, batches_a_refresh: int | None = None) -> str:
     """The Training page's status line (Markdown) from ``Trainer.metrics()``: every setting the
     live area changes is read back here, from the trainer itself (and the speed, batches a refresh)."""
     val, speed, measured = metrics["val_accuracy"], metrics["samples_per_second"], metrics["val_accuracy_step"]
-    accuracy = "**–**" if val != val else f"**{val:.1%}** (at step {measured:,})"
+    accuracy = "not measured yet" if val != val else f"**{val:.1%}** (at step {measured:,})"
     parts = [
         f"Epoch **{metrics['epoch']:.2f}**",
         f"Step **{metrics['step']:,}**",
@@ -352,8 +352,9 @@ def status_line(metrics: dict, batches_a_refresh: int | None = None) -> str:
         f"Batch **{metrics['batch_size']:,}**"
         + (f" × **{batches_a_refresh}** a refresh" if batches_a_refresh is not None else ""),
         f"Validation accuracy {accuracy}",
-        f"**{'–' if speed != speed else f'{speed:,.0f}'}** samples/s",
     ]
+    if speed == speed:  # not before the first steps
+        parts.append(f"**{speed:,.0f}** samples/s")
     if metrics.get("dropout"):
         parts.append(f"Dropout **{metrics['dropout']:g}**")
     if metrics.get("augmentation", "none") != "none":
@@ -370,6 +371,7 @@ def play_tick(trainer: Trainer, steps: int) -> bool:
 SPEEDS = (1, 2, 5, 10, 20, 50)
 KEY_SPEED = "_speed"
 KEY_TILES, KEY_TILES_SHOWN = "tiles_view_training", "_tiles_view_training"
+TILE_CHARTS = ("tiles_added", "tiles_now")
 TILE_VIEWS = {"added": "what training added", "now": "raw weights"}
 
 
@@ -397,7 +399,7 @@ def _knobs() -> None:
     Training page (the sidebar leaves them out there): moving one reruns only the live area, so
     the status line shows it within a tick even while playing, and no other copy can echo it."""
     knobs = [name for name, display in DISPLAY.items() if display.live_area]
-    columns = st.columns([2.6] * len(knobs) + [2, 3], vertical_alignment="bottom")
+    columns = st.container(key="knobs").columns([1] * (len(knobs) + 1), vertical_alignment="bottom")
     for column, name in zip(columns, knobs, strict=False):
         controls.setting(name, column, on_change=_whole_page)
     controls.draw(
@@ -409,8 +411,12 @@ def _knobs() -> None:
         state.set_steps_per_tick,
         options=SPEEDS,
     )
+
+
+def _tiles_control(where) -> None:
+    """Which first-layer tiles to show, above them (a choice about that chart, not a setting)."""
     controls.draw(
-        columns[len(knobs) + 1],
+        where,
         "segmented_control",
         "First-layer tiles",
         KEY_TILES,
@@ -418,6 +424,7 @@ def _knobs() -> None:
         _choose_tiles,
         options=list(TILE_VIEWS),
         format_func=TILE_VIEWS.get,
+        label_visibility="collapsed",
     )
 
 
@@ -557,6 +564,8 @@ def _draw(charts, shown: dict, static: bool, moment: Moment | None = None, train
                 if chart.summary is not None and trainer is not None and moment is not None:
                     column.caption(chart.summary(trainer, moment))
             else:  # an image, not a heatmap: a small payload, redrawn every tick without slowing clicks
+                if chart.name in TILE_CHARTS:
+                    _tiles_control(column)
                 column.markdown(chart.title)
                 if chart.at_start and moment is not None and moment.steps == 0:
                     column.caption(chart.at_start)
@@ -612,15 +621,15 @@ def training_view(charts=CHARTS) -> None:
             if not _advance_past(trainer, moments.moment()):
                 st.rerun()  # now is reached: the whole page, and no more ticks
         moment = moments.moment()
-        _knobs()
         status = status_line(trainer.metrics(), state.steps_per_tick())
         if moment.is_past:  # the status line is the present's, while the charts may show the past
             status = "**Now:** " + status
         if pace > 1:
             status += f" &nbsp;·&nbsp; *busy server: a refresh every {pacing.PLAY_INTERVAL * pace:.1f} s*"
+        # right under Play (what pressing it changes first), then the knobs: on a phone, where the
+        # knobs stack one per line, the counter still moves on the screen where Play was pressed
         st.container(key="status").markdown(status)  # one element: cheap to redraw
-        if trainer.steps > 0:
-            time_row(trainer, moment)
+        _knobs()
         # The past plays every chart at every moment, unless the browser falls behind: then under the
         # redraw budget, stretched, as Play's (a renderer slowed 4x queued a whole walk's redraws, and
         # a click on Stop waited 30 s behind them)
@@ -628,7 +637,13 @@ def training_view(charts=CHARTS) -> None:
         main = [c for c in charts if c.name in MAIN_CHARTS]
         others = [c for c in charts if c.name not in MAIN_CHARTS] if state.widget_value(KEY_MORE_CHARTS) else []
         shown = shown_now(trainer, budget, main + others, moment, slowness, interval or pacing.PLAY_INTERVAL)
-        _draw(main, shown, static=playing or past, moment=moment, trainer=trainer)
+        # the time slider under the loss curve, as a video's under its picture (and on a phone the loss
+        # curve is on the screen where Play was pressed)
+        first_row = min(c.row for c in main)
+        _draw([c for c in main if c.row == first_row], shown, static=playing or past, moment=moment, trainer=trainer)
+        if trainer.steps > 0:
+            time_row(trainer, moment)
+        _draw([c for c in main if c.row != first_row], shown, static=playing or past, moment=moment, trainer=trainer)
         more = folded(MORE_CHARTS)
         if more.open:  # the others are built and drawn only while their fold is open
             with more:

@@ -104,9 +104,9 @@ def retire_past_runs() -> None:
     """Free the snapshots of the ledger's runs that are neither the present nor the one Undo can
     bring back (``Trainer.retire``)."""
     keep = {id(state.trainer())}
-    offered = state.undo_offer()
+    offered = state.undo_record()
     if offered is not None:
-        keep.add(id(offered))
+        keep.add(id(offered.trainer))
     for entry in state.ledger().runs:
         if id(entry.trainer) not in keep and len(entry.trainer.snapshots) > 1:
             entry.trainer.retire()

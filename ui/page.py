@@ -21,7 +21,11 @@ FOCUS_STYLE = (
     "input:focus-visible, summary:focus-visible "
     "{outline: 3px solid #1f4e8c !important; outline-offset: 2px !important;}"
     # Streamlit leaves 6rem above a page's title: 3.5rem keeps a page's first screen for the lesson
-    '[data-testid="stMainBlockContainer"] {padding-top: 3.5rem !important;}</style>'
+    '[data-testid="stMainBlockContainer"] {padding-top: 3.5rem !important;}'
+    # On a phone Streamlit stacks columns one per line: the Training page's knobs go two to a line, so
+    # the loss curve is still on the screen where Play was pressed
+    "@media (max-width: 640px) {.st-key-knobs [data-testid='stColumn'] "
+    "{min-width: calc(50% - 0.5rem) !important; flex: 1 1 calc(50% - 0.5rem) !important;}}</style>"
 )
 
 
@@ -49,21 +53,31 @@ def setup(shown: Page, live_area: bool = False) -> None:
                 st.page_link(shown.path, label=shown.label, icon=shown.icon)
         st.divider()
         settings_sidebar(live_area)
+    # The notice's place is kept when there is none: an element that comes and goes above the page
+    # would move everything under it, and a drawing on the canvas with it.
+    slot = st.empty()
     shown = state.pop_notice()
     if shown:
         kind, text = shown
-        getattr(st, kind)(text)
-    replaced = state.undo_offer()
+        getattr(slot, kind)(text)
+    replaced = state.undo_record()
     if replaced is not None:  # no click destroys a trained network silently
         message, button = st.columns([4, 1], vertical_alignment="center")
-        message.info(
-            f"A new network replaced yours, trained **{replaced.steps:,}** steps. Until the new one trains, "
-            "you can bring the old one back.",
-            icon="↩️",
-        )
+        message.info(undo_text(replaced), icon="↩️")
         button.button("Undo", icon="↩️", on_click=state.undo, key="undo_replace", width="stretch")
     moments.retire_past_runs()
     past_moment_line()
+
+
+def undo_text(replaced: state.Replaced) -> str:
+    """What replaced the learner's network, and what Undo brings back."""
+    steps = f"**{replaced.trainer.steps:,}** steps"
+    if replaced.trained:  # taught: the new one is trained, and it stays in Your runs
+        return (
+            f"Your network was {replaced.origin or 'replaced'}: a new run, kept in Your runs. Undo brings back "
+            f"the network as it was before ({steps})."
+        )
+    return f"A new network replaced yours, trained {steps}. Until the new one trains, you can bring the old one back."
 
 
 def past_moment_line() -> None:

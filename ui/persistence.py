@@ -37,7 +37,9 @@ KEY_SAVED_PARTS, KEY_SAVED_LEDGER = "_run_saved_parts", "_run_saved_ledger"
 LEDGER_PART = "ledger"
 DIGITS_PART = "digits"  # the learner's own handwriting (``ui.handwriting``)
 KEY_SAVED_DIGITS = "_run_saved_digits"
-OWN_PARTS = {LEDGER_PART, DIGITS_PART}  # the parts that are not snapshots
+TAUGHT_PREFIX = "taught"  # + a mix's digest: the learner's digits it was made with (``ui.shared.add_mix``)
+OWN_PARTS = {LEDGER_PART, DIGITS_PART}  # the parts that are not snapshots (nor taught digits)
+KEY_SAVED_TAUGHT = "_run_saved_taught"
 
 
 def snapshot_part(step: int) -> str:
@@ -116,6 +118,9 @@ def _restore(token: str) -> str | None:
         except ModelFileError:
             return None
 
+    for part in sorted(store.parts(token)):
+        if part.startswith(TAUGHT_PREFIX):  # before the runs: a taught run's mix is made from these
+            shared.remember_taught(store.load(token, part) or b"")
     try:
         extra = run_metadata(data)
         source = str(extra.get("dataset", DEFAULT_DATASET))
@@ -212,6 +217,7 @@ def save_if_due(playing: bool) -> None:
         run_store().save(token, run_to_bytes(trainer, extra, snapshots=False))
         _save_ledger(token, trainer)
         _save_digits(token, mine)
+        _save_taught(token)
         _prune_now_and_then()
     except (OSError, ValueError) as error:
         if failed is None:
@@ -231,7 +237,7 @@ def _save_snapshots(token: str, trainer) -> None:
     if kept is not None and kept[:2] == (token, trainer.serial):
         saved = on_disk = kept[2]
     else:  # another run under this token (a new network has the same step numbers): write them all
-        saved, on_disk = set(), store.parts(token) - OWN_PARTS
+        saved, on_disk = set(), {p for p in store.parts(token) - OWN_PARTS if not p.startswith(TAUGHT_PREFIX)}
     held = {snapshot_part(s.step): s for s in trainer.snapshots.held if s.step > 0}
     for part, snapshot in held.items():
         if part not in saved:
@@ -239,6 +245,20 @@ def _save_snapshots(token: str, trainer) -> None:
     for part in on_disk - set(held):
         store.remove(token, part)
     state.set_widget_value(KEY_SAVED_PARTS, (token, trainer.serial, set(held)))
+
+
+def _save_taught(token: str) -> None:
+    """The digits each mix the session's runs trained on was made with, once each: with them and
+    the base data, a taught run comes back after a restart (``ui.shared.shared_dataset``)."""
+    sources = {state.built_source()} | {entry.source for entry in state.ledger().runs}
+    saved = state.widget_value(KEY_SAVED_TAUGHT)
+    saved = saved[1] if saved is not None and saved[0] == token else set()
+    for source in sources - saved:
+        data = shared.taught_digits(source)
+        if data is not None:
+            run_store().save(token, data, TAUGHT_PREFIX + shared.taught_digest(source))
+            saved = saved | {source}
+    state.set_widget_value(KEY_SAVED_TAUGHT, (token, saved))
 
 
 def _save_digits(token: str, mine) -> None:

@@ -8,15 +8,18 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 
+import numpy as np
 import streamlit as st
 
 from lessons import experiments, notebook
 from nn_core import DataFormatError, Dataset, load_dataset
+from nn_core.handwriting import MyDigits, digits_from_bytes, digits_to_bytes, mixed_dataset
 from nn_core.kaggle_csv import load_kaggle_csv, read_kaggle_test_csv
 
 UPLOAD_PREFIX = "upload:"
 MINE_PREFIX = "mine:"  # a dataset with the learner's digits mixed in (``nn_core.handwriting``)
 MAX_UPLOADS = 4
+MAX_TAUGHT = 64  # the digits of this many mixes are kept to make them again (each a few hundred kB)
 SOURCE_LABELS = {
     "mnist-5k": "MNIST, 5,000 digits (bundled)",
     "digits-8x8": "8x8 digits (bundled, tiny)",
@@ -25,18 +28,26 @@ SOURCE_LABELS = {
 }
 
 
-@st.cache_resource(show_spinner="Loading the digits…")
 def shared_dataset(source: str) -> Dataset:
-    """The dataset at ``source``, one read-only copy per process."""
-    if source.startswith((UPLOAD_PREFIX, MINE_PREFIX)):
-        uploaded = _upload_store().get(source)
-        if uploaded is None:
-            raise DataFormatError(
-                "the uploaded file is no longer in memory: upload it again"
-                if source.startswith(UPLOAD_PREFIX)
-                else "the training digits with yours mixed in are no longer in memory: teach it your handwriting again"
-            )
-        return uploaded
+    """The dataset at ``source``, one read-only copy per process. An upload or a mix with a
+    learner's digits is kept in a bounded store (``MAX_UPLOADS``); a mix is made again from its
+    base and its digits (``remember_taught``) when it is not there."""
+    if not source.startswith((UPLOAD_PREFIX, MINE_PREFIX)):
+        return _loaded(source)
+    store = _upload_store()
+    if source.startswith(MINE_PREFIX) and source not in store and taught_digits(source) is not None:
+        _keep(store, source, _mix(source, digits_from_bytes(taught_digits(source))))
+    if source not in store:
+        raise DataFormatError(
+            "the uploaded file is no longer in memory: upload it again"
+            if source.startswith(UPLOAD_PREFIX)
+            else "the training digits with yours mixed in are no longer in memory: teach it your handwriting again"
+        )
+    return store[source]
+
+
+@st.cache_resource(show_spinner="Loading the digits…")
+def _loaded(source: str) -> Dataset:
     return load_dataset(source)
 
 
@@ -48,26 +59,67 @@ def _upload_store() -> dict[str, Dataset]:
 def add_upload(data: bytes, file_name: str) -> str:
     """Parse an uploaded Kaggle CSV (raises DataFormatError) and return its dataset source key."""
     key = f"{UPLOAD_PREFIX}{hashlib.sha256(data).hexdigest()[:12]}:{file_name}"
-    store = _upload_store()
-    if key not in store:
-        dataset = load_kaggle_csv(data, name=file_name)
-        while len(store) >= MAX_UPLOADS:
-            store.pop(next(iter(store)))
-        store[key] = replace(dataset, name=file_name)
+    if key not in _upload_store():
+        _keep(_upload_store(), key, replace(load_kaggle_csv(data, name=file_name), name=file_name))
     return key
 
 
-def add_dataset(dataset: Dataset, base: str) -> str:
-    """Keep a dataset made in the app from the one at source ``base`` (its training digits with the
-    learner's mixed in) like an upload, and return its source key (which names ``base``)."""
-    digest = hashlib.sha256(dataset.X_train.tobytes() + dataset.y_train.tobytes()).hexdigest()[:12]
-    key = f"{MINE_PREFIX}{digest}:{base}"
-    store = _upload_store()
-    if key not in store:
-        while len(store) >= MAX_UPLOADS:
-            store.pop(next(iter(store)))
-        store[key] = dataset
+@st.cache_resource
+def _taught_store() -> dict[str, bytes]:
+    """The digits each mix was made with (``digits_to_bytes``, a few hundred kB at most), by digest."""
+    return {}
+
+
+def _digest(taught: MyDigits) -> str:
+    """Of the digits as they are saved (ink 0-255, labels), so a saved copy has the same digest."""
+    ink = np.rint(taught.X * 255).astype(np.uint8)
+    return hashlib.sha256(ink.tobytes() + taught.y.astype(np.int8).tobytes()).hexdigest()[:12]
+
+
+def _keep(store: dict, key: str, value, most: int = MAX_UPLOADS) -> None:
+    while len(store) >= most:
+        store.pop(next(iter(store)))
+    store[key] = value
+
+
+def _mix(source: str, taught: MyDigits) -> Dataset:
+    return mixed_dataset(shared_dataset(base_source(source)), taught.X, taught.y)
+
+
+def mix_source(base: str, taught: MyDigits) -> str:
+    """The source key of the dataset at ``base`` with ``taught`` mixed in: it names the digits
+    (by a digest) and the base, from which the mix is made again (``nn_core.handwriting.mixed_dataset``)."""
+    return f"{MINE_PREFIX}{_digest(taught)}:{base}"
+
+
+def add_mix(dataset: Dataset, base: str, taught: MyDigits) -> str:
+    """Keep ``dataset``, the one at ``base`` with ``taught`` mixed in, like an upload, and the
+    digits to make it again; return its source key."""
+    key = mix_source(base, taught)
+    _keep(_upload_store(), key, dataset)
+    remember_taught(digits_to_bytes(taught))
     return key
+
+
+def taught_digest(source: str) -> str | None:
+    """The digest of the digits a mix's source names, or None for a source that is not a mix."""
+    return source.split(":", 2)[1] if source.startswith(MINE_PREFIX) else None
+
+
+def taught_digits(source: str) -> bytes | None:
+    """The digits the mix at ``source`` was made with (to save beside a run on it), or None."""
+    return _taught_store().get(taught_digest(source) or "")
+
+
+def remember_taught(data: bytes) -> None:
+    """Digits a mix was made with (``taught_digits``, saved beside a run), so the mix can be made
+    again from its base; anything that is not a file of digits is ignored."""
+    try:
+        digest = _digest(digits_from_bytes(data))
+    except ValueError:
+        return
+    if digest not in _taught_store():
+        _keep(_taught_store(), digest, data, most=MAX_TAUGHT)
 
 
 def base_source(source: str) -> str:
@@ -75,9 +127,13 @@ def base_source(source: str) -> str:
     return source.split(":", 2)[2] if source.startswith(MINE_PREFIX) else source
 
 
+SHORT_LABELS = {"mnist-5k": "MNIST 5,000", "digits-8x8": "8x8 digits", "mnist": "full MNIST"}  # + "your digits"
+
+
 def source_label(source: str) -> str:
-    if source.startswith(MINE_PREFIX):
-        return f"{source_label(base_source(source))} + your digits"
+    if source.startswith(MINE_PREFIX):  # short enough for the sidebar's box
+        base = base_source(source)
+        return f"{SHORT_LABELS.get(base, source_label(base))} + your digits"
     if source.startswith(UPLOAD_PREFIX):
         return f"uploaded: {source.split(':', 2)[2]}"
     return SOURCE_LABELS.get(source, source)

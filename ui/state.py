@@ -9,6 +9,7 @@ shared by everyone). Settings reach the trainer only through ``settings.apply_li
 from __future__ import annotations
 
 import uuid
+from collections import namedtuple
 
 import streamlit as st
 
@@ -17,13 +18,7 @@ from nn_core.ledger import Ledger
 from nn_core.train import Trainer
 
 from . import shared
-from .settings import (
-    Settings,
-    apply_live,
-    build_trainer,
-    needs_new_network,
-    trainer_settings,
-)
+from .settings import Settings, apply_live, build_trainer, needs_new_network, trainer_settings
 from .text import plain
 
 KEY_SETTINGS = "settings"
@@ -35,7 +30,7 @@ KEY_SPEED = "steps_per_tick"
 KEY_NOTICE = "notice"
 KEY_SESSION = "_session_key"
 KEY_FIGURES = "_figure_cache"
-KEY_UNDO = "_undo"  # (replaced trainer, its settings, its built-with, the new one's serial and revision)
+KEY_UNDO = "_undo"  # Replaced: what Undo brings back
 KEY_LEDGER = "ledger"
 KEY_MOMENT = "_moment"  # (serial, step): the past moment every page shows; absent: now
 KEY_MOMENT_SHOWN = "_moment_shown"  # (serial, step, Moment): the last one built
@@ -96,13 +91,19 @@ def _load_or_fall_back(source: str):
         return shared.shared_dataset(DEFAULT_DATASET), DEFAULT_DATASET
 
 
-def install(built: Trainer, source: str, origin: str = "") -> None:
+# What Undo brings back: the trained network a new one replaced, its settings and ``trainer_settings``;
+# what made the new one (``origin``, "" for a new network), whether it came in ``trained`` (taught: it
+# stays in the runs after an Undo), and its serial and revision (``new``: the offer lasts while it is untouched).
+Replaced = namedtuple("Replaced", "trainer settings built_with origin trained new")
+
+
+def install(built: Trainer, source: str, origin: str = "", trained: bool = False) -> None:
     """Make ``built`` the session's network; a trained one it replaces is kept for ``undo`` and
-    stays in the ledger of runs."""
+    stays in the ledger of runs (``trained``: ``built`` came in trained, and stays after an Undo)."""
     replaced = st.session_state.get(KEY_TRAINER)
     if replaced is not None and replaced.steps > 0:
-        kept = (replaced, st.session_state[KEY_SETTINGS], st.session_state[KEY_BUILT_WITH])
-        st.session_state[KEY_UNDO] = (*kept, built.serial, built.revision)
+        kept = replaced, st.session_state[KEY_SETTINGS], st.session_state[KEY_BUILT_WITH]
+        st.session_state[KEY_UNDO] = Replaced(*kept, origin, trained, (built.serial, built.revision))
     if replaced is not None and replaced.steps == 0:
         ledger().remove(replaced.serial)  # an untrained network is not a run worth keeping
     st.session_state[KEY_TRAINER] = built
@@ -112,23 +113,22 @@ def install(built: Trainer, source: str, origin: str = "") -> None:
     stop_playing()
 
 
-def undo_offer() -> Trainer | None:
-    """The trained network the last New network, data change or upload replaced, while nothing
-    has trained since (the Undo button shows while this is not None)."""
-    kept = st.session_state.get(KEY_UNDO)
-    now = st.session_state.get(KEY_TRAINER)
-    if kept is None or now is None or (now.serial, now.revision) != kept[3:]:
-        return None
-    return kept[0]
+def undo_record() -> Replaced | None:
+    """What the last New network, data change, upload or teaching replaced, while nothing has
+    trained since (the Undo button shows while there is one)."""
+    kept, now = st.session_state.get(KEY_UNDO), st.session_state.get(KEY_TRAINER)
+    return None if kept is None or now is None or (now.serial, now.revision) != kept.new else kept
 
 
 def undo() -> None:
-    """Bring back the network that ``undo_offer`` names (the replacement is dropped)."""
-    if undo_offer() is not None:
-        ledger().remove(st.session_state[KEY_TRAINER].serial)  # the replacement, never trained
-        replaced, old_settings, built_with, *_ = st.session_state.pop(KEY_UNDO)
-        st.session_state[KEY_TRAINER], st.session_state[KEY_SETTINGS] = replaced, old_settings
-        st.session_state[KEY_BUILT_WITH] = built_with
+    """Bring back the network ``undo_record`` names (a replacement that never trained is dropped)."""
+    kept = undo_record()
+    if kept is not None:
+        if not kept.trained:
+            ledger().remove(st.session_state[KEY_TRAINER].serial)  # the replacement, never trained
+        del st.session_state[KEY_UNDO]
+        st.session_state[KEY_TRAINER], st.session_state[KEY_SETTINGS] = kept.trainer, kept.settings
+        st.session_state[KEY_BUILT_WITH] = kept.built_with
         back_to_now()
         stop_playing()
 

@@ -76,8 +76,10 @@ def probability_bars(
             x=list(class_names),
             y=probs,
             marker=dict(color=list(DIGIT_COLOURS[: len(probs)]), line=dict(color="black", width=outline)),
-            text=[f"{p:.1f}%" for p in probs],
+            text=[f"{p:.0f}%" for p in probs],  # whole percents: short enough to be drawn full size
             textposition="outside",
+            textfont=dict(size=11),
+            constraintext="none",  # Plotly shrinks a label to its bar's width: on ten narrow bars, unreadable
             cliponaxis=False,
             hovertemplate="%{x}: %{y:.2f}%<extra></extra>",
         )

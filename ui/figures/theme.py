@@ -97,7 +97,8 @@ def layout(fig: go.Figure, title: str, x: str = "", y: str = "", height: int = 3
 
 
 def log_axis(fig: go.Figure, values, axis: str = "y", **where) -> go.Figure:
-    """A log axis labelled at powers of ten only (0.001, 0.01, 0.1, 1, 10: no minor-tick digits),
+    """A log axis labelled at powers of ten only (0.001, 0.01, 0.1, 1, 10: no minor-tick digits; over
+    more than six decades at every second or third power, so the labels never run into each other),
     spanning whole decades around the positive ``values`` so at least two labels show; below
     1e-4 the labels are written as powers (10⁻⁶)."""
     finite = np.asarray(values, dtype=np.float64).reshape(-1)
@@ -109,7 +110,7 @@ def log_axis(fig: go.Figure, values, axis: str = "y", **where) -> go.Figure:
     update = fig.update_yaxes if axis == "y" else fig.update_xaxes
     update(
         type="log",
-        dtick=1,
+        dtick=max(1, int(np.ceil((top - bottom) / 6))),  # every power of ten, or every 2nd, 3rd...: 7 labels at most
         range=[bottom - 0.05, top + 0.05],
         exponentformat="power" if bottom < -4 else "none",
         minor=dict(showgrid=False, ticks=""),
