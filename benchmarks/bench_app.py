@@ -182,6 +182,8 @@ def time_slider_ms(moves: int = 12) -> tuple[float, float]:
     """Median server time of moving the time slider to another held moment, and of a Step click."""
     from streamlit.testing.v1 import AppTest
 
+    from ui.live import TIME_LABEL
+
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.switch_page("pages/6_Training.py").run()
     at.session_state["trainer"].blas_threads = 1
@@ -192,7 +194,8 @@ def time_slider_ms(moves: int = 12) -> tuple[float, float]:
     slider_times, step_times = [], []
     for step in moves_to:
         started = time.perf_counter()
-        at.select_slider(key="_time_slider").set_value(step).run()
+        time_slider = next(s for s in at.select_slider if s.label.startswith(TIME_LABEL))  # its key names its value
+        time_slider.set_value(step).run()
         slider_times.append(time.perf_counter() - started)
     for _ in range(moves):
         started = time.perf_counter()
