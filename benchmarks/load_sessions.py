@@ -10,6 +10,7 @@ extra session, and the memory after the pages close and the disconnected-session
 that memory does not grow from round to round.
 
     python benchmarks/load_sessions.py [--sessions 1,5,10,20] [--seconds 30] [--rounds 3] [--arena-max 2]
+    python benchmarks/load_sessions.py --memory   # what one learner's session holds: trained, taught
 """
 
 from __future__ import annotations
@@ -98,6 +99,55 @@ def run_sessions(browser, url: str, n: int, seconds: float, pid: int) -> dict:
     return {"errors": errors, "rates": rates, "pages": pages, "server": server_cpu, "browsers": browsers_cpu}
 
 
+def learner_memory() -> None:
+    """What one learner's session holds, in one process (AppTest; tracemalloc counts NumPy's
+    arrays): after the Training page is first drawn, after one epoch (its moments kept), after five,
+    and after teaching 30 of their digits (the mix a teaching makes is in the process's store: what
+    a teaching adds to the process is counted with the learner who asked for it)."""
+    import tracemalloc
+
+    import numpy as np
+    from streamlit.testing.v1 import AppTest
+
+    from nn_core import handwriting
+    from nn_core.data import load_dataset
+
+    data = load_dataset("mnist-5k")
+    X, y = data.split("test")
+    rows = np.concatenate([np.flatnonzero(y == c)[:3] for c in range(10)])
+    mine = handwriting.MyDigits(X[rows], y[rows]).to_csv()
+
+    def session():
+        at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120).run()
+        at.switch_page("pages/6_Training.py").run()
+        return at
+
+    def press(at, label: str, times: int = 1) -> None:
+        for _ in range(times):
+            next(b for b in at.button if b.label == label).click().run()
+
+    warm = session()  # the data, the caches and the imports, which every learner shares
+    press(warm, "+1 epoch")
+    del warm
+    tracemalloc.start()
+    start = tracemalloc.get_traced_memory()[0]
+    at = session()
+    phases = [("first visit (the Training page drawn)", lambda: None)]
+    phases += [("one epoch", lambda: press(at, "+1 epoch")), ("five epochs", lambda: press(at, "+1 epoch", 4))]
+
+    def teach() -> None:
+        at.switch_page("pages/8_Draw_a_digit.py").run()
+        at.file_uploader(key="_my_digits_upload").upload("mine.csv", mine, "text/csv").run()
+        next(b for b in at.button if b.label.startswith("Teach it my handwriting")).click().run()
+
+    phases.append(("after teaching 30 of their digits", teach))
+    print("One learner's session (tracemalloc, beyond what every learner shares):")
+    for name, act in phases:
+        act()
+        print(f"  {name:<40} {(tracemalloc.get_traced_memory()[0] - start) / 2**20:6.1f} MB")
+    tracemalloc.stop()
+
+
 def close(pages) -> None:
     for page in pages:
         page.context.close()
@@ -114,7 +164,11 @@ def main() -> None:
         default=None,
         help="MALLOC_ARENA_MAX for the server (glibc's arenas; 2 is what we deploy)",
     )
+    parser.add_argument("--memory", action="store_true", help="only what one learner's session holds (no browser)")
     args = parser.parse_args()
+    if args.memory:
+        learner_memory()
+        return
     reason = missing_browser_reason()
     if reason:
         sys.exit(f"cannot run: {reason}")

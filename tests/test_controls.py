@@ -42,3 +42,31 @@ def test_a_replaced_generations_callback_does_nothing(session):
     session[new] = 3
     controls._moved("_time", new, moves.append)  # the learner's move
     assert moves == [3]
+
+
+def test_a_control_its_scope_did_not_draw_this_run_is_retired_by_itself(session):
+    moves = []
+    with controls.scope("live"):
+        controls.draw(DrawHere(), "slider", "Time", "_time", 55, moves.append)
+        controls.draw(DrawHere(), "slider", "Speed", "_speed", 5, moves.append)
+    old = controls.key_for("_time", 55)
+    with controls.scope("live"):  # the past plays: a display stands in for the time slider
+        controls.draw(DrawHere(), "slider", "Speed", "_speed", 5, moves.append)
+    controls._moved("_time", old, moves.append)  # the browser's last value for it, arriving late
+    assert moves == [] and controls.key_for("_time", 55) != old  # nobody's move; a new control when drawn again
+    assert controls.key_for("_speed", 5) == "_speed@0"  # the one drawn in both runs is the same control
+
+
+def test_a_run_cut_short_by_a_rerun_retires_nothing(session):
+    with controls.scope("live"):
+        controls.draw(DrawHere(), "slider", "Speed", "_speed", 5)
+    with pytest.raises(RuntimeError), controls.scope("live"):
+        raise RuntimeError("st.rerun")  # before it drew anything
+    assert controls.key_for("_speed", 5) == "_speed@0"
+
+
+class DrawHere:
+    """Stands in for ``st``: a widget call returns its default."""
+
+    def __getattr__(self, widget):
+        return lambda label, key, value=None, **kwargs: value

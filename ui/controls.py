@@ -21,10 +21,19 @@ next draw finds that the control's value is not the one it should show and start
 way from a browser names a widget that no longer exists: Streamlit keeps it as a stray value and
 runs no callback for it. The learner's keyboard focus stays on a control while its generation
 does, that is, through every tick; it moves only when something else changed the value.
+
+A control a run does not draw (a display stands in for it while the past plays; no time slider at
+step 0) is retired by itself: inside a ``scope`` (the live area's fragment), every control drawn
+in the scope's last run but not in this one starts a new generation when the run ends, so a value
+for it still on its way from the browser is nobody's move (Streamlit runs the callback of a
+widget a fragment run did not draw when such a value arrives: the time slider's "now" stopped
+Play the past at its first moments). Outside a fragment, a full run that does not draw a widget
+drops it, and Streamlit itself runs no callback for it.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 import streamlit as st
@@ -36,6 +45,8 @@ from .settings import DISPLAY
 from .text import plain
 
 KEY_GENERATIONS = "_control_generations"  # base -> (generation, the identity it was made with)
+KEY_SCOPES = "_control_scopes"  # scope -> the bases its last run drew
+KEY_DRAWING = "_control_drawing"  # (scope, the bases drawn so far) while a scope's run draws
 VALUE_PARAMETER = {"selectbox": "index", "segmented_control": "default", "radio": "index"}
 
 
@@ -53,11 +64,28 @@ def key_for(base: str, value, identity=()) -> str:
     return f"{base}@{generation}"
 
 
+@contextlib.contextmanager
+def scope(name: str):
+    """Controls drawn inside are the scope's; when its run ends, a control its last run drew and
+    this one did not is retired. A run cut short (``st.rerun`` raises) retires nothing: it did not
+    draw the scope."""
+    drawn: set[str] = set()
+    state.set_widget_value(KEY_DRAWING, (name, drawn))
+    try:
+        yield
+    except BaseException:
+        state.forget(KEY_DRAWING)
+        raise
+    state.forget(KEY_DRAWING)
+    scopes = state.default_value(KEY_SCOPES, {})
+    for base in scopes.get(name, set()) - drawn:
+        retire(base)
+    scopes[name] = drawn
+
+
 def retire(base: str) -> None:
-    """Control ``base`` is not drawn in this run (a display stands in for it): its present widget
-    is retired, so a value for it still on its way from the browser is nobody's move. Streamlit
-    runs the callback of a widget that the last run did not draw when such a value arrives (seen:
-    the time slider's, with "now", stopped Play the past at its first moments)."""
+    """Control ``base`` is not drawn in this run: its present widget is retired, so a value for it
+    still on its way from the browser is nobody's move (``scope`` does this by itself)."""
     generations = state.default_value(KEY_GENERATIONS, {})
     generation, identity = generations.get(base, (0, ()))
     generations[base] = (generation + 1, identity)
@@ -91,6 +119,9 @@ def draw(
     """Draw control ``base`` (``where.<widget>(label, ...)``) showing ``value``; ``on_change`` gets
     the control's new value when the learner moves it. Returns the widget's value."""
     key, default = key_for(base, value, identity), value
+    drawing = state.widget_value(KEY_DRAWING)
+    if drawing is not None:
+        drawing[1].add(base)
     parameter = VALUE_PARAMETER.get(widget, "value")
     if parameter == "index":
         options = list(kwargs.get("options", ()))

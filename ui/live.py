@@ -456,9 +456,9 @@ def time_row(trainer: Trainer, moment: Moment) -> None:
     if state.is_playing() or moments.is_playing_past():
         # While training or the past plays, the moment cannot be chosen: a display, not a widget (as
         # a widget it was a new one at every tick, its value or its options changed). The slider's
-        # widget is retired: the browser's last value for it ("now", from before Play the past)
-        # could still arrive and run its callback, and stopped the past at its first moments.
-        controls.retire(KEY_TIME)
+        # widget is retired when this run of the live area ends (``controls.scope``): the browser's
+        # last value for it ("now", from before Play the past) could still arrive and run its
+        # callback, and stopped the past at its first moments.
         slider.container(key="time_shown").progress(
             held.index(at) / max(len(held) - 1, 1), text=f"{TIME_LABEL}: {shown(at)}"
         )
@@ -620,34 +620,40 @@ def training_view(charts=CHARTS) -> None:
             slowness = browser_slowness(interval or PAST_INTERVAL)
             if not _advance_past(trainer, moments.moment()):
                 st.rerun()  # now is reached: the whole page, and no more ticks
-        moment = moments.moment()
-        status = status_line(trainer.metrics(), state.steps_per_tick())
-        if moment.is_past:  # the status line is the present's, while the charts may show the past
-            status = "**Now:** " + status
-        if pace > 1:
-            status += f" &nbsp;·&nbsp; *busy server: a refresh every {pacing.PLAY_INTERVAL * pace:.1f} s*"
-        # right under Play (what pressing it changes first), then the knobs: on a phone, where the
-        # knobs stack one per line, the counter still moves on the screen where Play was pressed
-        st.container(key="status").markdown(status)  # one element: cheap to redraw
-        _knobs()
-        # The past plays every chart at every moment, unless the browser falls behind: then under the
-        # redraw budget, stretched, as Play's (a renderer slowed 4x queued a whole walk's redraws, and
-        # a click on Stop waited 30 s behind them)
-        budget = state.is_playing() or (past and slowness > 1.5)
-        main = [c for c in charts if c.name in MAIN_CHARTS]
-        others = [c for c in charts if c.name not in MAIN_CHARTS] if state.widget_value(KEY_MORE_CHARTS) else []
-        shown = shown_now(trainer, budget, main + others, moment, slowness, interval or pacing.PLAY_INTERVAL)
-        # the time slider under the loss curve, as a video's under its picture (and on a phone the loss
-        # curve is on the screen where Play was pressed)
-        first_row = min(c.row for c in main)
-        _draw([c for c in main if c.row == first_row], shown, static=playing or past, moment=moment, trainer=trainer)
-        if trainer.steps > 0:
-            time_row(trainer, moment)
-        _draw([c for c in main if c.row != first_row], shown, static=playing or past, moment=moment, trainer=trainer)
-        more = folded(MORE_CHARTS)
-        if more.open:  # the others are built and drawn only while their fold is open
-            with more:
-                _draw(others, shown, static=playing or past, moment=moment, trainer=trainer)
+        # a control this run does not draw (the time slider while the past plays) is retired at its end
+        with controls.scope("live"):
+            moment = moments.moment()
+            status = status_line(trainer.metrics(), state.steps_per_tick())
+            if moment.is_past:  # the status line is the present's, while the charts may show the past
+                status = "**Now:** " + status
+            if pace > 1:
+                status += f" &nbsp;·&nbsp; *busy server: a refresh every {pacing.PLAY_INTERVAL * pace:.1f} s*"
+            # right under Play (what pressing it changes first), then the knobs: on a phone, where the
+            # knobs stack one per line, the counter still moves on the screen where Play was pressed
+            st.container(key="status").markdown(status)  # one element: cheap to redraw
+            _knobs()
+            # The past plays every chart at every moment, unless the browser falls behind: then under the
+            # redraw budget, stretched, as Play's (a renderer slowed 4x queued a whole walk's redraws, and
+            # a click on Stop waited 30 s behind them)
+            budget = state.is_playing() or (past and slowness > 1.5)
+            main = [c for c in charts if c.name in MAIN_CHARTS]
+            others = [c for c in charts if c.name not in MAIN_CHARTS] if state.widget_value(KEY_MORE_CHARTS) else []
+            shown = shown_now(trainer, budget, main + others, moment, slowness, interval or pacing.PLAY_INTERVAL)
+            # the time slider under the loss curve, as a video's under its picture (and on a phone the loss
+            # curve is on the screen where Play was pressed)
+            first_row = min(c.row for c in main)
+            _draw(
+                [c for c in main if c.row == first_row], shown, static=playing or past, moment=moment, trainer=trainer
+            )
+            if trainer.steps > 0:
+                time_row(trainer, moment)
+            _draw(
+                [c for c in main if c.row != first_row], shown, static=playing or past, moment=moment, trainer=trainer
+            )
+            more = folded(MORE_CHARTS)
+            if more.open:  # the others are built and drawn only while their fold is open
+                with more:
+                    _draw(others, shown, static=playing or past, moment=moment, trainer=trainer)
         persistence.save_if_due(playing=state.is_playing())
         tick_ended()
 
