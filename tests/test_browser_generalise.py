@@ -13,6 +13,7 @@ from tests.browser import (
     draw_a_seven,
     open_fold,
     required,
+    step_count,
     wait_for_app,
     wait_until,
 )
@@ -129,3 +130,56 @@ def test_drawn_digits_are_added_with_their_label_and_the_network_is_taught_them(
     page.get_by_text("held back (never trained on)").first.wait_for(timeout=90_000)
     wait_for_app(page, timeout=60)
     screenshot(page, "63_Draw_a_digit_your_digits")
+
+
+def digits_csv(folder, per_class: int, skip: int = 0):
+    """A Kaggle-format CSV of ``per_class`` test digits of each class (after the first ``skip``)."""
+    import numpy as np
+
+    from nn_core import handwriting
+    from nn_core.data import load_dataset
+
+    X, y = load_dataset("mnist-5k").split("test")
+    rows = np.concatenate([np.flatnonzero(y == c)[skip : skip + per_class] for c in range(10)])
+    path = folder / f"digits-{per_class}-{skip}.csv"
+    path.write_bytes(handwriting.MyDigits(X[rows], y[rows]).to_csv())
+    return path
+
+
+def upload_my_digits(page, path) -> None:
+    uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Upload digits")
+    uploader.locator('input[type="file"]').set_input_files(str(path))
+    wait_for_app(page, timeout=60)
+
+
+def test_teaching_says_why_not_yet_beside_its_button_then_the_taught_run_goes_on(server, page, tmp_path):
+    """Ten different digits: the button is off and the reason is said right under it (it used to be
+    on, then refuse at the top of the page). Thirty: taught, the run goes on from the trained one
+    (steps and epochs count on), and the line above the page says what Undo brings back."""
+    page.goto(server + "/Training")
+    wait_for_app(page, timeout=60)
+    page.get_by_role("button", name="+1 epoch").click()
+    wait_for_app(page, timeout=60)
+    steps = step_count(page)
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Draw a digit").click()
+    wait_for_app(page, timeout=60)
+    upload_my_digits(page, digits_csv(tmp_path, 1))
+    page.get_by_text("10 digits (").first.wait_for(timeout=30_000)
+    teach = page.get_by_role("button", name="Teach it my handwriting (3 epochs)")
+    assert teach.is_disabled()
+    reason = page.get_by_text("To teach it: draw at least two of one digit")
+    below = reason.bounding_box()["y"] - teach.bounding_box()["y"]
+    assert 0 < below < 120, f"the reason is {below:.0f} px from the button"
+    upload_my_digits(page, digits_csv(tmp_path, 2, skip=1))
+    page.get_by_text("30 digits (").first.wait_for(timeout=30_000)
+    wait_until(lambda: teach.is_enabled(), 20, "Teach stayed off with 30 digits")
+    teach.click()
+    page.get_by_text("held back (never trained on)").first.wait_for(timeout=90_000)
+    wait_for_app(page, timeout=60)
+    assert page.get_by_text("Your network was taught your handwriting").count()
+    assert not page.get_by_text("Until the new one trains").count()
+    screenshot(page, "65_Draw_a_digit_taught")
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Training").click()
+    wait_for_app(page, timeout=60)
+    status = page.locator(".st-key-status").first.inner_text()
+    assert step_count(page) > steps and "Epoch 4.00" in status, status  # one epoch, then three of teaching

@@ -72,3 +72,13 @@ def test_loss_figure_thins_long_runs_but_keeps_the_last_step():
 def test_a_builders_own_hover_mode_is_kept_and_the_default_is_x_unified():
     assert training.per_class_bars(np.array([0.5, 1.0]), ("a", "b")).layout.hovermode == "closest"
     assert training.loss_figure(STEPS, LOSSES, np.array([0]), np.array([2.3])).layout.hovermode == "x unified"
+
+
+def test_with_a_rate_strip_the_steps_axis_is_under_the_strip_and_the_legend_has_room():
+    steps = np.arange(1, 101)
+    fig = training.loss_figure(
+        steps, np.linspace(2, 0.5, 100), steps[::10], np.linspace(2, 0.6, 10), rates=np.where(steps < 50, 0.1, 0.5)
+    )
+    assert fig.layout.xaxis.anchor == "y2" and fig.layout.xaxis.title.text == "step"
+    assert fig.layout.yaxis2.domain[1] < fig.layout.yaxis.domain[0]  # the strip under the loss
+    assert fig.layout.margin.t >= 80

@@ -72,7 +72,7 @@ def test_the_loss_figure_has_a_rate_strip_only_when_the_rate_changed(mnist):
     run.step(30)
     steps = run.history["steps"]
     figure = training.loss_figure(steps.column("step"), steps.column("loss"), [], [], rates=steps.column("rate"))
-    strip = [t for t in figure.data if t.name == "learning rate used"]
+    strip = [t for t in figure.data if t.name == "rate used"]
     assert len(strip) == 1 and strip[0].yaxis == "y2"
     np.testing.assert_allclose(strip[0].y, np.asarray(steps.column("rate"), np.float32))
     flat = Trainer(MLP([784, 8, 10]), mnist, eval_every=None)

@@ -156,6 +156,7 @@ def test_a_browser_whose_ticks_come_late_gets_fewer_redraws(session, monkeypatch
         live.tick_ended()  # the server took 0.1 s of it
         clock[0] += 0.7
         slowness = live.browser_slowness(0.2)
+        assert slowness == pytest.approx(4.0)  # from the first late tick: a page falling behind is caught at once
     assert 3.5 < slowness <= 4.0
     for _ in range(20):  # a slow server (0.7 s a tick), a browser on time: no slow browser
         clock[0] += 0.7

@@ -326,7 +326,11 @@ def browser_slowness(interval: float) -> float:
     now, (began, ran, slowness) = time.monotonic(), state.widget_value(KEY_TICKS, (None, 0.0, 1.0))
     if began is not None and now - began < 10 * interval * MOST_SLOWNESS:
         late = (now - began) / max(interval, ran)
-        slowness = min(max(0.7 * slowness + 0.3 * late, 1.0), MOST_SLOWNESS)
+        # Caught at once, let go slowly: smoothed on the way up too, a throttled page took seven
+        # Plays of a second each to be stretched enough, and Pause waited 1-1.7 s behind the
+        # redraws of each (the browser suite under its loaded profile)
+        slowness = late if late > slowness else 0.7 * slowness + 0.3 * late
+        slowness = min(max(slowness, 1.0), MOST_SLOWNESS)
     state.set_widget_value(KEY_TICKS, (now, 0.0, slowness))
     return slowness
 

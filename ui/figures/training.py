@@ -65,7 +65,7 @@ def loss_figure(
         fig.add_scatter(
             x=f32(all_steps)[keep],
             y=f32(rates)[keep],
-            name="learning rate used",
+            name="rate used",  # short: four names share two lines of a third of the page
             mode="lines",
             line=dict(color=GREEN, width=2, shape="hv"),
             yaxis="y2",
@@ -74,7 +74,10 @@ def loss_figure(
             yaxis=dict(domain=[RATE_STRIP + 0.08, 1]),
             yaxis2=dict(domain=[0, RATE_STRIP], anchor="x", title="rate", rangemode="tozero", nticks=3),
         )
-        return layout(fig, "Loss, and the learning rate each step used", "step", "cross-entropy", height=340)
+        fig = layout(fig, "Loss, and the rate used", "step", "cross-entropy", height=360)
+        # the steps axis at the very bottom, under the strip (anchored to the loss, its ticks and its
+        # title sat on the strip), and room for a legend of four that takes two lines in a narrow column
+        return fig.update_layout(xaxis=dict(anchor="y2"), margin=dict(t=84), legend=dict(font=dict(size=11)))
     return layout(fig, "Loss", "step", "cross-entropy")
 
 
