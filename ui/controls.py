@@ -46,7 +46,7 @@ from .text import plain
 
 KEY_GENERATIONS = "_control_generations"  # base -> (generation, the identity it was made with)
 KEY_SCOPES = "_control_scopes"  # scope -> the bases its last run drew
-KEY_DRAWING = "_control_drawing"  # (scope, the bases drawn so far) while a scope's run draws
+KEY_DRAWING = "_control_drawing"  # the bases drawn so far, while a scope's run draws
 VALUE_PARAMETER = {"selectbox": "index", "segmented_control": "default", "radio": "index"}
 
 
@@ -70,13 +70,11 @@ def scope(name: str):
     this one did not is retired. A run cut short (``st.rerun`` raises) retires nothing: it did not
     draw the scope."""
     drawn: set[str] = set()
-    state.set_widget_value(KEY_DRAWING, (name, drawn))
+    state.set_widget_value(KEY_DRAWING, drawn)
     try:
         yield
-    except BaseException:
+    finally:
         state.forget(KEY_DRAWING)
-        raise
-    state.forget(KEY_DRAWING)
     scopes = state.default_value(KEY_SCOPES, {})
     for base in scopes.get(name, set()) - drawn:
         retire(base)
@@ -121,7 +119,7 @@ def draw(
     key, default = key_for(base, value, identity), value
     drawing = state.widget_value(KEY_DRAWING)
     if drawing is not None:
-        drawing[1].add(base)
+        drawing.add(base)
     parameter = VALUE_PARAMETER.get(widget, "value")
     if parameter == "index":
         options = list(kwargs.get("options", ()))

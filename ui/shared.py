@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 
-import numpy as np
 import streamlit as st
 
 from lessons import experiments, notebook
@@ -70,14 +69,9 @@ def _taught_store() -> dict[str, bytes]:
     return {}
 
 
-def _digest(taught: MyDigits) -> str:
-    """Of the digits as they are saved (ink 0-255, labels), so a saved copy has the same digest."""
-    ink = np.rint(taught.X * 255).astype(np.uint8)
-    return hashlib.sha256(ink.tobytes() + taught.y.astype(np.int8).tobytes()).hexdigest()[:12]
-
-
 def _keep(store: dict, key: str, value, most: int = MAX_UPLOADS) -> None:
-    while len(store) >= most:
+    """``store[key] = value``, the oldest dropped first if it is full (not for a key it holds)."""
+    while key not in store and len(store) >= most:
         store.pop(next(iter(store)))
     store[key] = value
 
@@ -89,7 +83,7 @@ def _mix(source: str, taught: MyDigits) -> Dataset:
 def mix_source(base: str, taught: MyDigits) -> str:
     """The source key of the dataset at ``base`` with ``taught`` mixed in: it names the digits
     (by a digest) and the base, from which the mix is made again (``nn_core.handwriting.mixed_dataset``)."""
-    return f"{MINE_PREFIX}{_digest(taught)}:{base}"
+    return f"{MINE_PREFIX}{taught.digest()}:{base}"
 
 
 def add_mix(dataset: Dataset, base: str, taught: MyDigits) -> str:
@@ -115,7 +109,7 @@ def remember_taught(data: bytes) -> None:
     """Digits a mix was made with (``taught_digits``, saved beside a run), so the mix can be made
     again from its base; anything that is not a file of digits is ignored."""
     try:
-        digest = _digest(digits_from_bytes(data))
+        digest = digits_from_bytes(data).digest()
     except ValueError:
         return
     if digest not in _taught_store():
